@@ -1,0 +1,166 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SUBNET_TIERS, type SubnetTier, planSubnets } from "./cidr";
+
+export interface RegionalVpcArgs {
+    /** VPC range, /16 to /20 (validated by the stack config). */
+    readonly cidrBlock: string;
+    /** Exactly three AZs of the parent provider's region. */
+    readonly availabilityZones: readonly string[];
+    /** The region's customer-managed key: flow-log log group encryption. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Flow-log retention in days (CloudWatch accepted values); one year by default for audits. */
+    readonly flowLogRetentionDays?: number;
+    /** Tag prefix for AWS `Name` tags; kept apart from logical names so renaming never replaces. */
+    readonly nameTag: string;
+}
+
+export type ByTier<T> = Record<SubnetTier, T[]>;
+
+/**
+ * A region's network: three AZs with public, private (app) and isolated (data) subnets, one NAT gateway per
+ * AZ so losing an AZ never cuts another AZ's egress, one route table per AZ and tier with routes as separate
+ * resources (peering adds its own routes to these tables; inline routes would fight them), and flow logs.
+ */
+export class RegionalVpc extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly cidrBlock: pulumi.Output<string>;
+    /** Subnet ids per tier, in the order of `availabilityZones`. */
+    readonly subnetIds: ByTier<pulumi.Output<string>>;
+    /** Route table ids per tier, in the order of `availabilityZones`. */
+    readonly routeTableIds: ByTier<pulumi.Output<string>>;
+    readonly natGatewayIds: pulumi.Output<string>[];
+    readonly flowLogGroupName: pulumi.Output<string>;
+    readonly availabilityZones: readonly string[];
+
+    constructor(name: string, args: RegionalVpcArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:network:RegionalVpc", name, {}, opts);
+        const plan = planSubnets(args.cidrBlock, args.availabilityZones);
+        const tag = (suffix: string) => ({ Name: `${args.nameTag}-${suffix}` });
+        const azSuffix = (az: string) => az.slice(-1);
+
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            { cidrBlock: args.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: tag("vpc") },
+            { parent: this },
+        );
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tag("igw") }, { parent: this });
+
+        const subnetIds: ByTier<pulumi.Output<string>> = { public: [], private: [], isolated: [] };
+        const routeTableIds: ByTier<pulumi.Output<string>> = { public: [], private: [], isolated: [] };
+        const subnets = new Map<string, aws.ec2.Subnet>();
+        for (const s of plan) {
+            const suffix = `${s.tier}-${azSuffix(s.az)}`;
+            const subnet = new aws.ec2.Subnet(
+                `${name}-subnet-${suffix}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: s.cidr,
+                    availabilityZone: s.az,
+                    // Public subnets hold only load balancers and NAT gateways; nothing gets a public IP by default.
+                    mapPublicIpOnLaunch: false,
+                    tags: {
+                        ...tag(suffix),
+                        tier: s.tier,
+                        // Subnet discovery by the AWS Load Balancer Controller (internet-facing vs internal ALBs).
+                        ...(s.tier === "public" ? { "kubernetes.io/role/elb": "1" } : {}),
+                        ...(s.tier === "private" ? { "kubernetes.io/role/internal-elb": "1" } : {}),
+                    },
+                },
+                { parent: this },
+            );
+            subnets.set(`${s.tier}/${s.az}`, subnet);
+            subnetIds[s.tier].push(subnet.id);
+        }
+
+        const natGateways = args.availabilityZones.map((az) => {
+            const eip = new aws.ec2.Eip(`${name}-nat-eip-${azSuffix(az)}`, { domain: "vpc", tags: tag(`nat-${azSuffix(az)}`) }, { parent: this, dependsOn: [igw] });
+            return new aws.ec2.NatGateway(
+                `${name}-nat-${azSuffix(az)}`,
+                { allocationId: eip.id, subnetId: subnets.get(`public/${az}`)!.id, connectivityType: "public", tags: tag(`nat-${azSuffix(az)}`) },
+                { parent: this, dependsOn: [igw] },
+            );
+        });
+
+        args.availabilityZones.forEach((az, i) => {
+            for (const tier of SUBNET_TIERS) {
+                const suffix = `${tier}-${azSuffix(az)}`;
+                const rt = new aws.ec2.RouteTable(`${name}-rt-${suffix}`, { vpcId: vpc.id, tags: tag(`rt-${suffix}`) }, { parent: this });
+                routeTableIds[tier].push(rt.id);
+                new aws.ec2.RouteTableAssociation(`${name}-rta-${suffix}`, { routeTableId: rt.id, subnetId: subnets.get(`${tier}/${az}`)!.id }, { parent: this });
+                if (tier === "public") {
+                    new aws.ec2.Route(`${name}-route-${suffix}-internet`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
+                } else if (tier === "private") {
+                    // Same-AZ NAT: an AZ outage takes out only that AZ's egress.
+                    new aws.ec2.Route(`${name}-route-${suffix}-egress`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natGateways[i].id }, { parent: this });
+                }
+                // Isolated (data) tables get no default route: databases never reach or are reached from the internet.
+            }
+        });
+
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            { name: `/intelgraph/${args.nameTag}/vpc-flow-logs`, retentionInDays: args.flowLogRetentionDays ?? 365, kmsKeyId: args.kmsKeyArn, tags: tag("flow-logs") },
+            { parent: this },
+        );
+        const flowLogRole = new aws.iam.Role(
+            `${name}-flow-logs-role`,
+            {
+                description: `VPC flow logs delivery for ${args.nameTag}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                tags: tag("flow-logs-role"),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-flow-logs-policy`,
+            {
+                role: flowLogRole.id,
+                policy: logGroup.arn.apply((arn) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                                Resource: [arn, `${arn}:*`],
+                            },
+                        ],
+                    }),
+                ),
+            },
+            { parent: this },
+        );
+        new aws.ec2.FlowLog(
+            `${name}-flow-log`,
+            {
+                vpcId: vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: flowLogRole.arn,
+                maxAggregationInterval: 60,
+                tags: tag("flow-log"),
+            },
+            { parent: this },
+        );
+
+        this.vpcId = vpc.id;
+        this.cidrBlock = vpc.cidrBlock;
+        this.subnetIds = subnetIds;
+        this.routeTableIds = routeTableIds;
+        this.natGatewayIds = natGateways.map((n) => n.id);
+        this.flowLogGroupName = logGroup.name;
+        this.availabilityZones = [...args.availabilityZones];
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            cidrBlock: this.cidrBlock,
+            subnetIds: this.subnetIds,
+            routeTableIds: this.routeTableIds,
+            natGatewayIds: this.natGatewayIds,
+        });
+    }
+}

@@ -1,0 +1,80 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface PeeringSide {
+    readonly vpcId: pulumi.Input<string>;
+    readonly cidrBlock: pulumi.Input<string>;
+    /** Route tables that get a route to the other side (private and isolated tiers). */
+    readonly routeTableIds: readonly pulumi.Input<string>[];
+}
+
+export interface VpcPeeringArgs {
+    /** This stack's VPC; its resources use the parent's provider (the requester's region). */
+    readonly requester: PeeringSide;
+    /** The other region's VPC; its resources use `accepterProvider`. */
+    readonly accepter: PeeringSide & { readonly region: string };
+    /** Provider of the accepter's region: the accepter and its routes live there. */
+    readonly accepterProvider: aws.Provider;
+    readonly nameTag: string;
+}
+
+/**
+ * Cross-region VPC peering owned by the secondary stack: it requests, accepts in the primary's region (a
+ * cross-region request cannot auto-accept), enables DNS resolution both ways and adds the routes on both sides.
+ * Routes are separate resources because the route tables belong to RegionalVpc.
+ */
+export class VpcPeering extends pulumi.ComponentResource {
+    readonly peeringConnectionId: pulumi.Output<string>;
+
+    constructor(name: string, args: VpcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:network:VpcPeering", name, {}, opts);
+        const onAccepter = { parent: this, provider: args.accepterProvider };
+
+        const connection = new aws.ec2.VpcPeeringConnection(
+            `${name}-request`,
+            {
+                vpcId: args.requester.vpcId,
+                peerVpcId: args.accepter.vpcId,
+                peerRegion: args.accepter.region,
+                autoAccept: false,
+                tags: { Name: `${args.nameTag}-peering`, side: "requester" },
+            },
+            { parent: this },
+        );
+        const accepter = new aws.ec2.VpcPeeringConnectionAccepter(
+            `${name}-accept`,
+            { vpcPeeringConnectionId: connection.id, autoAccept: true, tags: { Name: `${args.nameTag}-peering`, side: "accepter" } },
+            onAccepter,
+        );
+
+        // Options can only be set once the connection is active, i.e. after the accepter.
+        new aws.ec2.PeeringConnectionOptions(
+            `${name}-requester-options`,
+            { vpcPeeringConnectionId: accepter.vpcPeeringConnectionId, requester: { allowRemoteVpcDnsResolution: true } },
+            { parent: this },
+        );
+        new aws.ec2.PeeringConnectionOptions(
+            `${name}-accepter-options`,
+            { vpcPeeringConnectionId: accepter.vpcPeeringConnectionId, accepter: { allowRemoteVpcDnsResolution: true } },
+            onAccepter,
+        );
+
+        args.requester.routeTableIds.forEach((routeTableId, i) => {
+            new aws.ec2.Route(
+                `${name}-route-requester-${i}`,
+                { routeTableId, destinationCidrBlock: args.accepter.cidrBlock, vpcPeeringConnectionId: accepter.vpcPeeringConnectionId },
+                { parent: this },
+            );
+        });
+        args.accepter.routeTableIds.forEach((routeTableId, i) => {
+            new aws.ec2.Route(
+                `${name}-route-accepter-${i}`,
+                { routeTableId, destinationCidrBlock: args.requester.cidrBlock, vpcPeeringConnectionId: accepter.vpcPeeringConnectionId },
+                onAccepter,
+            );
+        });
+
+        this.peeringConnectionId = accepter.vpcPeeringConnectionId;
+        this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });
+    }
+}

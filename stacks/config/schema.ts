@@ -1,0 +1,202 @@
+/**
+ * The one config schema every region's stack is parsed with. Each key has a zod schema whose message says
+ * what is allowed; cross-key rules (region vs stack name, AZs vs region, zone vs region, role vs peer) run on
+ * the keys that parsed. Every problem is reported at once, naming the stack file, the key and the bad value,
+ * and the program throws before registering any resource.
+ */
+import { z } from "zod";
+import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
+import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, zoneAllowsRegion } from "./residency";
+
+export const ROLES = ["primary", "secondary"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface StackConfig {
+    readonly stack: string;
+    /** The stack file the values came from, for messages. */
+    readonly file: string;
+    readonly region: string;
+    readonly role: Role;
+    /** Secondary only: the primary stack's reference name (stack, or org/project/stack). */
+    readonly primaryStack?: string;
+    readonly residency: Residency;
+    readonly network: {
+        readonly cidr: string;
+        readonly availabilityZones: readonly [string, string, string];
+    };
+}
+
+export interface ConfigProblem {
+    readonly file: string;
+    readonly key: string;
+    /** The value as written, or undefined when the key is missing. */
+    readonly value: unknown;
+    readonly allowed: string;
+}
+
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly ConfigProblem[]) {
+        super(formatProblems(problems));
+        this.name = "ConfigError";
+    }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+    const shown = p.value === undefined ? "missing" : `${JSON.stringify(p.value)}`;
+    return `${p.file}: ${p.key} is ${shown}; allowed: ${p.allowed}`;
+}
+
+function formatProblems(problems: readonly ConfigProblem[]): string {
+    const files = [...new Set(problems.map((p) => p.file))].join(", ");
+    const n = problems.length;
+    return [`invalid stack configuration in ${files} (${n} problem${n === 1 ? "" : "s"}):`, ...problems.map((p) => `  - ${formatProblem(p)}`)].join("\n");
+}
+
+const ZONE_NAMES = Object.keys(RESIDENCY_ZONES);
+const describeZones = () => ZONE_NAMES.map((z) => `${z} (${RESIDENCY_ZONES[z].join(", ")})`).join("; ");
+
+/** Per-key schemas; the message of each is the "allowed" half of the problem. */
+const keySchemas = {
+    "aws:region": z.string({ error: "an AWS region name equal to the stack name" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
+        error: "an AWS region name such as us-west-2, equal to the stack name",
+    }),
+    "intelgraph:role": z.enum(ROLES, { error: `one of ${ROLES.join(", ")}` }),
+    "intelgraph:primaryStack": z
+        .string({ error: "a stack name or org/project/stack" })
+        .regex(/^$|^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, { error: "a stack name or org/project/stack" }),
+    "intelgraph:residencyZone": z.enum(ZONE_NAMES as [string, ...string[]], { error: `a known residency zone: ${describeZones()}` }),
+    "intelgraph:owner": z.string({ error: "a non-empty team name" }).regex(/^[a-z0-9][a-z0-9-]{1,62}$/, {
+        error: "a team name of 2-63 lowercase letters, digits and dashes",
+    }),
+    "intelgraph:environment": z.enum(ENVIRONMENTS, { error: `one of ${ENVIRONMENTS.join(", ")}` }),
+    "intelgraph:costCentre": z.string({ error: "a cost centre code such as cc-4100" }).regex(/^cc-\d{3,6}$/, {
+        error: "a cost centre code such as cc-4100",
+    }),
+    "intelgraph:vpcCidr": z
+        .string({ error: `an IPv4 CIDR from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}` })
+        .refine((s) => {
+            const c = parseCidr(s);
+            return typeof c !== "string" && c.prefix >= MIN_VPC_PREFIX && c.prefix <= MAX_VPC_PREFIX;
+        }, { error: `a canonical IPv4 CIDR from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX} (e.g. 10.10.0.0/16)` }),
+    "intelgraph:availabilityZones": z
+        .array(z.string(), { error: "a list of three distinct availability zones of aws:region" })
+        .refine((a) => a.length === 3 && new Set(a).size === 3, { error: "exactly three distinct availability zones of aws:region" }),
+} as const;
+
+export type ConfigKey = keyof typeof keySchemas;
+export const CONFIG_KEYS = Object.keys(keySchemas) as ConfigKey[];
+/** Keys whose raw string is JSON (Pulumi hands structured config to the program JSON-encoded). */
+const JSON_KEYS: readonly ConfigKey[] = ["intelgraph:availabilityZones"];
+
+type Parsed = { -readonly [K in ConfigKey]?: z.infer<(typeof keySchemas)[K]> };
+
+/**
+ * Parses raw config strings (as `pulumi.Config#get` returns them) for `stack`.
+ * Throws ConfigError listing every problem; never returns a partially valid config.
+ */
+export function parseStackConfig(stack: string, raw: (key: ConfigKey) => string | undefined): StackConfig {
+    const file = `Pulumi.${stack}.yaml`;
+    const problems: ConfigProblem[] = [];
+    const values: Record<string, unknown> = {};
+    const parsed: Parsed = {};
+
+    for (const key of CONFIG_KEYS) {
+        const text = raw(key);
+        let value: unknown = text;
+        if (text !== undefined && JSON_KEYS.includes(key)) {
+            try {
+                value = JSON.parse(text);
+            } catch {
+                value = text;
+            }
+        }
+        values[key] = value;
+        const result = keySchemas[key].safeParse(value);
+        if (result.success) (parsed as Record<string, unknown>)[key] = result.data;
+        else problems.push({ file, key, value, allowed: result.error.issues[0].message });
+    }
+
+    const problem = (key: ConfigKey, allowed: string) => problems.push({ file, key, value: values[key], allowed });
+    const region = parsed["aws:region"];
+    if (region !== undefined && region !== stack) {
+        problem("aws:region", `the stack name "${stack}" (one stack per region; add a Pulumi.<region>.yaml for a new region)`);
+    }
+    const azs = parsed["intelgraph:availabilityZones"];
+    const regionForAzs = region ?? stack;
+    if (azs) {
+        const foreign = azs.filter((az) => !new RegExp(`^${regionForAzs}[a-z]$`).test(az));
+        if (foreign.length) problem("intelgraph:availabilityZones", `zones of ${regionForAzs} such as ${regionForAzs}a, ${regionForAzs}b, ${regionForAzs}c (not ${foreign.join(", ")})`);
+    }
+    const zone = parsed["intelgraph:residencyZone"];
+    if (zone !== undefined && region !== undefined && !zoneAllowsRegion(zone, region)) {
+        problem("intelgraph:residencyZone", `a zone that allows ${region}: ${ZONE_NAMES.filter((z) => zoneAllowsRegion(z, region)).join(", ") || "none is defined"}`);
+    }
+    const role = parsed["intelgraph:role"];
+    const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
+    if (role === "secondary" && primaryStack === "") {
+        problem("intelgraph:primaryStack", "the primary stack this secondary reads (e.g. us-west-2); a secondary must name its primary");
+    }
+    if (role === "primary" && primaryStack !== "") {
+        problem("intelgraph:primaryStack", "empty for a primary stack (only a secondary references a primary)");
+    }
+    if (role === "secondary" && primaryStack !== "" && primaryStack.split("/").pop() === stack) {
+        problem("intelgraph:primaryStack", "another stack than this one");
+    }
+
+    if (problems.length) throw new ConfigError(problems);
+    const p = parsed as Required<Parsed>;
+    return {
+        stack,
+        file,
+        region: p["aws:region"],
+        role: p["intelgraph:role"],
+        primaryStack: role === "secondary" ? primaryStack : undefined,
+        residency: {
+            zone: p["intelgraph:residencyZone"],
+            owner: p["intelgraph:owner"],
+            environment: p["intelgraph:environment"],
+            costCentre: p["intelgraph:costCentre"],
+        },
+        network: {
+            cidr: p["intelgraph:vpcCidr"],
+            availabilityZones: p["intelgraph:availabilityZones"] as unknown as readonly [string, string, string],
+        },
+    };
+}
+
+/** What a secondary learns about its primary through the StackReference, checked before any resource exists. */
+export interface PrimaryFacts {
+    readonly stack: string;
+    readonly region: string;
+    readonly residencyZone: string;
+    readonly vpcCidr: string;
+}
+
+/** Cross-stack rules: the peer CIDR arrives only through the StackReference in a real deploy. */
+export function validateAgainstPrimary(config: StackConfig, primary: PrimaryFacts): void {
+    const problems: ConfigProblem[] = [];
+    const own = parseCidr(config.network.cidr);
+    const peer = parseCidr(primary.vpcCidr);
+    if (typeof peer === "string") {
+        problems.push({ file: config.file, key: "intelgraph:primaryStack", value: config.primaryStack, allowed: `a primary whose vpcCidr output is a CIDR (${peer})` });
+    } else if (typeof own !== "string" && cidrsOverlap(own, peer)) {
+        problems.push({
+            file: config.file,
+            key: "intelgraph:vpcCidr",
+            value: config.network.cidr,
+            allowed: `a CIDR that does not overlap the primary ${primary.stack}'s VPC ${primary.vpcCidr} (peered VPCs need disjoint ranges)`,
+        });
+    }
+    if (primary.residencyZone !== config.residency.zone) {
+        problems.push({
+            file: config.file,
+            key: "intelgraph:residencyZone",
+            value: config.residency.zone,
+            allowed: `the primary ${primary.stack}'s zone "${primary.residencyZone}" (nothing replicates or peers across a residency zone)`,
+        });
+    }
+    if (primary.region === config.region) {
+        problems.push({ file: config.file, key: "intelgraph:primaryStack", value: config.primaryStack, allowed: `a primary in another region than ${config.region}` });
+    }
+    if (problems.length) throw new ConfigError(problems);
+}

@@ -1,0 +1,166 @@
+/**
+ * What the offline engine answers in place of AWS: plausible, deterministic ids, ARNs and computed outputs
+ * (same URN -> same id on every run, so reports diff cleanly), and the few data-source invokes the program
+ * is allowed to make. Any other invoke throws: adding a data-source call is a conscious decision.
+ */
+import { createHash } from "node:crypto";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const MOCK_PARTITION = "aws";
+
+type Props = Record<string, unknown>;
+
+export function hashHex(seed: string, length: number): string {
+    let out = "";
+    for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+    return out.slice(0, length);
+}
+
+function uuidFrom(seed: string): string {
+    const h = hashHex(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** `aws:ec2/vpc:Vpc` -> { module: "ec2", kind: "vpc" } */
+function typeParts(type: string): { pkg: string; module: string; kind: string } {
+    const [pkg, mod = "", cls = ""] = type.split(":");
+    return { pkg, module: mod.split("/")[0], kind: cls.charAt(0).toLowerCase() + cls.slice(1) };
+}
+
+const EC2_ID_PREFIX: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/flowLog:FlowLog": "fl",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+};
+
+/** Resources whose physical name is their id (given by the program, else auto-named like Pulumi does). */
+const NAMED_TYPES = new Set([
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:iam/role:Role",
+    "aws:iam/policy:Policy",
+    "aws:kms/alias:Alias",
+]);
+
+const SERVICE_BY_MODULE: Record<string, string> = { cloudwatch: "logs", cloudwatchLogs: "logs" };
+const GLOBAL_SERVICES = new Set(["iam", "route53", "cloudfront"]);
+
+function physicalName(name: string, urn: string, inputs: Props): string {
+    return typeof inputs.name === "string" && inputs.name !== "" ? inputs.name : `${name}-${hashHex(urn, 7)}`;
+}
+
+function arnFor(type: string, region: string, id: string, name: string): string {
+    const { module, kind } = typeParts(type);
+    const service = SERVICE_BY_MODULE[module] ?? module;
+    const where = GLOBAL_SERVICES.has(service) ? "" : region;
+    switch (type) {
+        case "aws:kms/key:Key":
+            return `arn:${MOCK_PARTITION}:kms:${region}:${MOCK_ACCOUNT_ID}:key/${id}`;
+        case "aws:kms/alias:Alias":
+            return `arn:${MOCK_PARTITION}:kms:${region}:${MOCK_ACCOUNT_ID}:${name}`;
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return `arn:${MOCK_PARTITION}:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${name}`;
+        case "aws:iam/role:Role":
+            return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/${name}`;
+        case "aws:iam/policy:Policy":
+            return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:policy/${name}`;
+        case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+            return `arn:${MOCK_PARTITION}:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc-peering-connection/${id}`;
+        default: {
+            const resource = kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+            return `arn:${MOCK_PARTITION}:${service}:${where}:${MOCK_ACCOUNT_ID}:${resource}/${id}`;
+        }
+    }
+}
+
+export interface MockResourceContext {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly inputs: Props;
+    /** Region of the resource: its own `region` input, else its provider's. */
+    readonly region: string;
+    /** The provider's defaultTags, which AWS reports back in tagsAll. */
+    readonly defaultTags: Readonly<Record<string, string>>;
+}
+
+/** The id a create would return. */
+export function mockId(ctx: MockResourceContext): string {
+    const { type, urn, inputs } = ctx;
+    if (type.startsWith("pulumi:providers:")) return uuidFrom(urn);
+    if (type === "aws:kms/key:Key") return uuidFrom(urn);
+    if (NAMED_TYPES.has(type)) return physicalName(ctx.name, urn, inputs);
+    if (type === "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter" && typeof inputs.vpcPeeringConnectionId === "string") {
+        return inputs.vpcPeeringConnectionId;
+    }
+    if (type === "aws:ec2/route:Route") return `r-${String(inputs.routeTableId)}${hashHex(String(inputs.destinationCidrBlock), 8)}`;
+    const prefix = EC2_ID_PREFIX[type];
+    if (prefix) return `${prefix}-${hashHex(urn, 17)}`;
+    return `${ctx.name}-${hashHex(urn, 8)}`;
+}
+
+/** Inputs plus what the provider computes on create (ids, ARNs, names, tagsAll). */
+export function mockOutputs(ctx: MockResourceContext, id: string): Props {
+    const { type, inputs } = ctx;
+    const out: Props = { ...inputs };
+    if (!type.startsWith("aws:")) return out;
+    const name = NAMED_TYPES.has(type) ? id : physicalName(ctx.name, ctx.urn, inputs);
+    if (NAMED_TYPES.has(type)) out.name = name;
+    out.arn = arnFor(type, ctx.region, id, name);
+    if ("tags" in inputs || Object.keys(ctx.defaultTags).length) {
+        out.tagsAll = { ...ctx.defaultTags, ...((inputs.tags as Record<string, string> | undefined) ?? {}) };
+    }
+    switch (type) {
+        case "aws:kms/key:Key":
+            out.keyId = id;
+            break;
+        case "aws:kms/alias:Alias":
+            out.targetKeyArn = `arn:${MOCK_PARTITION}:kms:${ctx.region}:${MOCK_ACCOUNT_ID}:key/${String(inputs.targetKeyId)}`;
+            break;
+        case "aws:iam/role:Role":
+            out.uniqueId = `AROA${hashHex(ctx.urn, 17).toUpperCase()}`;
+            break;
+        case "aws:ec2/vpc:Vpc":
+            out.defaultRouteTableId = `rtb-${hashHex(`${ctx.urn}/main`, 17)}`;
+            out.mainRouteTableId = out.defaultRouteTableId;
+            out.defaultSecurityGroupId = `sg-${hashHex(`${ctx.urn}/default`, 17)}`;
+            out.ownerId = MOCK_ACCOUNT_ID;
+            break;
+        case "aws:ec2/natGateway:NatGateway":
+            out.publicIp = `203.0.113.${parseInt(hashHex(ctx.urn, 2), 16) % 254 + 1}`;
+            break;
+        case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+            out.acceptStatus = "pending-acceptance";
+            out.peerOwnerId = MOCK_ACCOUNT_ID;
+            break;
+        case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+            out.acceptStatus = "active";
+            break;
+    }
+    return out;
+}
+
+/** Data sources the program may call, answered for the caller's region. */
+export function mockInvoke(token: string, args: Props, region: string): Props {
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, id: MOCK_ACCOUNT_ID, userId: "AIDAOFFLINEPLAN000000" };
+        case "aws:index/getPartition:getPartition":
+            return { id: MOCK_PARTITION, partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:index/getRegion:getRegion":
+            return { id: region, name: region, region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+        default:
+            throw new Error(
+                `offline engine: no mock for invoke '${token}' (args ${JSON.stringify(args)}); ` +
+                    "answer it in stacks/offline/mocks.ts mockInvoke if the program really needs this data source",
+            );
+    }
+}

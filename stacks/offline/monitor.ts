@@ -1,0 +1,171 @@
+/**
+ * A resource monitor that records what the real engine records. It extends Pulumi's own MockMonitor (so
+ * serialization, URNs and preview semantics are the SDK's) and keeps every registration's full request:
+ * parent, provider, dependencies, property dependencies and options, which `newResource` mocks never see.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+
+/** Property values in Pulumi's wire encoding: secrets are sig-wrapped objects, unknowns the UNKNOWN string. */
+export type WireValue = null | boolean | number | string | WireValue[] | { [key: string]: WireValue };
+export type WireProps = Record<string, WireValue>;
+
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    /** "" for components; unknown (UNKNOWN) for new custom resources in preview. */
+    id: string;
+    parent: string;
+    /** Provider reference `urn::id`, "" where none was given. */
+    provider: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    inputs: WireProps;
+    outputs: WireProps;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    deleteBeforeReplace: boolean;
+    replaceOnChanges: string[];
+    additionalSecretOutputs: string[];
+    aliases: WireValue[];
+    /** True for reads (e.g. StackReference), which the engine records as external. */
+    external: boolean;
+}
+
+/** Minimal views of the generated protobuf classes (the SDK ships them untyped). */
+interface Struct {
+    toJavaScript(): WireProps;
+}
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): Struct | undefined;
+    getProtect(): boolean | undefined;
+    getDependenciesList(): string[];
+    getProvider(): string;
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getAliasesList(): { toObject(): WireValue }[];
+}
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): Struct | undefined;
+}
+interface ReadRequest {
+    getId(): string;
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getProperties(): Struct | undefined;
+    getDependenciesList(): string[];
+}
+interface ReadResponse {
+    getUrn(): string;
+    getProperties(): Struct | undefined;
+}
+interface OutputsRequest {
+    getUrn(): string;
+    getOutputs(): Struct | undefined;
+}
+type Callback<T> = (err: Error | null, resp: T | undefined) => void;
+
+export class RecordingMonitor extends MockMonitor {
+    readonly records: RecordedResource[] = [];
+    private readonly byUrn = new Map<string, RecordedResource>();
+
+    constructor(mocks: pulumi.runtime.Mocks) {
+        super(mocks);
+    }
+
+    private add(r: RecordedResource): void {
+        this.records.push(r);
+        this.byUrn.set(r.urn, r);
+    }
+
+    override async registerResource(req: RegisterRequest, callback: Callback<RegisterResponse>): Promise<void> {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, key) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        const inputs = req.getObject()?.toJavaScript() ?? {};
+        await super.registerResource(req, (err: Error | null, resp: RegisterResponse | undefined) => {
+            if (!err && resp) {
+                this.add({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    id: req.getCustom() ? resp.getId() || UNKNOWN : "",
+                    parent: req.getParent(),
+                    provider: req.getProvider(),
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies,
+                    inputs,
+                    outputs: req.getCustom() ? (resp.getObject()?.toJavaScript() ?? {}) : {},
+                    protect: req.getProtect() === true,
+                    retainOnDelete: req.getRetainondelete() === true,
+                    ignoreChanges: req.getIgnorechangesList(),
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                    aliases: req.getAliasesList().map((a) => a.toObject()),
+                    external: false,
+                });
+            }
+            callback(err, resp);
+        });
+    }
+
+    override async readResource(req: ReadRequest, callback: Callback<ReadResponse>): Promise<void> {
+        const inputs = req.getProperties()?.toJavaScript() ?? {};
+        await super.readResource(req, (err: Error | null, resp: ReadResponse | undefined) => {
+            if (!err && resp) {
+                this.add({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: true,
+                    id: req.getId(),
+                    parent: req.getParent(),
+                    provider: req.getProvider(),
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies: {},
+                    inputs,
+                    outputs: resp.getProperties()?.toJavaScript() ?? {},
+                    protect: false,
+                    retainOnDelete: false,
+                    ignoreChanges: [],
+                    deleteBeforeReplace: false,
+                    replaceOnChanges: [],
+                    additionalSecretOutputs: [],
+                    aliases: [],
+                    external: true,
+                });
+            }
+            callback(err, resp);
+        });
+    }
+
+    /** Components' and the stack's outputs arrive here (the stack's are the stack outputs). */
+    override registerResourceOutputs(req: OutputsRequest, callback: Callback<object>): void {
+        const r = this.byUrn.get(req.getUrn());
+        if (r) r.outputs = req.getOutputs()?.toJavaScript() ?? {};
+        super.registerResourceOutputs(req, callback);
+    }
+}

@@ -1,0 +1,37 @@
+import * as pulumi from "@pulumi/pulumi";
+import { type StackConfig, validateAgainstPrimary } from "./config/schema";
+import { type NetworkOutputs, PRIMARY_OUTPUTS_FOR_SECONDARY } from "./outputs";
+
+export type PrimaryNetwork = Pick<NetworkOutputs, (typeof PRIMARY_OUTPUTS_FOR_SECONDARY)[number]>;
+
+export interface PrimaryLink {
+    readonly stackName: string;
+    readonly reference: pulumi.StackReference;
+    readonly network: PrimaryNetwork;
+}
+
+/** `us-west-2` -> `<org>/intelgraph/us-west-2`; a fully qualified name is used as written. */
+export function primaryReferenceName(primaryStack: string): string {
+    return primaryStack.includes("/") ? primaryStack : `${pulumi.getOrganization()}/${pulumi.getProject()}/${primaryStack}`;
+}
+
+/**
+ * Reads the primary's outputs and checks them against this stack's config before anything is created:
+ * the peer CIDR, zone and region exist only in the primary's state in a real deploy.
+ */
+export async function readPrimary(config: StackConfig): Promise<PrimaryLink> {
+    if (!config.primaryStack) throw new Error(`${config.file}: readPrimary called for a stack without intelgraph:primaryStack`);
+    const stackName = primaryReferenceName(config.primaryStack);
+    const reference = new pulumi.StackReference(stackName);
+    const values = await Promise.all(PRIMARY_OUTPUTS_FOR_SECONDARY.map((k) => reference.getOutputDetails(k)));
+    const missing = PRIMARY_OUTPUTS_FOR_SECONDARY.filter((_, i) => values[i].value === undefined && values[i].secretValue === undefined);
+    if (missing.length) {
+        throw new Error(
+            `${config.file}: intelgraph:primaryStack "${config.primaryStack}" (${stackName}) has no output(s) ${missing.join(", ")}; ` +
+                `deploy the primary stack first (pulumi up -s ${config.primaryStack}) so the secondary can peer with it`,
+        );
+    }
+    const network = Object.fromEntries(PRIMARY_OUTPUTS_FOR_SECONDARY.map((k, i) => [k, values[i].value ?? values[i].secretValue])) as unknown as PrimaryNetwork;
+    validateAgainstPrimary(config, { stack: config.primaryStack, region: network.region, residencyZone: network.residencyZone, vpcCidr: network.vpcCidr });
+    return { stackName, reference, network };
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    pool: "forks",
+    // Planning a stack imports @pulumi/aws (~0.7 s); the first test of a file pays for it.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
