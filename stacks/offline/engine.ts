@@ -33,6 +33,8 @@ export interface PlannedStack {
     /** Stack outputs in wire encoding (secrets sig-wrapped). */
     readonly outputs: WireProps;
     readonly error?: PlanError;
+    /** On error: URNs of resources the program registered before failing (reads excluded). Must stay empty for config errors. */
+    readonly registeredBeforeError?: readonly string[];
     readonly durationMs: number;
 }
 
@@ -48,13 +50,13 @@ export interface PlanOptions {
     readonly configOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-function isSecretWire(v: WireValue): v is { [key: string]: WireValue } {
+function isSecretWire(v: WireValue): boolean {
     return !!v && typeof v === "object" && !Array.isArray(v) && v[SIG_KEY] === SECRET_SIG;
 }
 
 /** Plain JS value of a wire value, secrets unwrapped (for answering a StackReference). */
 export function unwrapWire(v: WireValue): unknown {
-    if (isSecretWire(v)) return unwrapWire(v.value);
+    if (isSecretWire(v)) return unwrapWire((v as { value: WireValue }).value);
     if (Array.isArray(v)) return v.map(unwrapWire);
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapWire(x)]));
     return v;
@@ -181,7 +183,7 @@ export async function planStack(
 
     const mocks = new StackMocks(stackFile, opts.preview, opts.references);
     await pulumi.runtime.setMocks(mocks, project.name, stackFile.stack, opts.preview, opts.organization);
-    const monitor = new RecordingMonitor(mocks);
+    const monitor = new RecordingMonitor(mocks, stackFile.stack, project.name);
     getRuntimeStore().settings.monitor = monitor;
     pulumi.runtime.setAllConfig({ ...stackFile.config });
 
@@ -191,7 +193,11 @@ export async function planStack(
         return outputs;
     });
     const error = run.error ?? run.rejections[0];
-    if (error !== undefined) return failed(classify(error));
+    if (error !== undefined) {
+        await waitForRPCs().catch(() => undefined);
+        const registered = monitor.records.filter((r) => !r.external && r.type !== "pulumi:pulumi:Stack").map((r) => r.urn);
+        return { ...failed(classify(error)), registeredBeforeError: registered };
+    }
 
     const stackRecord = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack");
     return { ...base, resources: monitor.records, outputs: stackRecord?.outputs ?? {}, durationMs: performance.now() - started };

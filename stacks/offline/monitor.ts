@@ -85,12 +85,30 @@ interface OutputsRequest {
 }
 type Callback<T> = (err: Error | null, resp: T | undefined) => void;
 
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** `resource.NewURN` of the Pulumi engine. */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
 export class RecordingMonitor extends MockMonitor {
     readonly records: RecordedResource[] = [];
     private readonly byUrn = new Map<string, RecordedResource>();
 
-    constructor(mocks: pulumi.runtime.Mocks) {
+    constructor(
+        mocks: pulumi.runtime.Mocks,
+        private readonly stack: string,
+        private readonly project: string,
+    ) {
         super(mocks);
+        // MockMonitor qualifies a type with its parent's last type segment, and with `pulumi:pulumi:Stack` for
+        // top-level resources; the engine uses the parent's full qualified type and leaves the root stack out.
+        // Reports, policies and runbooks name URNs, so they must be the engine's.
+        (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (parent, type, name) =>
+            engineUrn(this.stack, this.project, parent, type, name);
     }
 
     private add(r: RecordedResource): void {

@@ -1,0 +1,75 @@
+/**
+ * `npm run plan`: plans every stack offline (no cloud account, no Pulumi CLI), prints a summary and
+ * optionally writes the JSON report. Exit codes: 0 clean, 1 a mandatory policy violation, 2 bad config or
+ * program error.
+ */
+import * as fs from "node:fs";
+import { Command } from "commander";
+import { planStacks } from "./engine";
+import { type PlanReport, buildReport } from "./report";
+import { renderSummary } from "./summary";
+
+export const EXIT_OK = 0;
+export const EXIT_VIOLATION = 1;
+export const EXIT_ERROR = 2;
+
+interface CliOptions {
+    stack: string[];
+    preview: boolean;
+    json: boolean;
+    out?: string;
+}
+
+function engineVersion(): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { version } = require("@pulumi/pulumi/package.json") as { version: string };
+    return `intelgraph offline plan (@pulumi/pulumi ${version} mocks)`;
+}
+
+export function exitCodeOf(report: PlanReport): number {
+    if (report.stacks.some((s) => s.error)) return EXIT_ERROR;
+    if (report.stacks.some((s) => s.policy.violations.some((v) => v.enforcementLevel === "mandatory"))) return EXIT_VIOLATION;
+    return EXIT_OK;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+    const cmd = new Command("plan")
+        .description("Plan every IntelGraph stack offline under Pulumi's mock engine and report the resource graph.")
+        .option("-s, --stack <name>", "plan only this stack (repeatable; referenced stacks are planned too)", (v: string, acc: string[]) => [...acc, v], [])
+        .option("--preview", "plan as a first `pulumi preview` sees it (computed outputs unknown)", false)
+        .option("--json", "print the JSON report (DESIGN §3 contract) instead of the summary", false)
+        .option("-o, --out <file>", "also write the JSON report to <file>")
+        .exitOverride();
+    cmd.parse(argv as string[], { from: "user" });
+    const opts = cmd.opts<CliOptions>();
+
+    let planned;
+    try {
+        planned = await planStacks({ stacks: opts.stack, preview: opts.preview });
+    } catch (e) {
+        process.stderr.write(`plan: ${(e as Error).message}\n`);
+        return EXIT_ERROR;
+    }
+    const report = buildReport(planned, engineVersion());
+    const json = JSON.stringify(report, null, 2);
+    if (opts.out) fs.writeFileSync(opts.out, `${json}\n`);
+    if (opts.json) process.stdout.write(`${json}\n`);
+    else {
+        const durations = new Map(planned.map((p) => [p.stack, p.durationMs]));
+        process.stdout.write(`${renderSummary(report, { packLoaded: false, durations })}\n`);
+    }
+    for (const s of report.stacks) if (s.error) process.stderr.write(`plan: ${s.stack}: ${s.error.kind} error\n${s.error.message}\n`);
+    return exitCodeOf(report);
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e: unknown) => {
+            process.stderr.write(`plan: ${e instanceof Error ? e.message : String(e)}\n`);
+            process.exitCode = EXIT_ERROR;
+        },
+    );
+}

@@ -1,0 +1,107 @@
+/**
+ * The plan report (DESIGN §3 contract, version 1). `deployment` has the shape of `pulumi stack export`'s
+ * deployment (version 3) so one reader handles a plan and a real export. Secrets never leave in clear:
+ * every secret value is replaced by "[secret]" here, the only way out of the engine.
+ */
+import type { PlanError, PlannedStack } from "./engine";
+import { type RecordedResource, SECRET_SIG, SIG_KEY, type WireProps, type WireValue } from "./monitor";
+
+export const REPORT_VERSION = 1;
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface ReportResource {
+    urn: string;
+    custom: boolean;
+    type: string;
+    id?: string;
+    inputs: WireProps;
+    outputs: WireProps;
+    parent?: string;
+    provider?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+    deleteBeforeReplace?: boolean;
+    external?: boolean;
+}
+
+export interface PolicyViolation {
+    policy: string;
+    enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+    urn: string;
+    message: string;
+}
+
+export interface StackReport {
+    stack: string;
+    project: string;
+    region: string;
+    role: string;
+    preview: boolean;
+    deployment: { manifest: { time: string; magic: string; version: string }; resources: ReportResource[] };
+    outputs: WireProps;
+    policy: { violations: PolicyViolation[] };
+    error?: PlanError;
+}
+
+export interface PlanReport {
+    version: typeof REPORT_VERSION;
+    stacks: StackReport[];
+}
+
+/** Replaces every secret (wire-wrapped) value by "[secret]". */
+export function maskSecrets(v: WireValue): WireValue {
+    if (Array.isArray(v)) return v.map(maskSecrets);
+    if (v && typeof v === "object") {
+        if (v[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskSecrets(x)]));
+    }
+    return v;
+}
+
+function maskProps(p: WireProps): WireProps {
+    return maskSecrets(p) as WireProps;
+}
+
+function toReportResource(r: RecordedResource): ReportResource {
+    return {
+        urn: r.urn,
+        custom: r.custom,
+        type: r.type,
+        ...(r.custom ? { id: r.id } : {}),
+        inputs: maskProps(r.inputs),
+        outputs: maskProps(r.outputs),
+        ...(r.parent ? { parent: r.parent } : {}),
+        ...(r.provider ? { provider: r.provider } : {}),
+        dependencies: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        ignoreChanges: r.ignoreChanges,
+        ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        ...(r.external ? { external: true } : {}),
+    };
+}
+
+export function stackReport(s: PlannedStack, version: string, violations: PolicyViolation[] = []): StackReport {
+    return {
+        stack: s.stack,
+        project: s.project,
+        region: s.config["aws:region"] ?? "",
+        role: s.config["intelgraph:role"] ?? "",
+        preview: s.preview,
+        deployment: {
+            manifest: { time: new Date().toISOString(), magic: "", version },
+            resources: s.resources.map(toReportResource),
+        },
+        outputs: maskProps(s.outputs),
+        policy: { violations },
+        ...(s.error ? { error: s.error } : {}),
+    };
+}
+
+export function buildReport(stacks: readonly PlannedStack[], version: string, violations?: ReadonlyMap<string, PolicyViolation[]>): PlanReport {
+    return { version: REPORT_VERSION, stacks: stacks.map((s) => stackReport(s, version, violations?.get(s.stack) ?? [])) };
+}

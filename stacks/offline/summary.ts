@@ -1,0 +1,78 @@
+/** The human summary `npm run plan` prints: per stack, resources by component and type, outputs, policy. */
+import Table from "cli-table3";
+import { UNKNOWN, type WireValue } from "./monitor";
+import type { PlanReport, ReportResource, StackReport } from "./report";
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+/** Tables without rules between rows: long resource lists stay readable in a CI log. */
+const COMPACT = { chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" }, style: { head: [], border: [] } };
+
+/** The component directly under the stack that a resource belongs to, e.g. `network (intelgraph:network:RegionalVpc)`. */
+function topComponent(r: ReportResource, byUrn: ReadonlyMap<string, ReportResource>): string {
+    let cur: ReportResource | undefined = r;
+    while (cur?.parent && byUrn.get(cur.parent)?.type !== STACK_TYPE) cur = byUrn.get(cur.parent);
+    if (!cur || cur === r) {
+        if (r.type.startsWith("pulumi:providers:")) return "(providers)";
+        if (r.external) return "(stack references)";
+    }
+    if (!cur) return "(stack)";
+    return `${cur.urn.split("::").pop()} (${cur.type})`;
+}
+
+function resourcesTable(s: StackReport): string {
+    const byUrn = new Map(s.deployment.resources.map((r) => [r.urn, r]));
+    const counts = new Map<string, Map<string, number>>();
+    for (const r of s.deployment.resources) {
+        if (r.type === STACK_TYPE || !r.custom) continue;
+        const group = topComponent(r, byUrn);
+        const types = counts.get(group) ?? new Map<string, number>();
+        types.set(r.type, (types.get(r.type) ?? 0) + 1);
+        counts.set(group, types);
+    }
+    const table = new Table({ head: ["component", "resource type", "count"], ...COMPACT });
+    for (const group of [...counts.keys()].sort()) {
+        const types = counts.get(group)!;
+        [...types.keys()].sort().forEach((t, i) => table.push([i === 0 ? group : "", t, types.get(t)!]));
+    }
+    return table.toString();
+}
+
+function show(v: WireValue): string {
+    if (v === UNKNOWN) return "(known after deploy)";
+    if (Array.isArray(v)) return v.map(show).join(", ");
+    if (v && typeof v === "object") return JSON.stringify(v);
+    return String(v);
+}
+
+function outputsTable(s: StackReport): string {
+    const table = new Table({ head: ["output", "value"], ...COMPACT, wordWrap: true, colWidths: [26, 90] });
+    for (const k of Object.keys(s.outputs).sort()) table.push([k, show(s.outputs[k])]);
+    return table.toString();
+}
+
+function policySection(s: StackReport, packLoaded: boolean): string {
+    if (!packLoaded) return "Policy: no policy pack is evaluated yet.";
+    const v = s.policy.violations;
+    if (!v.length) return "Policy: 0 violations.";
+    return [`Policy: ${v.length} violation(s)`, ...v.map((x) => `  [${x.enforcementLevel}] ${x.policy}: ${x.message}`)].join("\n");
+}
+
+export function renderSummary(report: PlanReport, opts: { packLoaded: boolean; durations: ReadonlyMap<string, number> }): string {
+    const parts: string[] = [];
+    for (const s of report.stacks) {
+        const ms = opts.durations.get(s.stack);
+        const head = `== ${s.stack} (${s.role || "?"} in ${s.region || "?"}${s.preview ? ", preview" : ""})`;
+        if (s.error) {
+            parts.push(`${head}: NOT PLANNED, ${s.error.kind} error\n${s.error.message}`);
+            continue;
+        }
+        const custom = s.deployment.resources.filter((r) => r.custom).length;
+        parts.push(
+            `${head}: ${custom} resources, ${s.deployment.resources.length - custom} components${ms !== undefined ? `, planned in ${Math.round(ms)} ms` : ""}`,
+            resourcesTable(s),
+            outputsTable(s),
+            policySection(s, opts.packLoaded),
+        );
+    }
+    return parts.join("\n\n");
+}

@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PlannedStack } from "../../../stacks/offline/engine";
+import { inputsOf, mustGet, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
+
+let stacks: Map<string, PlannedStack>;
+beforeAll(async () => {
+    stacks = await plan();
+});
+
+describe.each(["us-west-2", "us-east-1"])("RegionalKms in %s", (region) => {
+    const key = () => one(mustGet(stacks, region), "aws:kms/key:Key");
+
+    it("is a customer-managed symmetric key with rotation on and a 30-day deletion window", () => {
+        expect(inputsOf(key())).toMatchObject({
+            enableKeyRotation: true,
+            rotationPeriodInDays: 365,
+            deletionWindowInDays: 30,
+            keyUsage: "ENCRYPT_DECRYPT",
+            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+        });
+    });
+
+    it("is never multi-region (key material must not leave the region)", () => {
+        expect(inputsOf(key()).multiRegion).toBe(false);
+    });
+
+    it("is protected against deletion by pulumi", () => {
+        expect(key().protect).toBe(true);
+    });
+
+    it("is created by the stack region's provider and has its region's ARN", () => {
+        const s = mustGet(stacks, region);
+        expect(providerRegion(s, key())).toBe(region);
+        expect(outputsOf(key()).arn).toMatch(new RegExp(`^arn:aws:kms:${region}:\\d{12}:key/`));
+    });
+
+    it("carries a key policy scoped to the region's services", () => {
+        const policy = JSON.parse(inputsOf(key()).policy as string) as { Statement: { Sid: string; Principal: { Service?: string } }[] };
+        expect(policy.Statement.map((s) => s.Sid)).toEqual([
+            "AccountAdministration",
+            "CloudWatchLogsEncryption",
+            "AutoScalingEbsUse",
+            "AutoScalingEbsGrants",
+            "AccountUseThroughRegionalServices",
+        ]);
+        expect(policy.Statement[1].Principal.Service).toBe(`logs.${region}.amazonaws.com`);
+    });
+
+    it("has an alias naming the region", () => {
+        const alias = one(mustGet(stacks, region), "aws:kms/alias:Alias");
+        expect(inputsOf(alias).name).toBe(`alias/intelgraph-${region}`);
+        expect(alias.propertyDependencies.targetKeyId).toEqual([key().urn]);
+    });
+});
