@@ -12,11 +12,48 @@ export interface NetworkOutputs {
     readonly vpcCidr: string;
     readonly publicSubnetIds: string[];
     readonly privateSubnetIds: string[];
+    readonly privateSubnetCidrs: string[];
     readonly isolatedSubnetIds: string[];
     readonly privateRouteTableIds: string[];
     readonly isolatedRouteTableIds: string[];
     readonly natGatewayIds: string[];
     readonly flowLogGroupName: string;
+}
+
+export interface ComputeOutputs {
+    readonly eksClusterName: string;
+    readonly eksEndpoint: string;
+    readonly eksOidcProviderArn: string;
+    readonly eksOidcIssuerUrl: string;
+    readonly eksNodeGroupNames: string[];
+    readonly eksGraphNodeGroupNames: string[];
+    /** Secret. */
+    readonly kubeconfig: string;
+}
+
+export interface DataOutputs {
+    readonly auroraGlobalClusterId: string;
+    readonly auroraEngine: string;
+    readonly auroraEngineVersion: string;
+    readonly auroraClusterArn: string;
+    readonly auroraClusterId: string;
+    readonly auroraWriterEndpoint: string;
+    readonly auroraReaderEndpoint: string;
+    readonly auroraSecurityGroupId: string;
+    /** The first instance's ARN: a secondary joins only once the primary's writer exists. */
+    readonly auroraWriterInstanceArn: string;
+    readonly redisGlobalReplicationGroupId: string;
+    readonly redisReplicationGroupId: string;
+    readonly redisPrimaryEndpoint: string;
+    readonly redisReaderEndpoint: string;
+    readonly redisSecurityGroupId: string;
+}
+
+/** Primary only. */
+export interface PrimaryOnlyOutputs {
+    readonly auroraGlobalWriterEndpoint: string;
+    readonly auroraMasterSecretArn: string;
+    readonly redisAuthSecretArn: string;
 }
 
 /** Secondary only. */
@@ -26,4 +63,21 @@ export interface PeeringOutputs {
 }
 
 /** The outputs a secondary needs from its primary, read before any of its resources is registered. */
-export const PRIMARY_OUTPUTS_FOR_SECONDARY = ["region", "residencyZone", "vpcId", "vpcCidr", "privateRouteTableIds", "isolatedRouteTableIds"] as const;
+export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
+    "region",
+    "residencyZone",
+    "vpcId",
+    "vpcCidr",
+    "privateSubnetCidrs",
+    "privateRouteTableIds",
+    "isolatedRouteTableIds",
+    "auroraGlobalClusterId",
+    "auroraEngine",
+    "auroraEngineVersion",
+    "auroraWriterInstanceArn",
+    "auroraSecurityGroupId",
+    "redisGlobalReplicationGroupId",
+    "redisSecurityGroupId",
+] as const;
+
+export type StackOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;

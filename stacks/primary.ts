@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type StackConfig, validateAgainstPrimary } from "./config/schema";
-import { type NetworkOutputs, PRIMARY_OUTPUTS_FOR_SECONDARY } from "./outputs";
+import { PRIMARY_OUTPUTS_FOR_SECONDARY, type StackOutputs } from "./outputs";
 
-export type PrimaryNetwork = Pick<NetworkOutputs, (typeof PRIMARY_OUTPUTS_FOR_SECONDARY)[number]>;
+export type PrimaryNetwork = Pick<StackOutputs, (typeof PRIMARY_OUTPUTS_FOR_SECONDARY)[number]>;
 
 export interface PrimaryLink {
     readonly stackName: string;

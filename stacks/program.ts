@@ -1,13 +1,17 @@
 import * as aws from "@pulumi/aws";
+import { EksCluster } from "../components/compute/EksCluster";
+import { AURORA_PORT, AuroraGlobal } from "../components/data/AuroraGlobal";
+import { REDIS_PORT, RedisGlobal } from "../components/data/RedisGlobal";
 import { RegionalKms } from "../components/kms/RegionalKms";
 import { RegionalVpc } from "../components/network/RegionalVpc";
 import { VpcPeering } from "../components/network/VpcPeering";
 import { loadStackConfig } from "./config/load";
-import type { NetworkOutputs, PeeringOutputs } from "./outputs";
+import { residencyTags } from "./config/residency";
 import { type PrimaryLink, readPrimary } from "./primary";
 import { regionalProvider } from "./providers";
 
-export type StackOutputs = NetworkOutputs & Partial<PeeringOutputs>;
+/** The platform's global resources are named after the environment: one global cluster per environment. */
+const globalName = (environment: string) => `intelgraph-${environment}`;
 
 /**
  * One region of the platform. The same program runs every stack; what differs between regions is in
@@ -30,21 +34,86 @@ export async function program() {
         onRegion,
     );
 
+    const eks = new EksCluster(
+        "eks",
+        {
+            clusterName: prefix,
+            region: config.region,
+            partition: partition.partition,
+            kubernetesVersion: config.eks.kubernetesVersion,
+            privateSubnetIds: vpc.subnetIds.private,
+            availabilityZones: config.network.availabilityZones,
+            kmsKeyArn: kms.keyArn,
+            publicAccessCidrs: config.eks.publicAccessCidrs,
+            adminRoleArns: config.eks.adminRoleArns,
+            general: config.eks.general,
+            graphPerAz: config.eks.graphPerAz,
+            instanceTags: residencyTags(config.residency, config.region, config.stack),
+        },
+        onRegion,
+    );
+
+    const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
+    const aurora = new AuroraGlobal(
+        "aurora",
+        {
+            ...dataPlacement,
+            role: primary
+                ? {
+                      kind: "secondary",
+                      globalClusterIdentifier: primary.network.auroraGlobalClusterId,
+                      engine: primary.network.auroraEngine,
+                      engineVersion: primary.network.auroraEngineVersion,
+                      sourceRegion: primary.network.region,
+                  }
+                : { kind: "primary", globalClusterIdentifier: globalName(config.residency.environment), engineVersion: config.aurora.engineVersion!, databaseName: "intelgraph" },
+            clusterIdentifier: prefix,
+            availabilityZones: config.network.availabilityZones,
+            instanceClass: config.aurora.instanceClass,
+            instances: config.aurora.instances,
+            backupRetentionDays: config.aurora.backupRetentionDays,
+        },
+        onRegion,
+    );
+    const redis = new RedisGlobal(
+        "redis",
+        {
+            ...dataPlacement,
+            role: primary
+                ? { kind: "secondary", globalReplicationGroupId: primary.network.redisGlobalReplicationGroupId }
+                : { kind: "primary", engineVersion: config.redis.engineVersion!, nodeType: config.redis.nodeType!, globalIdSuffix: globalName(config.residency.environment) },
+            replicationGroupId: prefix,
+            nodes: config.redis.nodes,
+            snapshotRetentionDays: config.redis.snapshotRetentionDays,
+        },
+        onRegion,
+    );
+
     let peering: VpcPeering | undefined;
     if (primary) {
-        const primaryProvider = regionalProvider(config, primary.network.region);
+        const p = primary.network;
         peering = new VpcPeering(
             "peering",
             {
-                requester: { vpcId: vpc.vpcId, cidrBlock: vpc.cidrBlock, routeTableIds: [...vpc.routeTableIds.private, ...vpc.routeTableIds.isolated] },
-                accepter: {
-                    region: primary.network.region,
-                    vpcId: primary.network.vpcId,
-                    cidrBlock: primary.network.vpcCidr,
-                    routeTableIds: [...primary.network.privateRouteTableIds, ...primary.network.isolatedRouteTableIds],
+                requester: {
+                    vpcId: vpc.vpcId,
+                    cidrBlock: vpc.cidrBlock,
+                    routeTableIds: [...vpc.routeTableIds.private, ...vpc.routeTableIds.isolated],
+                    appSubnetCidrs: vpc.subnetCidrs.private,
                 },
-                accepterProvider: primaryProvider,
-                nameTag: `intelgraph-${config.region}-to-${primary.network.region}`,
+                accepter: {
+                    region: p.region,
+                    vpcId: p.vpcId,
+                    cidrBlock: p.vpcCidr,
+                    routeTableIds: [...p.privateRouteTableIds, ...p.isolatedRouteTableIds],
+                    appSubnetCidrs: p.privateSubnetCidrs,
+                },
+                accepterProvider: regionalProvider(config, p.region),
+                nameTag: `${prefix}-to-${p.region}`,
+                ports: [
+                    { name: "aurora", port: AURORA_PORT, requesterSecurityGroupId: aurora.securityGroupId, accepterSecurityGroupId: p.auroraSecurityGroupId },
+                    { name: "redis", port: REDIS_PORT, requesterSecurityGroupId: redis.securityGroupId, accepterSecurityGroupId: p.redisSecurityGroupId },
+                ],
             },
             onRegion,
         );
@@ -60,11 +129,36 @@ export async function program() {
         vpcCidr: vpc.cidrBlock,
         publicSubnetIds: vpc.subnetIds.public,
         privateSubnetIds: vpc.subnetIds.private,
+        privateSubnetCidrs: vpc.subnetCidrs.private,
         isolatedSubnetIds: vpc.subnetIds.isolated,
         privateRouteTableIds: vpc.routeTableIds.private,
         isolatedRouteTableIds: vpc.routeTableIds.isolated,
         natGatewayIds: vpc.natGatewayIds,
         flowLogGroupName: vpc.flowLogGroupName,
+        eksClusterName: eks.clusterName,
+        eksEndpoint: eks.endpoint,
+        eksOidcProviderArn: eks.oidcProviderArn,
+        eksOidcIssuerUrl: eks.oidcIssuerUrl,
+        eksNodeGroupNames: eks.nodeGroupNames,
+        eksGraphNodeGroupNames: eks.graphNodeGroupNames,
+        kubeconfig: eks.kubeconfig,
+        auroraGlobalClusterId: aurora.globalClusterIdentifier,
+        auroraEngine: aurora.engine,
+        auroraEngineVersion: aurora.engineVersion,
+        auroraClusterArn: aurora.clusterArn,
+        auroraClusterId: aurora.clusterIdentifier,
+        auroraWriterEndpoint: aurora.writerEndpoint,
+        auroraReaderEndpoint: aurora.readerEndpoint,
+        auroraSecurityGroupId: aurora.securityGroupId,
+        auroraWriterInstanceArn: aurora.instanceArns[0],
+        redisGlobalReplicationGroupId: redis.globalReplicationGroupId,
+        redisReplicationGroupId: redis.replicationGroupId,
+        redisPrimaryEndpoint: redis.primaryEndpoint,
+        redisReaderEndpoint: redis.readerEndpoint,
+        redisSecurityGroupId: redis.securityGroupId,
+        ...(aurora.globalWriterEndpoint ? { auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint } : {}),
+        ...(aurora.masterSecretArn ? { auroraMasterSecretArn: aurora.masterSecretArn } : {}),
+        ...(redis.authSecretArn ? { redisAuthSecretArn: redis.authSecretArn } : {}),
         ...(primary && peering ? { primaryStack: primary.stackName, peeringConnectionId: peering.peeringConnectionId } : {}),
     };
 }

@@ -30,6 +30,8 @@ export class RegionalVpc extends pulumi.ComponentResource {
     /** Route table ids per tier, in the order of `availabilityZones`. */
     readonly routeTableIds: ByTier<pulumi.Output<string>>;
     readonly natGatewayIds: pulumi.Output<string>[];
+    /** Subnet CIDRs per tier, in the order of `availabilityZones` (known before deploy: they come from the layout). */
+    readonly subnetCidrs: ByTier<string>;
     readonly flowLogGroupName: pulumi.Output<string>;
     readonly availabilityZones: readonly string[];
 
@@ -153,6 +155,8 @@ export class RegionalVpc extends pulumi.ComponentResource {
         this.subnetIds = subnetIds;
         this.routeTableIds = routeTableIds;
         this.natGatewayIds = natGateways.map((n) => n.id);
+        this.subnetCidrs = { public: [], private: [], isolated: [] };
+        for (const s of plan) this.subnetCidrs[s.tier].push(s.cidr);
         this.flowLogGroupName = logGroup.name;
         this.availabilityZones = [...args.availabilityZones];
         this.registerOutputs({

@@ -1,11 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { allowIngress } from "./securityGroups";
 
 export interface PeeringSide {
     readonly vpcId: pulumi.Input<string>;
     readonly cidrBlock: pulumi.Input<string>;
     /** Route tables that get a route to the other side (private and isolated tiers). */
     readonly routeTableIds: readonly pulumi.Input<string>[];
+    /** App (private) subnets whose traffic may cross to the other side's data tier. */
+    readonly appSubnetCidrs: readonly pulumi.Input<string>[];
+}
+
+/** A data port that crosses the peering: each side's security group admits the other side's app subnets. */
+export interface PeeredPort {
+    readonly name: string;
+    readonly port: number;
+    readonly requesterSecurityGroupId: pulumi.Input<string>;
+    readonly accepterSecurityGroupId: pulumi.Input<string>;
 }
 
 export interface VpcPeeringArgs {
@@ -16,12 +27,14 @@ export interface VpcPeeringArgs {
     /** Provider of the accepter's region: the accepter and its routes live there. */
     readonly accepterProvider: aws.Provider;
     readonly nameTag: string;
+    readonly ports?: readonly PeeredPort[];
 }
 
 /**
  * Cross-region VPC peering owned by the secondary stack: it requests, accepts in the primary's region (a
  * cross-region request cannot auto-accept), enables DNS resolution both ways and adds the routes on both sides.
- * Routes are separate resources because the route tables belong to RegionalVpc.
+ * Routes are separate resources because the route tables belong to RegionalVpc; likewise the data ports that
+ * cross (Aurora, Redis) are separate ingress rules on each side's security groups.
  */
 export class VpcPeering extends pulumi.ComponentResource {
     readonly peeringConnectionId: pulumi.Output<string>;
@@ -73,6 +86,19 @@ export class VpcPeering extends pulumi.ComponentResource {
                 onAccepter,
             );
         });
+
+        for (const p of args.ports ?? []) {
+            allowIngress(
+                `${name}-${p.name}-from-accepter`,
+                { securityGroupId: p.requesterSecurityGroupId, port: p.port, cidrs: args.accepter.appSubnetCidrs, description: `${p.name} from ${args.accepter.region} app subnets` },
+                { parent: this, dependsOn: [accepter] },
+            );
+            allowIngress(
+                `${name}-${p.name}-from-requester`,
+                { securityGroupId: p.accepterSecurityGroupId, port: p.port, cidrs: args.requester.appSubnetCidrs, description: `${p.name} from the peer region's app subnets` },
+                { ...onAccepter, dependsOn: [accepter] },
+            );
+        }
 
         this.peeringConnectionId = accepter.vpcPeeringConnectionId;
         this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });

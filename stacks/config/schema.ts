@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, zoneAllowsRegion } from "./residency";
+import { type AuroraConfig, type EksConfig, INHERITED_BY_SECONDARY, type RedisConfig, auroraSchema, eksSchema, redisSchema } from "./tiers";
 
 export const ROLES = ["primary", "secondary"] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,6 +25,11 @@ export interface StackConfig {
         readonly cidr: string;
         readonly availabilityZones: readonly [string, string, string];
     };
+    readonly eks: EksConfig;
+    /** engineVersion set on a primary only. */
+    readonly aurora: AuroraConfig;
+    /** engineVersion and nodeType set on a primary only. */
+    readonly redis: RedisConfig;
 }
 
 export interface ConfigProblem {
@@ -81,12 +87,19 @@ const keySchemas = {
     "intelgraph:availabilityZones": z
         .array(z.string(), { error: "a list of three distinct availability zones of aws:region" })
         .refine((a) => a.length === 3 && new Set(a).size === 3, { error: "exactly three distinct availability zones of aws:region" }),
+    "intelgraph:eks": eksSchema,
+    "intelgraph:aurora": auroraSchema,
+    "intelgraph:redis": redisSchema,
 } as const;
 
 export type ConfigKey = keyof typeof keySchemas;
 export const CONFIG_KEYS = Object.keys(keySchemas) as ConfigKey[];
 /** Keys whose raw string is JSON (Pulumi hands structured config to the program JSON-encoded). */
-const JSON_KEYS: readonly ConfigKey[] = ["intelgraph:availabilityZones"];
+const JSON_KEYS: readonly ConfigKey[] = ["intelgraph:availabilityZones", "intelgraph:eks", "intelgraph:aurora", "intelgraph:redis"];
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+    return path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), value);
+}
 
 type Parsed = { -readonly [K in ConfigKey]?: z.infer<(typeof keySchemas)[K]> };
 
@@ -112,8 +125,18 @@ export function parseStackConfig(stack: string, raw: (key: ConfigKey) => string 
         }
         values[key] = value;
         const result = keySchemas[key].safeParse(value);
-        if (result.success) (parsed as Record<string, unknown>)[key] = result.data;
-        else problems.push({ file, key, value, allowed: result.error.issues[0].message });
+        if (result.success) {
+            (parsed as Record<string, unknown>)[key] = result.data;
+            continue;
+        }
+        // Structured keys report each nested field on its own: intelgraph:eks.general.minSize.
+        const seen = new Set<string>();
+        for (const issue of result.error.issues) {
+            const where = issue.path.length ? `${key}.${issue.path.map(String).join(".")}` : key;
+            if (seen.has(where)) continue;
+            seen.add(where);
+            problems.push({ file, key: where, value: valueAt(value, issue.path), allowed: issue.message });
+        }
     }
 
     const problem = (key: ConfigKey, allowed: string) => problems.push({ file, key, value: values[key], allowed });
@@ -143,6 +166,19 @@ export function parseStackConfig(stack: string, raw: (key: ConfigKey) => string 
         problem("intelgraph:primaryStack", "another stack than this one");
     }
 
+    for (const [key, fields] of Object.entries(INHERITED_BY_SECONDARY) as [ConfigKey, readonly string[]][]) {
+        const tier = parsed[key] as Record<string, unknown> | undefined;
+        if (!tier || role === undefined) continue;
+        for (const field of fields) {
+            if (role === "secondary" && tier[field] !== undefined) {
+                problems.push({ file, key: `${key}.${field}`, value: tier[field], allowed: "unset on a secondary: it is inherited from the primary's outputs (global cluster / global datastore)" });
+            }
+            if (role === "primary" && tier[field] === undefined) {
+                problems.push({ file, key: `${key}.${field}`, value: undefined, allowed: "set on the primary, which defines the global cluster / global datastore" });
+            }
+        }
+    }
+
     if (problems.length) throw new ConfigError(problems);
     const p = parsed as Required<Parsed>;
     return {
@@ -161,6 +197,9 @@ export function parseStackConfig(stack: string, raw: (key: ConfigKey) => string 
             cidr: p["intelgraph:vpcCidr"],
             availabilityZones: p["intelgraph:availabilityZones"] as unknown as readonly [string, string, string],
         },
+        eks: p["intelgraph:eks"],
+        aurora: p["intelgraph:aurora"],
+        redis: p["intelgraph:redis"],
     };
 }
 

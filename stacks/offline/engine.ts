@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/schema";
 import { program } from "../program";
 import { type MockResourceContext, mockId, mockInvoke, mockOutputs } from "./mocks";
-import { RecordingMonitor, type RecordedResource, SECRET_SIG, SIG_KEY, UNKNOWN, type WireProps, type WireValue } from "./monitor";
+import { RecordingMonitor, type RecordedResource, UNKNOWN, type WireProps, type WireValue, isSecret } from "./monitor";
 import { type ProjectFile, ProjectFileError, type StackFile, dependencyOrder, listStacks, loadProject, loadStackFile } from "./project";
 import { getRuntimeStore, waitForRPCs } from "./runtimeInternals";
 
@@ -50,13 +50,10 @@ export interface PlanOptions {
     readonly configOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-function isSecretWire(v: WireValue): boolean {
-    return !!v && typeof v === "object" && !Array.isArray(v) && v[SIG_KEY] === SECRET_SIG;
-}
 
 /** Plain JS value of a wire value, secrets unwrapped (for answering a StackReference). */
 export function unwrapWire(v: WireValue): unknown {
-    if (isSecretWire(v)) return unwrapWire((v as { value: WireValue }).value);
+    if (isSecret(v)) return unwrapWire((v as { value: WireValue }).value);
     if (Array.isArray(v)) return v.map(unwrapWire);
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapWire(x)]));
     return v;
@@ -124,7 +121,7 @@ class StackMocks implements pulumi.runtime.Mocks {
             const why = !target ? "it is not planned in this run" : `its plan failed (${target.error?.kind} error)`;
             throw new Error(`offline engine: cannot answer StackReference '${name}': ${why}`);
         }
-        const secretOutputNames = Object.entries(target.outputs).filter(([, v]) => isSecretWire(v)).map(([k]) => k);
+        const secretOutputNames = Object.entries(target.outputs).filter(([, v]) => isSecret(v)).map(([k]) => k);
         const outputs = Object.fromEntries(Object.entries(target.outputs).map(([k, v]) => [k, unwrapWire(v)]));
         return { id: name, state: { name, outputs, secretOutputNames } };
     }

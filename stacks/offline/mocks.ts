@@ -48,7 +48,22 @@ const NAMED_TYPES = new Set([
     "aws:iam/role:Role",
     "aws:iam/policy:Policy",
     "aws:kms/alias:Alias",
+    "aws:eks/cluster:Cluster",
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:elasticache/subnetGroup:SubnetGroup",
 ]);
+
+/** Resources whose id is the identifier the program gives them. */
+const IDENTIFIER_INPUT: Record<string, string> = {
+    "aws:rds/globalCluster:GlobalCluster": "globalClusterIdentifier",
+    "aws:rds/cluster:Cluster": "clusterIdentifier",
+    "aws:rds/clusterInstance:ClusterInstance": "identifier",
+    "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+};
+
+/** Short AWS region code used in some DNS names: us-west-2 -> usw2. */
+const regionCode = (region: string) => region.replace(/^(\w)\w*-(\w)\w*-(\d)$/, "$1$2$3");
 
 const SERVICE_BY_MODULE: Record<string, string> = { cloudwatch: "logs", cloudwatchLogs: "logs" };
 const GLOBAL_SERVICES = new Set(["iam", "route53", "cloudfront"]);
@@ -74,6 +89,20 @@ function arnFor(type: string, region: string, id: string, name: string): string 
             return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:policy/${name}`;
         case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
             return `arn:${MOCK_PARTITION}:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc-peering-connection/${id}`;
+        case "aws:eks/cluster:Cluster":
+            return `arn:${MOCK_PARTITION}:eks:${region}:${MOCK_ACCOUNT_ID}:cluster/${name}`;
+        case "aws:rds/globalCluster:GlobalCluster":
+            return `arn:${MOCK_PARTITION}:rds::${MOCK_ACCOUNT_ID}:global-cluster:${id}`;
+        case "aws:rds/cluster:Cluster":
+            return `arn:${MOCK_PARTITION}:rds:${region}:${MOCK_ACCOUNT_ID}:cluster:${id}`;
+        case "aws:rds/clusterInstance:ClusterInstance":
+            return `arn:${MOCK_PARTITION}:rds:${region}:${MOCK_ACCOUNT_ID}:db:${id}`;
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return `arn:${MOCK_PARTITION}:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${id}`;
+        case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
+            return `arn:${MOCK_PARTITION}:elasticache::${MOCK_ACCOUNT_ID}:globalreplicationgroup:${id}`;
+        case "aws:secretsmanager/secret:Secret":
+            return `arn:${MOCK_PARTITION}:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${name}-${hashHex(id, 6)}`;
         default: {
             const resource = kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
             return `arn:${MOCK_PARTITION}:${service}:${where}:${MOCK_ACCOUNT_ID}:${resource}/${id}`;
@@ -98,6 +127,15 @@ export function mockId(ctx: MockResourceContext): string {
     if (type.startsWith("pulumi:providers:")) return uuidFrom(urn);
     if (type === "aws:kms/key:Key") return uuidFrom(urn);
     if (NAMED_TYPES.has(type)) return physicalName(ctx.name, urn, inputs);
+    const identifier = IDENTIFIER_INPUT[type];
+    if (identifier && typeof inputs[identifier] === "string") return inputs[identifier];
+    if (type === "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup") {
+        // AWS prefixes the suffix with a fixed, account-specific code.
+        return `ldgnf-${String(inputs.globalReplicationGroupIdSuffix)}`;
+    }
+    if (type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider") return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
+    if (type === "aws:secretsmanager/secret:Secret") return arnFor(type, ctx.region, hashHex(urn, 8), String(inputs.name ?? ctx.name));
+    if (type === "aws:eks/nodeGroup:NodeGroup") return `${String(inputs.clusterName)}:${String(inputs.nodeGroupName)}`;
     if (type === "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter" && typeof inputs.vpcPeeringConnectionId === "string") {
         return inputs.vpcPeeringConnectionId;
     }
@@ -111,10 +149,16 @@ export function mockId(ctx: MockResourceContext): string {
 export function mockOutputs(ctx: MockResourceContext, id: string): Props {
     const { type, inputs } = ctx;
     const out: Props = { ...inputs };
+    if (type === "random:index/randomPassword:RandomPassword") {
+        // Deterministic stand-in; the engine marks it secret (additionalSecretOutputs) and reports never show it.
+        out.result = hashHex(`${ctx.urn}/result`, Number(inputs.length ?? 32));
+        out.bcryptHash = `$2a$10$${hashHex(`${ctx.urn}/bcrypt`, 53)}`;
+        return out;
+    }
     if (!type.startsWith("aws:")) return out;
     const name = NAMED_TYPES.has(type) ? id : physicalName(ctx.name, ctx.urn, inputs);
     if (NAMED_TYPES.has(type)) out.name = name;
-    out.arn = arnFor(type, ctx.region, id, name);
+    out.arn = type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" || type === "aws:secretsmanager/secret:Secret" ? id : arnFor(type, ctx.region, id, name);
     if ("tags" in inputs || Object.keys(ctx.defaultTags).length) {
         out.tagsAll = { ...ctx.defaultTags, ...((inputs.tags as Record<string, string> | undefined) ?? {}) };
     }
@@ -144,6 +188,46 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
         case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
             out.acceptStatus = "active";
             break;
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            out.latestVersion = 1;
+            out.defaultVersion = 1;
+            break;
+        case "aws:eks/cluster:Cluster": {
+            const h = hashHex(ctx.urn, 32).toUpperCase();
+            out.endpoint = `https://${h}.gr7.${ctx.region}.eks.amazonaws.com`;
+            out.certificateAuthority = { data: Buffer.from(`offline-plan CA for ${name}`).toString("base64") };
+            out.identities = [{ oidcs: [{ issuer: `https://oidc.eks.${ctx.region}.amazonaws.com/id/${h}` }] }];
+            out.status = "ACTIVE";
+            out.platformVersion = "eks.1";
+            break;
+        }
+        case "aws:eks/nodeGroup:NodeGroup":
+            out.status = "ACTIVE";
+            break;
+        case "aws:rds/globalCluster:GlobalCluster":
+            out.engineVersionActual = inputs.engineVersion;
+            out.endpoint = `${id}.global-${hashHex(ctx.urn, 10)}.global.rds.amazonaws.com`;
+            break;
+        case "aws:rds/cluster:Cluster": {
+            const host = `${id}.cluster-${hashHex(MOCK_ACCOUNT_ID + ctx.region, 12)}.${ctx.region}.rds.amazonaws.com`;
+            out.endpoint = host;
+            out.readerEndpoint = host.replace(".cluster-", ".cluster-ro-");
+            out.port = 5432;
+            break;
+        }
+        case "aws:rds/clusterInstance:ClusterInstance":
+            out.endpoint = `${id}.${hashHex(MOCK_ACCOUNT_ID + ctx.region, 12)}.${ctx.region}.rds.amazonaws.com`;
+            out.writer = id.endsWith("-0");
+            break;
+        case "aws:elasticache/replicationGroup:ReplicationGroup": {
+            const suffix = `${hashHex(ctx.urn, 6)}.${regionCode(ctx.region)}.cache.amazonaws.com`;
+            out.primaryEndpointAddress = `master.${id}.${suffix}`;
+            out.readerEndpointAddress = `replica.${id}.${suffix}`;
+            break;
+        }
+        case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
+            out.globalReplicationGroupId = id;
+            break;
     }
     return out;
 }
@@ -155,6 +239,13 @@ export function mockInvoke(token: string, args: Props, region: string): Props {
             return { accountId: MOCK_ACCOUNT_ID, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, id: MOCK_ACCOUNT_ID, userId: "AIDAOFFLINEPLAN000000" };
         case "aws:index/getPartition:getPartition":
             return { id: MOCK_PARTITION, partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        case "tls:index/getCertificate:getCertificate":
+            // The root CA of the EKS OIDC issuer chain (Amazon Root CA 1's SHA-1 fingerprint).
+            return {
+                id: String(args.url ?? ""),
+                url: args.url,
+                certificates: [{ isCa: true, subject: "CN=Amazon Root CA 1,O=Amazon,C=US", sha1Fingerprint: "8da7f965ec5efc37910f1c6e59fdc1cc6a6ede16", certPem: "" }],
+            };
         case "aws:index/getRegion:getRegion":
             return { id: region, name: region, region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
         default:

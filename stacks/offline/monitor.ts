@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { Struct } from "./runtimeInternals";
 
 /** Property values in Pulumi's wire encoding: secrets are sig-wrapped objects, unknowns the UNKNOWN string. */
 export type WireValue = null | boolean | number | string | WireValue[] | { [key: string]: WireValue };
@@ -65,6 +66,7 @@ interface RegisterResponse {
     getUrn(): string;
     getId(): string;
     getObject(): Struct | undefined;
+    setObject(value: unknown): void;
 }
 interface ReadRequest {
     getId(): string;
@@ -86,6 +88,10 @@ interface OutputsRequest {
 type Callback<T> = (err: Error | null, resp: T | undefined) => void;
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+export function isSecret(v: WireValue | undefined): boolean {
+    return !!v && typeof v === "object" && !Array.isArray(v) && v[SIG_KEY] === SECRET_SIG;
+}
 
 /** `resource.NewURN` of the Pulumi engine. */
 export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
@@ -122,7 +128,15 @@ export class RecordingMonitor extends MockMonitor {
             propertyDependencies[key] = deps.getUrnsList();
         });
         const inputs = req.getObject()?.toJavaScript() ?? {};
+        const secretOutputs = req.getAdditionalsecretoutputsList();
         await super.registerResource(req, (err: Error | null, resp: RegisterResponse | undefined) => {
+            if (!err && resp && secretOutputs.length) {
+                // The engine marks a resource's additionalSecretOutputs secret (random passwords, auth tokens);
+                // MockMonitor does not, which would let them flow in clear into other resources' inputs.
+                const state = resp.getObject()?.toJavaScript() ?? {};
+                for (const k of secretOutputs) if (k in state && !isSecret(state[k])) state[k] = { [SIG_KEY]: SECRET_SIG, value: state[k] };
+                resp.setObject(Struct.fromJavaScript(state));
+            }
             if (!err && resp) {
                 this.add({
                     urn: resp.getUrn(),

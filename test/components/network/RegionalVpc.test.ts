@@ -59,7 +59,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalVpc in %s", (region)
 
     it("sends flow logs to a log group encrypted with the region's own key", () => {
         const key = one(s(), "aws:kms/key:Key");
-        const group = one(s(), "aws:cloudwatch/logGroup:LogGroup");
+        const group = one(s(), "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs");
         expect(inputsOf(group).kmsKeyId).toBe(outputsOf(key).arn);
         expect(group.propertyDependencies.kmsKeyId).toEqual([key.urn]);
         expect(inputsOf(group).retentionInDays).toBe(365);

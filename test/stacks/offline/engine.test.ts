@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlannedStack, UNKNOWN } from "../../../stacks/offline/engine";
+import { type PlannedStack, UNKNOWN, unwrapWire } from "../../../stacks/offline/engine";
 import { mockInvoke } from "../../../stacks/offline/mocks";
 import { PROJECT_DIR, inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
@@ -81,14 +81,15 @@ describe("offline engine: recorded graph", () => {
         const east = mustGet(stacks, "us-east-1");
         const ref = one(east, "pulumi:pulumi:StackReference");
         expect(ref.id).toBe("organization/intelgraph/us-west-2");
-        expect(outputsOf(ref).outputs).toEqual(mustGet(stacks, "us-west-2").outputs);
+        expect(outputsOf(ref).outputs).toEqual(unwrapWire(mustGet(stacks, "us-west-2").outputs));
+        expect(outputsOf(ref).secretOutputNames).toEqual(["kubeconfig"]);
         expect(inputsOf(one(east, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")).peerVpcId).toBe(one(mustGet(stacks, "us-west-2"), "aws:ec2/vpc:Vpc").id);
     });
 
     it("gives plausible, region-correct and stable ids and ARNs", async () => {
         const east = mustGet(stacks, "us-east-1");
         expect(one(east, "aws:ec2/vpc:Vpc").id).toMatch(/^vpc-[0-9a-f]{17}$/);
-        expect(outputsOf(one(east, "aws:cloudwatch/logGroup:LogGroup")).arn).toBe(
+        expect(outputsOf(one(east, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs")).arn).toBe(
             "arn:aws:logs:us-east-1:123456789012:log-group:/intelgraph/intelgraph-us-east-1/vpc-flow-logs",
         );
         const again = await plan({ stacks: ["us-east-1"] });
@@ -112,7 +113,7 @@ describe("offline engine: preview mode", () => {
         expect(vpc.id).toBe(UNKNOWN);
         expect(vpc.outputs.arn).toBeUndefined();
         expect(inputsOf(vpc).cidrBlock).toBe("10.10.0.0/16");
-        expect(inputsOf(one(west, "aws:cloudwatch/logGroup:LogGroup")).kmsKeyId).toBe(UNKNOWN);
+        expect(inputsOf(one(west, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs")).kmsKeyId).toBe(UNKNOWN);
         expect(west.outputs.vpcId).toBe(UNKNOWN);
     });
 

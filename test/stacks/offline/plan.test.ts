@@ -45,7 +45,7 @@ describe("npm run plan", () => {
     it("prints a human summary by component and type, with outputs", () => {
         const { code, stdout } = runPlan(["--stack", "us-west-2"]);
         expect(code).toBe(0);
-        expect(stdout).toContain("== us-west-2 (primary in us-west-2): 48 resources");
+        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources, \d+ components, planned in \d+ ms/);
         expect(stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
         expect(stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);

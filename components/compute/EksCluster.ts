@@ -1,0 +1,292 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
+import { buildKubeconfig, irsaTrustPolicy } from "./irsa";
+
+export interface NodeGroupSize {
+    readonly instanceTypes: readonly string[];
+    readonly minSize: number;
+    readonly desiredSize: number;
+    readonly maxSize: number;
+}
+
+export interface EksClusterArgs {
+    /** Physical cluster name; also names the pre-created control-plane log group. */
+    readonly clusterName: string;
+    readonly region: string;
+    readonly partition: pulumi.Input<string>;
+    /** Pinned minor version, e.g. "1.31": upgrades are a reviewed config change. */
+    readonly kubernetesVersion: string;
+    /** Private subnets in the order of `availabilityZones`. */
+    readonly privateSubnetIds: readonly pulumi.Input<string>[];
+    readonly availabilityZones: readonly string[];
+    /** The region's customer-managed key: secrets envelope encryption, EBS, control-plane logs. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** Empty: the API endpoint is private only. */
+    readonly publicAccessCidrs: readonly string[];
+    /** IAM roles granted cluster admin through access entries. */
+    readonly adminRoleArns: readonly string[];
+    readonly general: NodeGroupSize;
+    /** Sizes of each per-AZ graph node group. */
+    readonly graphPerAz: NodeGroupSize;
+    /** Tags for instances and volumes the node groups launch (provider defaultTags do not reach them). */
+    readonly instanceTags: Readonly<Record<string, string>>;
+}
+
+export interface IrsaRoleArgs {
+    readonly namespace: string;
+    readonly serviceAccount: string;
+    readonly managedPolicyArns?: readonly pulumi.Input<string>[];
+    /** Inline policy document (JSON). */
+    readonly policy?: pulumi.Input<string>;
+}
+
+const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+export const GRAPH_TAINT = { key: "intelgraph.io/graph", value: "true", effect: "NO_SCHEDULE" } as const;
+export const STORAGE_CLASS_NAME = "gp3-encrypted";
+
+/**
+ * A region's EKS cluster: private endpoint, secrets encrypted with the regional key, access entries (API
+ * authentication mode), managed node groups (a `general` tier over the three private subnets and one `graph`
+ * node group per AZ, because EBS volumes are zonal and Neo4j's must be rescheduled in their own AZ), IRSA,
+ * the core add-ons and a Retain gp3 StorageClass under the regional key.
+ */
+export class EksCluster extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly oidcIssuerUrl: pulumi.Output<string>;
+    readonly nodeGroupNames: pulumi.Output<string>[];
+    readonly graphNodeGroupNames: pulumi.Output<string>[];
+    /** Secret: an exec kubeconfig (aws eks get-token), no static credentials. */
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly kubernetesProvider: k8s.Provider;
+    readonly storageClassName: pulumi.Output<string>;
+
+    constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:compute:EksCluster", name, {}, opts);
+        const policyArn = (policy: string) => pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${policy}`;
+        const tag = (suffix: string) => ({ Name: `${args.clusterName}-${suffix}` });
+
+        const clusterRole = new aws.iam.Role(
+            `${name}-cluster-role`,
+            {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+                }),
+                tags: tag("cluster-role"),
+            },
+            { parent: this },
+        );
+        const clusterPolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster-policy`, { role: clusterRole.name, policyArn: policyArn("AmazonEKSClusterPolicy") }, { parent: this });
+
+        // EKS writes control-plane logs to this exact name; creating it first keeps them encrypted and retained.
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane-logs`,
+            { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: 365, kmsKeyId: args.kmsKeyArn, tags: tag("control-plane-logs") },
+            { parent: this },
+        );
+
+        const cluster = new aws.eks.Cluster(
+            `${name}-cluster`,
+            {
+                name: args.clusterName,
+                version: args.kubernetesVersion,
+                roleArn: clusterRole.arn,
+                vpcConfig: {
+                    subnetIds: [...args.privateSubnetIds],
+                    endpointPrivateAccess: true,
+                    endpointPublicAccess: args.publicAccessCidrs.length > 0,
+                    ...(args.publicAccessCidrs.length ? { publicAccessCidrs: [...args.publicAccessCidrs] } : {}),
+                },
+                // Envelope encryption of Secrets; once enabled it cannot be removed (AWS).
+                encryptionConfig: { provider: { keyArn: args.kmsKeyArn }, resources: ["secrets"] },
+                enabledClusterLogTypes: CONTROL_PLANE_LOGS,
+                accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+                // Add-ons are managed below, pinned to this program, instead of the self-managed defaults.
+                bootstrapSelfManagedAddons: false,
+                deletionProtection: true,
+                tags: tag("cluster"),
+            },
+            { parent: this, protect: true, dependsOn: [clusterPolicy, logGroup] },
+        );
+
+        args.adminRoleArns.forEach((principalArn, i) => {
+            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, { parent: this });
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-admin-${i}-policy`,
+                {
+                    clusterName: cluster.name,
+                    principalArn: entry.principalArn,
+                    policyArn: pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+                    accessScope: { type: "cluster" },
+                },
+                { parent: this },
+            );
+        });
+
+        const nodeRole = new aws.iam.Role(
+            `${name}-node-role`,
+            {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                }),
+                tags: tag("node-role"),
+            },
+            { parent: this },
+        );
+        const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy"].map(
+            (p) => new aws.iam.RolePolicyAttachment(`${name}-node-${p}`, { role: nodeRole.name, policyArn: policyArn(p) }, { parent: this }),
+        );
+
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-nodes`,
+            {
+                description: `IntelGraph ${args.clusterName} managed nodes`,
+                updateDefaultVersion: true,
+                // IMDSv2 only, hop limit 1: pods (one network hop away) cannot reach the node's credentials;
+                // they get their own through IRSA. Host-network daemons (EBS CSI node) still reach IMDS.
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" },
+                    },
+                ],
+                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                    resourceType,
+                    tags: { ...args.instanceTags, Name: `${args.clusterName}-node` },
+                })),
+                tags: tag("nodes"),
+            },
+            { parent: this },
+        );
+
+        const nodeGroup = (suffix: string, sizing: NodeGroupSize, subnetIds: pulumi.Input<string>[], extra: Partial<aws.eks.NodeGroupArgs>) =>
+            new aws.eks.NodeGroup(
+                `${name}-ng-${suffix}`,
+                {
+                    clusterName: cluster.name,
+                    nodeGroupName: `${args.clusterName}-${suffix}`,
+                    nodeRoleArn: nodeRole.arn,
+                    subnetIds,
+                    amiType: "AL2023_x86_64_STANDARD",
+                    capacityType: "ON_DEMAND",
+                    instanceTypes: [...sizing.instanceTypes],
+                    scalingConfig: { minSize: sizing.minSize, desiredSize: sizing.desiredSize, maxSize: sizing.maxSize },
+                    updateConfig: { maxUnavailable: 1 },
+                    launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+                    tags: tag(`ng-${suffix}`),
+                    ...extra,
+                },
+                // The cluster autoscaler (and failover scale-up) own desiredSize at run time.
+                { parent: this, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
+            );
+
+        const general = nodeGroup("general", args.general, [...args.privateSubnetIds], { labels: { "intelgraph.io/tier": "general" } });
+        const graph = args.availabilityZones.map((az, i) =>
+            nodeGroup(`graph-${az.slice(-1)}`, args.graphPerAz, [args.privateSubnetIds[i]], {
+                labels: { "intelgraph.io/tier": "graph" },
+                taints: [GRAPH_TAINT],
+            }),
+        );
+
+        // Typed as always present, but a provider may leave them out until the cluster is ACTIVE.
+        const issuer = cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? "");
+        const certificate = tls.getCertificateOutput({ url: issuer }, { parent: this });
+        const oidc = new aws.iam.OpenIdConnectProvider(
+            `${name}-oidc`,
+            {
+                url: issuer,
+                clientIdLists: ["sts.amazonaws.com"],
+                thumbprintLists: [certificate.certificates.apply((c) => c?.[0]?.sha1Fingerprint ?? "")],
+                tags: tag("oidc"),
+            },
+            { parent: this },
+        );
+        this.oidcProviderArn = oidc.arn;
+        this.oidcIssuerUrl = issuer;
+
+        const ebsCsiRole = this.irsaRole(`${name}-ebs-csi`, {
+            namespace: "kube-system",
+            serviceAccount: "ebs-csi-controller-sa",
+            managedPolicyArns: [policyArn("service-role/AmazonEBSCSIDriverPolicy")],
+            // Volumes encrypted with a customer-managed key need the driver to create grants on it.
+            policy: pulumi.output(args.kmsKeyArn).apply((keyArn) =>
+                JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": true } } },
+                        { Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: keyArn },
+                    ],
+                }),
+            ),
+        });
+
+        const addon = (addonName: string, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []) =>
+            new aws.eks.Addon(
+                `${name}-addon-${addonName}`,
+                { clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE", ...extra },
+                { parent: this, dependsOn },
+            );
+        addon("vpc-cni");
+        addon("kube-proxy");
+        // CoreDNS and the EBS CSI controller are Deployments: they need nodes to become ACTIVE.
+        addon("coredns", {}, [general]);
+        const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [general]);
+
+        this.kubeconfig = pulumi.secret(
+            pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) =>
+                buildKubeconfig({ clusterName, endpoint, certificateAuthority: ca?.data ?? "", region: args.region }),
+            ),
+        );
+        this.kubernetesProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+
+        const storageClass = new k8s.storage.v1.StorageClass(
+            `${name}-${STORAGE_CLASS_NAME}`,
+            {
+                metadata: { name: STORAGE_CLASS_NAME },
+                provisioner: "ebs.csi.aws.com",
+                // Retain: deleting a PVC (or the Neo4j release) never deletes the graph's data volume.
+                reclaimPolicy: "Retain",
+                volumeBindingMode: "WaitForFirstConsumer",
+                allowVolumeExpansion: true,
+                parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn },
+            },
+            { parent: this, provider: this.kubernetesProvider, dependsOn: [ebsCsi] },
+        );
+
+        this.clusterName = cluster.name;
+        this.endpoint = cluster.endpoint;
+        this.nodeGroupNames = [general, ...graph].map((g) => g.nodeGroupName);
+        this.graphNodeGroupNames = graph.map((g) => g.nodeGroupName);
+        this.storageClassName = storageClass.metadata.name;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            endpoint: this.endpoint,
+            oidcProviderArn: this.oidcProviderArn,
+            nodeGroupNames: this.nodeGroupNames,
+            storageClassName: this.storageClassName,
+        });
+    }
+
+    /** An IAM role only the given Kubernetes service account of this cluster can assume (IRSA). */
+    irsaRole(name: string, args: IrsaRoleArgs): aws.iam.Role {
+        const role = new aws.iam.Role(
+            name,
+            {
+                assumeRolePolicy: pulumi
+                    .all([this.oidcProviderArn, this.oidcIssuerUrl])
+                    .apply(([arn, url]) => irsaTrustPolicy(arn, url, args.namespace, args.serviceAccount)),
+                tags: { "kubernetes-service-account": `${args.namespace}/${args.serviceAccount}` },
+            },
+            { parent: this },
+        );
+        (args.managedPolicyArns ?? []).forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent: this }));
+        if (args.policy) new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policy }, { parent: this });
+        return role;
+    }
+}

@@ -1,0 +1,216 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { dataSecurityGroup } from "../network/securityGroups";
+
+export const AURORA_ENGINE = "aurora-postgresql";
+export const AURORA_PORT = 5432;
+
+/** The primary defines the global cluster; a secondary joins it with what the primary's outputs say. */
+export type AuroraRole =
+    | { readonly kind: "primary"; readonly globalClusterIdentifier: string; readonly engineVersion: string; readonly databaseName: string }
+    | {
+          readonly kind: "secondary";
+          readonly globalClusterIdentifier: pulumi.Input<string>;
+          readonly engine: pulumi.Input<string>;
+          readonly engineVersion: pulumi.Input<string>;
+          /** The primary's region: encrypted cross-region replicas need it. */
+          readonly sourceRegion: string;
+      };
+
+export interface AuroraGlobalArgs {
+    readonly role: AuroraRole;
+    readonly clusterIdentifier: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly isolatedSubnetIds: readonly pulumi.Input<string>[];
+    readonly availabilityZones: readonly string[];
+    /** App subnets of this region allowed on 5432 (the peer region's are added by the secondary stack). */
+    readonly allowedCidrs: readonly pulumi.Input<string>[];
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly instanceClass: string;
+    readonly instances: number;
+    readonly backupRetentionDays: number;
+}
+
+/** `16.4` -> `aurora-postgresql16`: parameter group families follow the major version. */
+export function parameterGroupFamily(engineVersion: string): string {
+    return `${AURORA_ENGINE}${engineVersion.split(".")[0]}`;
+}
+
+/**
+ * Aurora PostgreSQL Global Database member. The primary creates the global cluster and a writer; a
+ * secondary joins with `globalClusterIdentifier` and carries no credentials, database name or snapshot.
+ * Both keep at least two instances in different AZs so each region has a standby, also after promotion.
+ */
+export class AuroraGlobal extends pulumi.ComponentResource {
+    readonly clusterArn: pulumi.Output<string>;
+    readonly clusterIdentifier: pulumi.Output<string>;
+    readonly writerEndpoint: pulumi.Output<string>;
+    readonly readerEndpoint: pulumi.Output<string>;
+    readonly globalClusterIdentifier: pulumi.Output<string>;
+    readonly engine: pulumi.Output<string>;
+    readonly engineVersion: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly instanceArns: pulumi.Output<string>[];
+    /** Primary only. */
+    readonly globalWriterEndpoint?: pulumi.Output<string>;
+    /** Primary only: Secrets Manager secret holding the master credentials. */
+    readonly masterSecretArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: AuroraGlobalArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:data:AuroraGlobal", name, {}, opts);
+        const role = args.role;
+        const stateful = { parent: this, protect: true };
+
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            { description: `Aurora ${args.clusterIdentifier} (isolated subnets)`, subnetIds: [...args.isolatedSubnetIds], tags: { Name: `${args.clusterIdentifier}-subnets` } },
+            { parent: this },
+        );
+        const sg = dataSecurityGroup(
+            `${name}-sg`,
+            { vpcId: args.vpcId, port: AURORA_PORT, allowedCidrs: args.allowedCidrs, description: `Aurora PostgreSQL ${args.clusterIdentifier}`, nameTag: `${args.clusterIdentifier}-sg` },
+            this,
+        );
+
+        let global: aws.rds.GlobalCluster | undefined;
+        let engine: pulumi.Input<string>;
+        let engineVersion: pulumi.Input<string>;
+        let globalClusterIdentifier: pulumi.Input<string>;
+        if (role.kind === "primary") {
+            global = new aws.rds.GlobalCluster(
+                `${name}-global`,
+                {
+                    globalClusterIdentifier: role.globalClusterIdentifier,
+                    engine: AURORA_ENGINE,
+                    engineVersion: role.engineVersion,
+                    databaseName: role.databaseName,
+                    storageEncrypted: true,
+                    deletionProtection: true,
+                },
+                // Version upgrades are made on the global cluster and flow to the members.
+                { ...stateful },
+            );
+            engine = global.engine;
+            engineVersion = global.engineVersion;
+            globalClusterIdentifier = global.id;
+        } else {
+            engine = role.engine;
+            engineVersion = role.engineVersion;
+            globalClusterIdentifier = role.globalClusterIdentifier;
+        }
+
+        const parameterGroup = new aws.rds.ClusterParameterGroup(
+            `${name}-params`,
+            {
+                family: pulumi.output(engineVersion).apply(parameterGroupFamily),
+                description: `Aurora ${args.clusterIdentifier}: TLS only`,
+                parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }],
+            },
+            { parent: this },
+        );
+
+        const common: aws.rds.ClusterArgs = {
+            clusterIdentifier: args.clusterIdentifier,
+            engine,
+            engineVersion,
+            globalClusterIdentifier,
+            storageEncrypted: true,
+            kmsKeyId: args.kmsKeyArn,
+            dbSubnetGroupName: subnetGroup.name,
+            vpcSecurityGroupIds: [sg.id],
+            dbClusterParameterGroupName: parameterGroup.name,
+            backupRetentionPeriod: args.backupRetentionDays,
+            preferredBackupWindow: "03:00-04:00",
+            copyTagsToSnapshot: true,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: `${args.clusterIdentifier}-final`,
+            deletionProtection: true,
+            enabledCloudwatchLogsExports: ["postgresql"],
+            iamDatabaseAuthenticationEnabled: true,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: args.kmsKeyArn,
+            tags: { Name: args.clusterIdentifier },
+        };
+
+        let cluster: aws.rds.Cluster;
+        let password: random.RandomPassword | undefined;
+        if (role.kind === "primary") {
+            // Global clusters do not support RDS-managed master passwords (manageMasterUserPassword).
+            password = new random.RandomPassword(`${name}-master-password`, { length: 32, special: true, overrideSpecial: "!#%^*()-_=+[]{}:?" }, { parent: this });
+            cluster = new aws.rds.Cluster(
+                `${name}-cluster`,
+                { ...common, masterUsername: "intelgraph_admin", masterPassword: password.result, databaseName: role.databaseName },
+                { ...stateful, dependsOn: [global!], ignoreChanges: ["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"] },
+            );
+        } else {
+            cluster = new aws.rds.Cluster(
+                `${name}-cluster`,
+                { ...common, sourceRegion: role.sourceRegion },
+                // After a switchover AWS rewrites these on the members; engine upgrades go through the global cluster.
+                { ...stateful, ignoreChanges: ["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"] },
+            );
+        }
+
+        const instances = Array.from({ length: args.instances }, (_, i) => {
+            const az = args.availabilityZones[i % args.availabilityZones.length];
+            return new aws.rds.ClusterInstance(
+                `${name}-instance-${i}`,
+                {
+                    identifier: `${args.clusterIdentifier}-${i}`,
+                    clusterIdentifier: cluster.id,
+                    engine: engine as pulumi.Input<aws.rds.EngineType>,
+                    engineVersion,
+                    instanceClass: args.instanceClass,
+                    availabilityZone: az,
+                    dbSubnetGroupName: subnetGroup.name,
+                    publiclyAccessible: false,
+                    performanceInsightsEnabled: true,
+                    performanceInsightsKmsKeyId: args.kmsKeyArn,
+                    // Instance 0 is the preferred writer; the others are equal failover candidates.
+                    promotionTier: i === 0 ? 0 : 1,
+                    autoMinorVersionUpgrade: false,
+                    tags: { Name: `${args.clusterIdentifier}-${i}` },
+                },
+                { ...stateful, ignoreChanges: ["engineVersion"] },
+            );
+        });
+
+        if (role.kind === "primary" && global && password) {
+            const secret = new aws.secretsmanager.Secret(
+                `${name}-master-secret`,
+                { name: `intelgraph/${args.clusterIdentifier}/master`, description: `Master credentials of ${args.clusterIdentifier}`, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays: 30 },
+                { parent: this },
+            );
+            new aws.secretsmanager.SecretVersion(
+                `${name}-master-secret-value`,
+                {
+                    secretId: secret.id,
+                    secretString: pulumi
+                        .all([password.result, cluster.endpoint])
+                        .apply(([pw, host]) => JSON.stringify({ engine: "postgres", username: "intelgraph_admin", password: pw, host, port: AURORA_PORT, dbname: role.databaseName })),
+                },
+                { parent: this },
+            );
+            this.globalWriterEndpoint = global.endpoint;
+            this.masterSecretArn = secret.arn;
+        }
+
+        this.clusterArn = cluster.arn;
+        this.clusterIdentifier = cluster.clusterIdentifier;
+        this.writerEndpoint = cluster.endpoint;
+        this.readerEndpoint = cluster.readerEndpoint;
+        this.globalClusterIdentifier = pulumi.output(globalClusterIdentifier);
+        this.engine = pulumi.output(engine);
+        this.engineVersion = pulumi.output(engineVersion);
+        this.securityGroupId = sg.id;
+        this.instanceArns = instances.map((x) => x.arn);
+        this.registerOutputs({
+            clusterArn: this.clusterArn,
+            writerEndpoint: this.writerEndpoint,
+            readerEndpoint: this.readerEndpoint,
+            globalClusterIdentifier: this.globalClusterIdentifier,
+            instanceArns: this.instanceArns,
+        });
+    }
+}

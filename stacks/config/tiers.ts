@@ -1,0 +1,90 @@
+/**
+ * Schemas of the structured tier keys (intelgraph:eks, intelgraph:aurora, intelgraph:redis) and the rules
+ * that depend on the stack's role. Messages are the "allowed" half of a config problem.
+ */
+import { z } from "zod";
+
+const count = (what: string, min: number, max: number) =>
+    z.number({ error: `a whole number of ${what} from ${min} to ${max}` }).int({ error: `a whole number of ${what} from ${min} to ${max}` }).min(min, { error: `at least ${min} ${what}` }).max(max, { error: `at most ${max} ${what}` });
+
+const nodeGroup = z
+    .object(
+        {
+            instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: "EC2 instance types such as m6i.xlarge" }), { error: "a list of EC2 instance types" }).min(1, { error: "at least one instance type" }),
+            minSize: count("nodes", 0, 100),
+            desiredSize: count("nodes", 0, 100),
+            maxSize: count("nodes", 1, 100),
+        },
+        { error: "an object { instanceTypes, minSize, desiredSize, maxSize }" },
+    )
+    .strict()
+    .refine((g) => g.minSize <= g.desiredSize && g.desiredSize <= g.maxSize, {
+        error: "sizes with minSize <= desiredSize <= maxSize",
+    });
+
+export type NodeGroupSizing = z.infer<typeof nodeGroup>;
+
+const K8S_VERSION = /^1\.(2[89]|3\d)$/;
+
+export const eksSchema = z
+    .object(
+        {
+            kubernetesVersion: z.string({ error: "a pinned Kubernetes minor version such as \"1.31\"" }).regex(K8S_VERSION, { error: "a pinned EKS Kubernetes minor version from 1.28, e.g. \"1.31\"" }),
+            /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private only. */
+            publicAccessCidrs: z.array(z.string(), { error: "a list of CIDRs (empty: private endpoint only)" }).default([]),
+            /** IAM roles granted cluster admin through access entries (no aws-auth ConfigMap). */
+            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "IAM role ARNs" })).min(1, { error: "at least one IAM role ARN for cluster administration" }),
+            /** The general tier spans the three private subnets. */
+            general: nodeGroup,
+            /** Sizes of each of the three per-AZ graph node groups (EBS volumes are zonal). */
+            graphPerAz: nodeGroup,
+        },
+        { error: "an object { kubernetesVersion, adminRoleArns, general, graphPerAz, publicAccessCidrs? }" },
+    )
+    .strict();
+
+/** Aurora PostgreSQL needs memory-optimised classes; burstable db.t* cannot join a global database. */
+const AURORA_CLASS = /^db\.(r5|r6g|r6gd|r6i|r7g|r7i|r8g|x2g)\.(large|xlarge|\d{1,2}xlarge)$/;
+
+export const auroraSchema = z
+    .object(
+        {
+            /** Primary only: the secondary takes engine and version from the primary's outputs. */
+            engineVersion: z.string().regex(/^\d{2}\.\d+$/, { error: "an Aurora PostgreSQL version such as \"16.4\"" }).optional(),
+            instanceClass: z.string({ error: "a memory-optimised class such as db.r6g.large" }).regex(AURORA_CLASS, {
+                error: "a memory-optimised Aurora class (db.r5/r6g/r6gd/r6i/r7g/r7i/r8g/x2g, large or bigger); db.t* is not supported by global databases",
+            }),
+            instances: count("instances (a writer and at least one standby in another AZ)", 2, 15),
+            backupRetentionDays: count("days of backups", 7, 35),
+        },
+        { error: "an object { engineVersion?, instanceClass, instances, backupRetentionDays }" },
+    )
+    .strict();
+
+/** Node types ElastiCache global datastores support (AWS: "Global Datastore prerequisites"). */
+const GLOBAL_DATASTORE_NODE = /^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g)\.(large|xlarge|\d{1,2}xlarge)$/;
+
+export const redisSchema = z
+    .object(
+        {
+            /** Primary only: a global datastore member inherits them. */
+            engineVersion: z.string().regex(/^\d+\.\d+$/, { error: "a Redis OSS version such as \"7.1\"" }).optional(),
+            nodeType: z.string().regex(GLOBAL_DATASTORE_NODE, {
+                error: "a node type global datastores support: cache.m5/m6g/m7g/r5/r6g/r6gd/r7g, large or bigger",
+            }).optional(),
+            nodes: count("nodes (a primary and at least one replica in another AZ)", 2, 6),
+            snapshotRetentionDays: count("days of snapshots", 1, 35),
+        },
+        { error: "an object { engineVersion?, nodeType?, nodes, snapshotRetentionDays }" },
+    )
+    .strict();
+
+export type EksConfig = z.infer<typeof eksSchema>;
+export type AuroraConfig = z.infer<typeof auroraSchema>;
+export type RedisConfig = z.infer<typeof redisSchema>;
+
+/** Keys a primary must set and a secondary must leave to the primary (it inherits them). */
+export const INHERITED_BY_SECONDARY = {
+    "intelgraph:aurora": ["engineVersion"],
+    "intelgraph:redis": ["engineVersion", "nodeType"],
+} as const;
