@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/schema";
 import { program } from "../program";
 import { type MockResourceContext, mockId, mockInvoke, mockOutputs } from "./mocks";
-import { RecordingMonitor, type RecordedResource, UNKNOWN, type WireProps, type WireValue, isSecret } from "./monitor";
+import { RecordingMonitor, type RecordedResource } from "./monitor";
+import { UNKNOWN, type WireProps, isSecret, unwrapWire } from "./wire";
 import { type ProjectFile, ProjectFileError, type StackFile, dependencyOrder, listStacks, loadProject, loadStackFile } from "./project";
 import { getRuntimeStore, waitForRPCs } from "./runtimeInternals";
 
@@ -51,13 +52,6 @@ export interface PlanOptions {
 }
 
 
-/** Plain JS value of a wire value, secrets unwrapped (for answering a StackReference). */
-export function unwrapWire(v: WireValue): unknown {
-    if (isSecret(v)) return unwrapWire((v as { value: WireValue }).value);
-    if (Array.isArray(v)) return v.map(unwrapWire);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapWire(x)]));
-    return v;
-}
 
 interface ProviderInfo {
     region: string;
@@ -236,4 +230,4 @@ export async function planStacks(options: PlanOptions = {}): Promise<PlannedStac
     return [...(await planAll(true, deployed)).values()].filter((p) => wanted.includes(p.stack));
 }
 
-export { UNKNOWN };
+export { UNKNOWN, unwrapWire };

@@ -7,14 +7,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { Struct } from "./runtimeInternals";
 
-/** Property values in Pulumi's wire encoding: secrets are sig-wrapped objects, unknowns the UNKNOWN string. */
-export type WireValue = null | boolean | number | string | WireValue[] | { [key: string]: WireValue };
-export type WireProps = Record<string, WireValue>;
+import { SECRET_SIG, SIG_KEY, UNKNOWN, type WireProps, type WireValue, isSecret } from "./wire";
 
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { SECRET_SIG, SIG_KEY, UNKNOWN, type WireProps, type WireValue, isSecret };
 
 export interface RecordedResource {
     urn: string;
@@ -89,9 +84,6 @@ type Callback<T> = (err: Error | null, resp: T | undefined) => void;
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-export function isSecret(v: WireValue | undefined): boolean {
-    return !!v && typeof v === "object" && !Array.isArray(v) && v[SIG_KEY] === SECRET_SIG;
-}
 
 /** `resource.NewURN` of the Pulumi engine. */
 export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {

@@ -4,7 +4,8 @@
  * every secret value is replaced by "[secret]" here, the only way out of the engine.
  */
 import type { PlanError, PlannedStack } from "./engine";
-import { type RecordedResource, SECRET_SIG, SIG_KEY, type WireProps, type WireValue } from "./monitor";
+import type { RecordedResource } from "./monitor";
+import { SECRET_SIG, SIG_KEY, type WireProps, type WireValue } from "./wire";
 
 export const REPORT_VERSION = 1;
 export const SECRET_PLACEHOLDER = "[secret]";

@@ -1,6 +1,6 @@
 /** The human summary `npm run plan` prints: per stack, resources by component and type, outputs, policy. */
 import Table from "cli-table3";
-import { UNKNOWN, type WireValue } from "./monitor";
+import { UNKNOWN, type WireValue } from "./wire";
 import type { PlanReport, ReportResource, StackReport } from "./report";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";

@@ -1,12 +1,22 @@
 /** Test helpers over the offline engine's recorded graph (the same engine `npm run plan` uses). */
-import { type PlannedStack, planStacks, unwrapWire } from "../../stacks/offline/engine";
+import type { PlannedStack, PlanOptions } from "../../stacks/offline/engine";
+import { unwrapWire } from "../../stacks/offline/wire";
 import type { RecordedResource } from "../../stacks/offline/monitor";
 import * as path from "node:path";
+import { inject } from "vitest";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 
-export async function plan(opts: Parameters<typeof planStacks>[0] = {}): Promise<Map<string, PlannedStack>> {
-    const stacks = await planStacks({ projectDir: PROJECT_DIR, ...opts });
+/**
+ * The planned stacks. Without options (or with only `preview`), the graphs planned once for the whole run by
+ * globalSetup; with config overrides, stacks or another project, a fresh plan through the same engine.
+ */
+export async function plan(opts: PlanOptions = {}): Promise<Map<string, PlannedStack>> {
+    const shared = Object.keys(opts).every((k) => k === "preview");
+    // The engine (and with it the Pulumi SDK) is loaded only by files that plan for themselves.
+    const stacks = shared
+        ? inject(opts.preview ? "previewedStacks" : "plannedStacks")
+        : await (await import("../../stacks/offline/engine")).planStacks({ projectDir: PROJECT_DIR, ...opts });
     return new Map(stacks.map((s) => [s.stack, s]));
 }
 

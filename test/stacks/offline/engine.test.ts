@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlannedStack, UNKNOWN, unwrapWire } from "../../../stacks/offline/engine";
+import type { PlannedStack } from "../../../stacks/offline/engine";
+import { UNKNOWN, unwrapWire } from "../../../stacks/offline/wire";
 import { mockInvoke } from "../../../stacks/offline/mocks";
 import { PROJECT_DIR, inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 

@@ -1,0 +1,132 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PlannedStack } from "../../../stacks/offline/engine";
+import { SECRET_SIG, SIG_KEY } from "../../../stacks/offline/wire";
+import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
+
+let stacks: Map<string, PlannedStack>;
+beforeAll(async () => {
+    stacks = await plan();
+});
+
+describe.each(["us-west-2", "us-east-1"] as const)("EksCluster in %s", (region) => {
+    const s = () => mustGet(stacks, region);
+    const cluster = () => one(s(), "aws:eks/cluster:Cluster");
+    const key = () => one(s(), "aws:kms/key:Key");
+
+    it("encrypts Kubernetes secrets with the region's own key (encryptionConfig)", () => {
+        expect(inputsOf(cluster()).encryptionConfig).toEqual({ provider: { keyArn: outputsOf(key()).arn }, resources: ["secrets"] });
+        expect(cluster().propertyDependencies.encryptionConfig).toContain(key().urn);
+        expect(providerRegion(s(), cluster())).toBe(region);
+    });
+
+    it("has a private endpoint and no public endpoint when no CIDRs are configured", () => {
+        expect(inputsOf(cluster()).vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false, subnetIds: s().outputs.privateSubnetIds });
+    });
+
+    it("pins the Kubernetes version and ships every control-plane log to an encrypted log group", () => {
+        expect(inputsOf(cluster())).toMatchObject({ version: "1.31", enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"] });
+        const logs = one(s(), "aws:cloudwatch/logGroup:LogGroup", "eks-control-plane-logs");
+        expect(inputsOf(logs)).toMatchObject({ name: `/aws/eks/intelgraph-${region}/cluster`, kmsKeyId: outputsOf(key()).arn });
+        expect(cluster().dependencies).toContain(logs.urn);
+    });
+
+    it("uses access entries (authenticationMode API) for the configured admin roles", () => {
+        expect(inputsOf(cluster()).accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+        expect(inputsOf(one(s(), "aws:eks/accessEntry:AccessEntry")).principalArn).toBe("arn:aws:iam::123456789012:role/intelgraph-platform-admin");
+        expect(inputsOf(one(s(), "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"))).toMatchObject({
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+        });
+    });
+
+    it("is protected and has deletion protection", () => {
+        expect(cluster().protect).toBe(true);
+        expect(inputsOf(cluster()).deletionProtection).toBe(true);
+    });
+
+    it("gives the node role the worker, ECR pull and CNI policies", () => {
+        const nodeRole = one(s(), "aws:iam/role:Role", "eks-node-role");
+        const attached = ofType(s(), "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+            .filter((a) => inputsOf(a).role === outputsOf(nodeRole).name)
+            .map((a) => inputsOf(a).policyArn);
+        expect(attached.sort()).toEqual([
+            "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+            "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+        ]);
+    });
+
+    it("launch template requires IMDSv2 with hop limit 1 and encrypts gp3 root volumes with the regional key", () => {
+        const lt = inputsOf(one(s(), "aws:ec2/launchTemplate:LaunchTemplate"));
+        expect(lt.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" });
+        expect(lt.blockDeviceMappings).toEqual([
+            { deviceName: "/dev/xvda", ebs: { volumeSize: 100, volumeType: "gp3", encrypted: "true", kmsKeyId: outputsOf(key()).arn, deleteOnTermination: "true" } },
+        ]);
+    });
+
+    it("tags instances and volumes the node groups launch with the residency tags", () => {
+        const specs = inputsOf(one(s(), "aws:ec2/launchTemplate:LaunchTemplate")).tagSpecifications as { resourceType: string; tags: Record<string, string> }[];
+        expect(specs.map((x) => x.resourceType)).toEqual(["instance", "volume", "network-interface"]);
+        for (const spec of specs) expect(spec.tags).toMatchObject({ "residency-zone": "us", "residency-region": region, "cost-centre": "cc-4100" });
+    });
+
+    it("spreads the general node group over the three private subnets", () => {
+        const general = inputsOf(one(s(), "aws:eks/nodeGroup:NodeGroup", "eks-ng-general"));
+        expect(general.subnetIds).toEqual(s().outputs.privateSubnetIds);
+        expect(general.launchTemplate).toMatchObject({ id: one(s(), "aws:ec2/launchTemplate:LaunchTemplate").id });
+    });
+
+    it("has one graph node group per AZ, each pinned to that AZ's subnet and tainted for Neo4j", () => {
+        const graph = ofType(s(), "aws:eks/nodeGroup:NodeGroup").filter((g) => g.name.startsWith("eks-ng-graph-"));
+        const subnets = s().outputs.privateSubnetIds as string[];
+        expect(graph.map((g) => inputsOf(g).subnetIds)).toEqual(subnets.map((id) => [id]));
+        for (const g of graph) expect(inputsOf(g).taints).toEqual([{ key: "intelgraph.io/graph", value: "true", effect: "NO_SCHEDULE" }]);
+    });
+
+    it("leaves desiredSize to the autoscaler", () => {
+        for (const g of ofType(s(), "aws:eks/nodeGroup:NodeGroup")) expect(g.ignoreChanges).toEqual(["scalingConfig.desiredSize"]);
+    });
+
+    it("takes node group sizes from the stack file", () => {
+        const general = inputsOf(one(s(), "aws:eks/nodeGroup:NodeGroup", "eks-ng-general")).scalingConfig;
+        expect(general).toEqual(region === "us-west-2" ? { minSize: 4, desiredSize: 4, maxSize: 8 } : { minSize: 2, desiredSize: 2, maxSize: 8 });
+    });
+
+    it("registers an OIDC provider whose thumbprint comes from the issuer's certificate chain", () => {
+        const oidc = inputsOf(one(s(), "aws:iam/openIdConnectProvider:OpenIdConnectProvider"));
+        expect(oidc.url).toBe(s().outputs.eksOidcIssuerUrl);
+        expect(oidc.clientIdLists).toEqual(["sts.amazonaws.com"]);
+        expect(oidc.thumbprintLists).toEqual(["8da7f965ec5efc37910f1c6e59fdc1cc6a6ede16"]);
+    });
+
+    it("installs the core add-ons, EBS CSI with an IRSA role that can use the regional key", () => {
+        const addons = ofType(s(), "aws:eks/addon:Addon").map((a) => inputsOf(a).addonName);
+        expect(addons.sort()).toEqual(["aws-ebs-csi-driver", "coredns", "kube-proxy", "vpc-cni"]);
+        const ebs = one(s(), "aws:eks/addon:Addon", "eks-addon-aws-ebs-csi-driver");
+        const role = one(s(), "aws:iam/role:Role", "eks-ebs-csi");
+        expect(inputsOf(ebs).serviceAccountRoleArn).toBe(outputsOf(role).arn);
+        const trust = JSON.parse(inputsOf(role).assumeRolePolicy as string);
+        expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:kube-system:ebs-csi-controller-sa");
+        const inline = JSON.parse(inputsOf(one(s(), "aws:iam/rolePolicy:RolePolicy", "eks-ebs-csi-inline")).policy as string);
+        expect(inline.Statement.every((st: { Resource: string }) => st.Resource === outputsOf(key()).arn)).toBe(true);
+    });
+
+    it("declares an encrypted gp3 StorageClass with reclaimPolicy Retain and the regional key", () => {
+        const sc = one(s(), "kubernetes:storage.k8s.io/v1:StorageClass");
+        expect(inputsOf(sc)).toMatchObject({
+            metadata: { name: "gp3-encrypted" },
+            provisioner: "ebs.csi.aws.com",
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "WaitForFirstConsumer",
+            parameters: { type: "gp3", encrypted: "true", kmsKeyId: outputsOf(key()).arn },
+        });
+        expect(sc.provider).toMatch(/\$pulumi:providers:kubernetes::eks-k8s::/);
+    });
+
+    it("exports a secret exec kubeconfig", () => {
+        const kubeconfig = s().outputs.kubeconfig as Record<string, unknown>;
+        expect(kubeconfig[SIG_KEY]).toBe(SECRET_SIG);
+        expect(JSON.parse(kubeconfig.value as string).users[0].user.exec.command).toBe("aws");
+        expect(s().outputs.eksNodeGroupNames).toEqual([`intelgraph-${region}-general`, `intelgraph-${region}-graph-a`, `intelgraph-${region}-graph-b`, `intelgraph-${region}-graph-c`]);
+    });
+});

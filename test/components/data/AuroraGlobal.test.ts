@@ -1,0 +1,153 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parameterGroupFamily } from "../../../components/data/AuroraGlobal";
+import type { PlannedStack } from "../../../stacks/offline/engine";
+import { SECRET_SIG, SIG_KEY } from "../../../stacks/offline/wire";
+import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
+
+let west: PlannedStack;
+let east: PlannedStack;
+beforeAll(async () => {
+    const stacks = await plan();
+    west = mustGet(stacks, "us-west-2");
+    east = mustGet(stacks, "us-east-1");
+});
+
+const cluster = (s: PlannedStack) => one(s, "aws:rds/cluster:Cluster");
+const keyArn = (s: PlannedStack) => outputsOf(one(s, "aws:kms/key:Key")).arn;
+
+describe("AuroraGlobal primary (us-west-2)", () => {
+    it("creates the global cluster: aurora-postgresql, pinned version, encrypted, deletion protection, protected", () => {
+        const g = one(west, "aws:rds/globalCluster:GlobalCluster");
+        expect(inputsOf(g)).toMatchObject({ globalClusterIdentifier: "intelgraph-prod", engine: "aurora-postgresql", engineVersion: "16.4", storageEncrypted: true, deletionProtection: true });
+        expect(g.protect).toBe(true);
+    });
+
+    it("joins the primary cluster to the global cluster", () => {
+        expect(inputsOf(cluster(west)).globalClusterIdentifier).toBe(one(west, "aws:rds/globalCluster:GlobalCluster").id);
+    });
+
+    it("sets a @pulumi/random master password as a secret (global clusters do not support RDS-managed passwords)", () => {
+        const c = cluster(west);
+        expect(inputsOf(c).manageMasterUserPassword).toBeUndefined();
+        expect(inputsOf(c).masterUsername).toBe("intelgraph_admin");
+        expect((c.inputs.masterPassword as Record<string, unknown>)[SIG_KEY]).toBe(SECRET_SIG);
+        expect(c.propertyDependencies.masterPassword).toEqual([one(west, "random:index/randomPassword:RandomPassword", "aurora-master-password").urn]);
+    });
+
+    it("keeps the master credentials in Secrets Manager under the regional key, never in outputs", () => {
+        const secret = one(west, "aws:secretsmanager/secret:Secret", "aurora-master-secret");
+        expect(inputsOf(secret).kmsKeyId).toBe(keyArn(west));
+        expect((one(west, "aws:secretsmanager/secretVersion:SecretVersion", "aurora-master-secret-value").inputs.secretString as Record<string, unknown>)[SIG_KEY]).toBe(SECRET_SIG);
+        expect(JSON.stringify(west.outputs)).not.toContain(String(outputsOf(one(west, "random:index/randomPassword:RandomPassword", "aurora-master-password")).result));
+    });
+
+    it("encrypts with the regional key, Performance Insights included, keeps backups, a final snapshot and deletion protection", () => {
+        expect(inputsOf(cluster(west))).toMatchObject({
+            storageEncrypted: true,
+            kmsKeyId: keyArn(west),
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: keyArn(west),
+            backupRetentionPeriod: 14,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: "intelgraph-us-west-2-final",
+            deletionProtection: true,
+            enabledCloudwatchLogsExports: ["postgresql"],
+        });
+        expect(cluster(west).protect).toBe(true);
+    });
+
+    it("forces TLS through the cluster parameter group of the engine's major version", () => {
+        const pg = inputsOf(one(west, "aws:rds/clusterParameterGroup:ClusterParameterGroup"));
+        expect(pg.family).toBe("aurora-postgresql16");
+        expect(pg.parameters).toEqual([{ name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" }]);
+        expect(inputsOf(cluster(west)).dbClusterParameterGroupName).toBe(outputsOf(one(west, "aws:rds/clusterParameterGroup:ClusterParameterGroup")).name);
+        expect(parameterGroupFamily("17.2")).toBe("aurora-postgresql17");
+    });
+
+    it("places the cluster on the isolated subnets", () => {
+        expect(inputsOf(one(west, "aws:rds/subnetGroup:SubnetGroup")).subnetIds).toEqual(west.outputs.isolatedSubnetIds);
+    });
+
+    it("runs two memory-optimised, private, protected instances in different AZs", () => {
+        const instances = ofType(west, "aws:rds/clusterInstance:ClusterInstance");
+        expect(instances).toHaveLength(2);
+        expect(new Set(instances.map((i) => inputsOf(i).availabilityZone)).size).toBe(2);
+        for (const i of instances) {
+            expect(inputsOf(i)).toMatchObject({ instanceClass: "db.r6g.large", publiclyAccessible: false, performanceInsightsKmsKeyId: keyArn(west) });
+            expect(i.protect).toBe(true);
+        }
+    });
+
+    it("admits 5432 only from this region's private subnets (the secondary adds its own)", () => {
+        const sg = one(west, "aws:ec2/securityGroup:SecurityGroup", "aurora-sg");
+        const rules = ofType(west, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => inputsOf(r).securityGroupId === sg.id);
+        expect(rules.map((r) => inputsOf(r).cidrIpv4)).toEqual(west.outputs.privateSubnetCidrs);
+        expect(rules.every((r) => inputsOf(r).fromPort === 5432 && inputsOf(r).toPort === 5432)).toBe(true);
+    });
+
+    it("exports what the secondary and the apps need", () => {
+        expect(west.outputs).toMatchObject({
+            auroraGlobalClusterId: "intelgraph-prod",
+            auroraEngine: "aurora-postgresql",
+            auroraEngineVersion: "16.4",
+            auroraWriterInstanceArn: outputsOf(one(west, "aws:rds/clusterInstance:ClusterInstance", "aurora-instance-0")).arn,
+            auroraWriterEndpoint: outputsOf(cluster(west)).endpoint,
+            auroraReaderEndpoint: outputsOf(cluster(west)).readerEndpoint,
+            auroraGlobalWriterEndpoint: outputsOf(one(west, "aws:rds/globalCluster:GlobalCluster")).endpoint,
+        });
+    });
+});
+
+describe("AuroraGlobal secondary (us-east-1), per DESIGN §5", () => {
+    it("joins with globalClusterIdentifier from the primary's outputs", () => {
+        expect(inputsOf(cluster(east)).globalClusterIdentifier).toBe("intelgraph-prod");
+        expect(ofType(east, "aws:rds/globalCluster:GlobalCluster")).toHaveLength(0);
+    });
+
+    it("sets no master username/password, database name or snapshot", () => {
+        const i = inputsOf(cluster(east));
+        for (const k of ["masterUsername", "masterPassword", "manageMasterUserPassword", "databaseName", "snapshotIdentifier"]) expect(i[k], k).toBeUndefined();
+        expect(ofType(east, "random:index/randomPassword:RandomPassword").filter((r) => r.name.startsWith("aurora"))).toHaveLength(0);
+    });
+
+    it("never sets replicationSourceIdentifier", () => {
+        expect(inputsOf(cluster(east)).replicationSourceIdentifier).toBeUndefined();
+    });
+
+    it("ignores changes to replicationSourceIdentifier, globalClusterIdentifier and engineVersion", () => {
+        expect(cluster(east).ignoreChanges).toEqual(["replicationSourceIdentifier", "globalClusterIdentifier", "engineVersion"]);
+    });
+
+    it("kmsKeyId is the secondary region's key", () => {
+        expect(inputsOf(cluster(east)).kmsKeyId).toBe(keyArn(east));
+        expect(String(keyArn(east))).toMatch(/^arn:aws:kms:us-east-1:/);
+        expect(providerRegion(east, cluster(east))).toBe("us-east-1");
+    });
+
+    it("encrypted cross-region replicas need sourceRegion", () => {
+        expect(inputsOf(cluster(east))).toMatchObject({ storageEncrypted: true, sourceRegion: "us-west-2" });
+    });
+
+    it("engine and version come from the primary's outputs, not a retyped string", () => {
+        expect(inputsOf(cluster(east))).toMatchObject({ engine: west.outputs.auroraEngine, engineVersion: west.outputs.auroraEngineVersion });
+        expect(inputsOf(one(east, "aws:rds/clusterParameterGroup:ClusterParameterGroup")).family).toBe("aurora-postgresql16");
+    });
+
+    it("keeps two instances so it has a writer and a standby after promotion", () => {
+        const instances = ofType(east, "aws:rds/clusterInstance:ClusterInstance");
+        expect(instances).toHaveLength(2);
+        expect(new Set(instances.map((i) => inputsOf(i).availabilityZone))).toEqual(new Set(["us-east-1a", "us-east-1b"]));
+    });
+
+    it("keeps final snapshot, backups and deletion protection for when it becomes the primary", () => {
+        expect(inputsOf(cluster(east))).toMatchObject({ skipFinalSnapshot: false, deletionProtection: true, backupRetentionPeriod: 14 });
+        expect(cluster(east).protect).toBe(true);
+    });
+});
+
+describe("AuroraGlobal follows the primary's engine version", () => {
+    it("a version change on the primary reaches the secondary through the StackReference", async () => {
+        const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
+        expect(inputsOf(cluster(mustGet(stacks, "us-east-1"))).engineVersion).toBe("16.6");
+    });
+});
