@@ -28,7 +28,7 @@ export async function readPrimary(config: StackConfig): Promise<PrimaryLink> {
     if (missing.length) {
         throw new Error(
             `${config.file}: intelgraph:primaryStack "${config.primaryStack}" (${stackName}) has no output(s) ${missing.join(", ")}; ` +
-                `deploy the primary stack first (pulumi up -s ${config.primaryStack}) so the secondary can peer with it`,
+                `deploy the primary stack first (pulumi up -s ${config.primaryStack}): the secondary joins its global cluster and datastore, and peers with its VPC`,
         );
     }
     const network = Object.fromEntries(PRIMARY_OUTPUTS_FOR_SECONDARY.map((k, i) => [k, values[i].value ?? values[i].secretValue])) as unknown as PrimaryNetwork;

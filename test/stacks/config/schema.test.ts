@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, type ConfigKey, type ConfigProblem, parseStackConfig, validateAgainstPrimary } from "../../../stacks/config/schema";
+import { type ConfigKey, parseStackConfig, validateAgainstPrimary } from "../../../stacks/config/schema";
 import { loadProject, loadStackFile } from "../../../stacks/offline/project";
+import { problemsOf } from "../../helpers/config";
 import { PROJECT_DIR } from "../../helpers/plan";
 
 const project = loadProject(PROJECT_DIR);
@@ -12,15 +13,6 @@ function parseWith(stack: string, changes: Partial<Record<ConfigKey, string | un
     return parseStackConfig(stack, (k) => config[k]);
 }
 
-function problemsOf(fn: () => unknown): readonly ConfigProblem[] {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof ConfigError) return e.problems;
-        throw e;
-    }
-    throw new Error("expected a ConfigError");
-}
 
 describe("stack config schema", () => {
     it("parses both committed stack files", () => {

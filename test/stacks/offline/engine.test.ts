@@ -152,6 +152,29 @@ describe("offline engine: bad stack files fail before any resource is registered
     });
 });
 
+describe("offline engine: a secondary against an incomplete primary", () => {
+    it("refuses to plan until the primary's writer instance exists, and registers nothing", async () => {
+        const { planStack } = await import("../../../stacks/offline/engine");
+        const { loadProject, loadStackFile } = await import("../../../stacks/offline/project");
+        const project = loadProject(PROJECT_DIR);
+        const west = mustGet(stacks, "us-west-2");
+        const outputs = { ...west.outputs };
+        delete outputs.auroraWriterInstanceArn;
+        const east = await planStack(project, loadStackFile(project, "us-east-1"), {
+            preview: false,
+            organization: "organization",
+            references: new Map([["us-west-2", { ...west, outputs }]]),
+        });
+        expect(east.error).toEqual({
+            kind: "config",
+            message:
+                'Pulumi.us-east-1.yaml: intelgraph:primaryStack "us-west-2" (organization/intelgraph/us-west-2) has no output(s) auroraWriterInstanceArn; ' +
+                "deploy the primary stack first (pulumi up -s us-west-2): the secondary joins its global cluster and datastore, and peers with its VPC",
+        });
+        expect(east.registeredBeforeError).toEqual([]);
+    });
+});
+
 describe("offline engine: strict invokes", () => {
     it("answers the data sources the program uses for the caller's region", () => {
         expect(mockInvoke("aws:index/getCallerIdentity:getCallerIdentity", {}, "us-east-1")).toMatchObject({ accountId: "123456789012" });

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { parseStackConfig } from "../../../stacks/config/schema";
+import { loadProject, loadStackFile } from "../../../stacks/offline/project";
+import { problemsOf } from "../../helpers/config";
+import { PROJECT_DIR } from "../../helpers/plan";
+
+const project = loadProject(PROJECT_DIR);
+
+/** The stack file's value of a structured key, with some fields changed. */
+function withTier(stack: string, key: string, change: Record<string, unknown>) {
+    const config = { ...loadStackFile(project, stack).config };
+    config[key] = JSON.stringify({ ...JSON.parse(config[key]), ...change });
+    return () => parseStackConfig(stack, (k) => config[k]);
+}
+
+
+const generalWith = (stack: string, sizes: Record<string, number>) => {
+    const base = JSON.parse(loadStackFile(project, stack).config["intelgraph:eks"]) as { general: Record<string, unknown> };
+    return withTier(stack, "intelgraph:eks", { general: { ...base.general, ...sizes } });
+};
+
+describe("tier sizes in the stack files", () => {
+    it("parses the committed tiers", () => {
+        const west = parseStackConfig("us-west-2", (k) => loadStackFile(project, "us-west-2").config[k]);
+        expect(west.eks.general).toEqual({ instanceTypes: ["m6i.xlarge"], minSize: 4, desiredSize: 4, maxSize: 8 });
+        expect(west.aurora).toEqual({ engineVersion: "16.4", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
+        expect(west.redis).toEqual({ engineVersion: "7.1", nodeType: "cache.r7g.large", nodes: 2, snapshotRetentionDays: 7 });
+    });
+
+    it("rejects a node group with minSize above maxSize", () => {
+        expect(generalWith("us-west-2", { minSize: 9, desiredSize: 9, maxSize: 8 })).toThrow(
+            'Pulumi.us-west-2.yaml: intelgraph:eks.general is {"desiredSize":9,"instanceTypes":["m6i.xlarge"],"maxSize":8,"minSize":9}; allowed: sizes with minSize <= desiredSize <= maxSize',
+        );
+    });
+
+    it("rejects a desiredSize outside min..max", () => {
+        expect(generalWith("us-east-1", { desiredSize: 1 })).toThrow("intelgraph:eks.general is");
+        expect(generalWith("us-east-1", { desiredSize: 1 })).toThrow("allowed: sizes with minSize <= desiredSize <= maxSize");
+    });
+
+    it("rejects a non-integer size, naming the nested key", () => {
+        expect(problemsOf(generalWith("us-west-2", { maxSize: 8.5 }))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:eks.general.maxSize", value: 8.5, allowed: "a whole number of nodes from 1 to 100" },
+        ]);
+    });
+
+    it("rejects a single Aurora instance", () => {
+        expect(withTier("us-west-2", "intelgraph:aurora", { instances: 1 })).toThrow(
+            "Pulumi.us-west-2.yaml: intelgraph:aurora.instances is 1; allowed: at least 2 instances (a writer and at least one standby in another AZ)",
+        );
+    });
+
+    it("rejects burstable db.t* classes for Aurora", () => {
+        expect(withTier("us-west-2", "intelgraph:aurora", { instanceClass: "db.t4g.medium" })).toThrow(
+            'intelgraph:aurora.instanceClass is "db.t4g.medium"; allowed: a memory-optimised Aurora class (db.r5/r6g/r6gd/r6i/r7g/r7i/r8g/x2g, large or bigger); db.t* is not supported by global databases',
+        );
+    });
+
+    it("rejects backups kept less than 7 days", () => {
+        expect(withTier("us-west-2", "intelgraph:aurora", { backupRetentionDays: 1 })).toThrow("intelgraph:aurora.backupRetentionDays is 1; allowed: at least 7 days of backups");
+    });
+
+    it("rejects a single Redis node", () => {
+        expect(withTier("us-east-1", "intelgraph:redis", { nodes: 1 })).toThrow(
+            "Pulumi.us-east-1.yaml: intelgraph:redis.nodes is 1; allowed: at least 2 nodes (a primary and at least one replica in another AZ)",
+        );
+    });
+
+    it.each(["cache.t4g.medium", "cache.r6g.medium", "cache.c7gn.large"])("rejects cache node type %s that global datastores do not support", (nodeType) => {
+        expect(withTier("us-west-2", "intelgraph:redis", { nodeType })).toThrow(
+            `intelgraph:redis.nodeType is "${nodeType}"; allowed: a node type global datastores support: cache.m5/m6g/m7g/r5/r6g/r6gd/r7g, large or bigger`,
+        );
+    });
+
+    it("rejects inherited settings on a secondary", () => {
+        expect(problemsOf(withTier("us-east-1", "intelgraph:redis", { nodeType: "cache.r7g.large", engineVersion: "7.1" })).map((p) => p.key)).toEqual([
+            "intelgraph:redis.engineVersion",
+            "intelgraph:redis.nodeType",
+        ]);
+        expect(withTier("us-east-1", "intelgraph:aurora", { engineVersion: "16.4" })).toThrow(
+            'intelgraph:aurora.engineVersion is "16.4"; allowed: unset on a secondary: it is inherited from the primary\'s outputs (global cluster / global datastore)',
+        );
+    });
+
+    it("requires the primary to define engine versions and node type", () => {
+        expect(withTier("us-west-2", "intelgraph:redis", { nodeType: undefined })).toThrow(
+            "intelgraph:redis.nodeType is missing; allowed: set on the primary, which defines the global cluster / global datastore",
+        );
+    });
+
+    it("rejects unknown fields (a typo must not be silently ignored)", () => {
+        expect(withTier("us-west-2", "intelgraph:aurora", { instanceClas: "db.r6g.large" })).toThrow("intelgraph:aurora is");
+    });
+
+    it("requires at least one admin role for the cluster", () => {
+        expect(withTier("us-west-2", "intelgraph:eks", { adminRoleArns: [] })).toThrow(
+            "intelgraph:eks.adminRoleArns is []; allowed: at least one IAM role ARN for cluster administration",
+        );
+    });
+
+    it("requires a pinned Kubernetes version", () => {
+        expect(withTier("us-west-2", "intelgraph:eks", { kubernetesVersion: "latest" })).toThrow('intelgraph:eks.kubernetesVersion is "latest"; allowed: a pinned EKS Kubernetes minor version');
+    });
+});
