@@ -1,0 +1,44 @@
+/** Every rule of the pack, in report order: residency, KMS per region, N+1 capacity, data protection and exposure. */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { capacityAurora } from "./capacityAurora";
+import { capacityNatPerAz } from "./capacityNatPerAz";
+import { capacityNeo4j } from "./capacityNeo4j";
+import { capacityNodeGroups } from "./capacityNodeGroups";
+import { capacityRedis } from "./capacityRedis";
+import { dataBackupsAndDeletionProtection } from "./dataBackupsAndDeletionProtection";
+import { dataNoPublicDataTier } from "./dataNoPublicDataTier";
+import { dataStatefulProtected } from "./dataStatefulProtected";
+import { kmsKeyHygiene } from "./kmsKeyHygiene";
+import { kmsRegionalCmk } from "./kmsRegionalCmk";
+import { networkNoOpenIngress } from "./networkNoOpenIngress";
+import { residencyNoCrossZone } from "./residencyNoCrossZone";
+import { residencyRegionInZone } from "./residencyRegionInZone";
+import { residencyRequiredTags } from "./residencyRequiredTags";
+
+export type IntelGraphPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** Controls an auditor reads the report by; each rule's name starts with intelgraph-<control>-. */
+export const CONTROLS = {
+    residency: "Residency",
+    kms: "KMS per region",
+    capacity: "N+1 capacity",
+    data: "Data protection",
+    network: "Exposure",
+} as const;
+
+export const policies: IntelGraphPolicy[] = [
+    residencyRequiredTags,
+    residencyRegionInZone,
+    residencyNoCrossZone,
+    kmsRegionalCmk,
+    kmsKeyHygiene,
+    capacityNodeGroups,
+    capacityAurora,
+    capacityRedis,
+    capacityNatPerAz,
+    capacityNeo4j,
+    dataStatefulProtected,
+    dataBackupsAndDeletionProtection,
+    dataNoPublicDataTier,
+    networkNoOpenIngress,
+];

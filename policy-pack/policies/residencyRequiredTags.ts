@@ -1,0 +1,30 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { TAGGABLE_TYPES } from "../lib/catalog";
+import { DEFAULT_REQUIRED_TAGS, withDefaults } from "../lib/config";
+import { violationMessage } from "../lib/message";
+import { isUnknown } from "../lib/read";
+import { effectiveTags, regionOf } from "../lib/resources";
+
+const REMEDIATION =
+    "Create the resource with the stack's regional provider (stacks/providers.ts), whose defaultTags carry the residency tags, or set the tag on the resource";
+
+export const residencyRequiredTags: ResourceValidationPolicy = {
+    name: "intelgraph-residency-required-tags",
+    description:
+        "Residency: every taggable AWS resource carries the residency tags (residency-zone, residency-region, owner, environment, cost-centre) through its provider's defaultTags or its own tags, so auditors can attribute every resource to a zone, a region and an owner.",
+    enforcementLevel: "mandatory",
+    remediationSteps: `${REMEDIATION}.`,
+    configSchema: { properties: { requiredTags: { type: "array", items: { type: "string" }, default: [...DEFAULT_REQUIRED_TAGS] } } },
+    validateResource: (args, reportViolation) => {
+        if (!TAGGABLE_TYPES.has(args.type)) args.notApplicable("not a taggable AWS type this platform uses");
+        const { requiredTags } = withDefaults({ requiredTags: DEFAULT_REQUIRED_TAGS }, args.getConfig());
+        const tags = effectiveTags(args);
+        const region = regionOf(args);
+        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        for (const key of requiredTags) {
+            const value = isUnknown(tags) ? tags : tags?.[key];
+            if (typeof value === "string" && value !== "") continue;
+            reportViolation(violationMessage(subject, `tags["${key}"]`, value, "a non-empty value from the provider's defaultTags or the resource's tags", REMEDIATION));
+        }
+    },
+};
