@@ -69,7 +69,7 @@ export const capacityNodeGroups: StackValidationPolicy = {
             const label = members.length > 1 ? ` (tier ${tier}, ${members.length} node groups)` : ` (tier ${tier})`;
             const azs = [...new Set(members.flatMap((g) => subnetAzs(g, "subnetIds", args.resources)))].sort();
             if (azs.length < cfg.azCount) {
-                reportViolation(violationMessage(subject(first), `subnetIds${label}`, azs, `subnets in at least ${cfg.azCount} availability zones`, REMEDIATION), first.urn);
+                reportViolation(violationMessage(subject(first), `subnetIds${label} availability zones`, azs, `subnets in at least ${cfg.azCount} availability zones`, REMEDIATION), first.urn);
             }
             const sum = (field: string) => members.reduce((n, g) => {
                 const v = readPath(g.props, ["scalingConfig", field]);

@@ -5,7 +5,10 @@
  */
 import * as fs from "node:fs";
 import { Command } from "commander";
+import * as path from "node:path";
+import { policies } from "../../policy-pack/policies";
 import { planStacks } from "./engine";
+import { PolicyConfigError, evaluatePolicies, loadPackConfig } from "./policy";
 import { type PlanReport, buildReport } from "./report";
 import { renderSummary } from "./summary";
 
@@ -51,12 +54,24 @@ export async function main(argv: readonly string[]): Promise<number> {
         return EXIT_ERROR;
     }
     const report = buildReport(planned, engineVersion());
+    // The pack runs on the report (secrets already masked), as it would on a `pulumi stack export`.
+    const projectDir = process.cwd();
+    for (const s of report.stacks) {
+        if (s.error) continue;
+        try {
+            const result = await evaluatePolicies(s.deployment.resources, policies, { config: loadPackConfig(projectDir, s.stack) });
+            s.policy = { violations: result.violations, summary: result.summary };
+        } catch (e) {
+            if (!(e instanceof PolicyConfigError)) throw e;
+            s.error = { kind: "config", message: `${path.join("policy-pack", "config", `${s.stack}.json`)}: ${e.message}` };
+        }
+    }
     const json = JSON.stringify(report, null, 2);
     if (opts.out) fs.writeFileSync(opts.out, `${json}\n`);
     if (opts.json) process.stdout.write(`${json}\n`);
     else {
         const durations = new Map(planned.map((p) => [p.stack, p.durationMs]));
-        process.stdout.write(`${renderSummary(report, { packLoaded: false, durations })}\n`);
+        process.stdout.write(`${renderSummary(report, { durations })}\n`);
     }
     for (const s of report.stacks) if (s.error) process.stderr.write(`plan: ${s.stack}: ${s.error.kind} error\n${s.error.message}\n`);
     return exitCodeOf(report);

@@ -252,3 +252,19 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
     };
     return { violations, summary };
 }
+
+/** The policy config a stack is evaluated with: the file given, else policy-pack/config/<stack>.json. */
+export function loadPackConfig(projectDir: string, stack: string, file?: string): PackConfig {
+    const path = file ?? `${projectDir}/policy-pack/config/${stack}.json`;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require("node:fs") as typeof import("node:fs");
+    if (!fs.existsSync(path)) {
+        if (file) throw new PolicyConfigError(`policy config ${file} does not exist`);
+        return {};
+    }
+    try {
+        return JSON.parse(fs.readFileSync(path, "utf8")) as PackConfig;
+    } catch (e) {
+        throw new PolicyConfigError(`policy config ${path} is not valid JSON: ${(e as Error).message}`);
+    }
+}

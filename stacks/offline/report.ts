@@ -4,6 +4,7 @@
  * every secret value is replaced by "[secret]" here, the only way out of the engine.
  */
 import type { PlanError, PlannedStack } from "./engine";
+import type { PolicySummary } from "./policy";
 import type { RecordedResource } from "./monitor";
 import { SECRET_SIG, SIG_KEY, type WireProps, type WireValue } from "./wire";
 
@@ -43,7 +44,7 @@ export interface StackReport {
     preview: boolean;
     deployment: { manifest: { time: string; magic: string; version: string }; resources: ReportResource[] };
     outputs: WireProps;
-    policy: { violations: PolicyViolation[] };
+    policy: { violations: PolicyViolation[]; summary?: PolicySummary };
     error?: PlanError;
 }
 

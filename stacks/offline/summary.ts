@@ -1,6 +1,7 @@
 /** The human summary `npm run plan` prints: per stack, resources by component and type, outputs, policy. */
 import Table from "cli-table3";
 import { UNKNOWN, type WireValue } from "./wire";
+import { renderPolicyResults } from "./policyReport";
 import type { PlanReport, ReportResource, StackReport } from "./report";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -50,14 +51,8 @@ function outputsTable(s: StackReport): string {
     return table.toString();
 }
 
-function policySection(s: StackReport, packLoaded: boolean): string {
-    if (!packLoaded) return "Policy: no policy pack is evaluated yet.";
-    const v = s.policy.violations;
-    if (!v.length) return "Policy: 0 violations.";
-    return [`Policy: ${v.length} violation(s)`, ...v.map((x) => `  [${x.enforcementLevel}] ${x.policy}: ${x.message}`)].join("\n");
-}
 
-export function renderSummary(report: PlanReport, opts: { packLoaded: boolean; durations: ReadonlyMap<string, number> }): string {
+export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap<string, number> }): string {
     const parts: string[] = [];
     for (const s of report.stacks) {
         const ms = opts.durations.get(s.stack);
@@ -71,7 +66,7 @@ export function renderSummary(report: PlanReport, opts: { packLoaded: boolean; d
             `${head}: ${custom} resources, ${s.deployment.resources.length - custom} components${ms !== undefined ? `, planned in ${Math.round(ms)} ms` : ""}`,
             resourcesTable(s),
             outputsTable(s),
-            policySection(s, opts.packLoaded),
+            renderPolicyResults(s.policy.violations, s.policy.summary),
         );
     }
     return parts.join("\n\n");
