@@ -1,0 +1,41 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { policies } from "../../policy-pack/policies";
+import { PROJECT_DIR } from "../helpers/plan";
+
+const fileOf = (name: string) => name.replace(/^intelgraph-/, "").replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+describe("policy metadata", () => {
+    it("names are unique", () => {
+        expect(new Set(policies.map((p) => p.name)).size).toBe(policies.length);
+    });
+
+    it.each(policies.map((p) => [p.name, p] as const))("%s: name, description, enforcement level and remediation", (name, p) => {
+        expect(name).toMatch(/^intelgraph-(residency|kms|capacity|data|network)-[a-z0-9]+(-[a-z0-9]+)*$/);
+        expect(p.description.length).toBeGreaterThan(60);
+        expect(p.description).toMatch(/^(Residency|KMS per region|N\+1 capacity|Data protection|Exposure): /);
+        expect(p.enforcementLevel).toBe("mandatory");
+        expect(p.remediationSteps?.length ?? 0).toBeGreaterThan(20);
+    });
+
+    it.each(policies.map((p) => [p.name] as const))("%s lives in a file named after the rule", (name) => {
+        const file = path.join(PROJECT_DIR, "policy-pack", "policies", `${fileOf(name)}.ts`);
+        expect(fs.existsSync(file), file).toBe(true);
+        expect(fs.readFileSync(file, "utf8")).toContain(`name: "${name}"`);
+    });
+
+    it("index.ts only constructs the pack from the exported list", () => {
+        const text = fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "index.ts"), "utf8");
+        expect(text).toContain('new PolicyPack("intelgraph-guardrails"');
+        expect(text).toContain('import { policies } from "./policies"');
+        expect(text.match(/^import /gm)).toHaveLength(2);
+    });
+
+    it("has a policy config per stack that names only known rules", () => {
+        for (const stack of ["us-west-2", "us-east-1"]) {
+            const config = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`), "utf8")) as Record<string, unknown>;
+            for (const key of Object.keys(config)) expect(policies.map((p) => p.name)).toContain(key);
+        }
+    });
+});

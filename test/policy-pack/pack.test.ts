@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { evaluate, stackResources } from "../helpers/policy";
+
+describe("the whole pack on the planned stacks", () => {
+    it.each([
+        ["us-west-2", false],
+        ["us-east-1", false],
+        ["us-west-2", true],
+        ["us-east-1", true],
+    ] as const)("%s (preview %s): 0 violations of any level and 0 can't-run-during-preview", async (stack, preview) => {
+        const result = await evaluate(await stackResources(stack, preview), stack);
+        expect(result.violations).toEqual([]);
+        expect(result.summary).toMatchObject({ rulesRun: 14, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+        expect(result.summary.notApplicable.map((n) => n.policy)).toEqual(["intelgraph-capacity-neo4j"]);
+    });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { type Resources, byName, messages, stackResources } from "../../helpers/policy";
+
+const RULE = "intelgraph-residency-no-cross-zone";
+
+/** Moves every resource of the stack's home provider to eu-west-1 (zone eu), as an eu-west-1 stack would be. */
+function asEuStack(resources: Resources): Resources {
+    const provider = byName(resources, "aws-us-east-1", "pulumi:providers:aws");
+    provider.inputs!.region = "eu-west-1";
+    const tags = JSON.parse(provider.inputs!.defaultTags as string) as { tags: Record<string, string> };
+    provider.inputs!.defaultTags = JSON.stringify({ tags: { ...tags.tags, "residency-zone": "eu", "residency-region": "eu-west-1" } });
+    provider.outputs = provider.inputs;
+    return resources;
+}
+
+describe(RULE, () => {
+    it("passes the compliant stacks (the secondary joins the primary's global resources within zone us)", async () => {
+        expect(await messages(await stackResources("us-east-1"), "us-east-1", RULE)).toEqual([]);
+        expect(await messages(await stackResources("us-west-2"), "us-west-2", RULE)).toEqual([]);
+    });
+
+    it("flags an eu-west-1 stack joining the us global cluster and global datastore, and peering with us-west-2", async () => {
+        const found = await messages(asEuStack(await stackResources("us-east-1")), "us-east-1", RULE);
+        expect(found).toEqual([
+            "aws:rds/cluster:Cluster 'aurora-cluster' (eu-west-1): globalClusterIdentifier is \"intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+            "aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (eu-west-1): globalReplicationGroupId is \"ldgnf-intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+            "aws:ec2/vpcPeeringConnection:VpcPeeringConnection 'peering-request' (eu-west-1): peerRegion is \"us-west-2\"; required: a target in zone eu; this one is in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+        ]);
+    });
+
+    it("flags membership of a global cluster whose zone cannot be established", async () => {
+        const resources = await stackResources("us-east-1");
+        const cluster = byName(resources, "aurora-cluster");
+        cluster.inputs!.globalClusterIdentifier = "someone-elses-global";
+        cluster.outputs!.globalClusterIdentifier = "someone-elses-global";
+        expect(await messages(resources, "us-east-1", RULE)).toEqual([
+            "aws:rds/cluster:Cluster 'aurora-cluster' (us-east-1): globalClusterIdentifier is \"someone-elses-global\"; required: a target in zone us; this one is not a global resource of this stack or of a referenced stack, so its zone cannot be established. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+        ]);
+    });
+
+    it("flags a KMS replica key of a key in another zone", async () => {
+        const resources = await stackResources("us-west-2");
+        const key = byName(resources, "kms-key");
+        resources.push({ ...structuredClone(key), urn: key.urn.replace("aws:kms/key:Key::kms-key", "aws:kms/replicaKey:ReplicaKey::kms-replica"), type: "aws:kms/replicaKey:ReplicaKey", inputs: { primaryKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc" }, outputs: { primaryKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/abc" } });
+        expect(await messages(resources, "us-west-2", RULE)).toEqual([
+            "aws:kms/replicaKey:ReplicaKey 'kms-replica' (us-west-2): primaryKeyArn is \"arn:aws:kms:eu-west-1:123456789012:key/abc\"; required: a target in zone us; this one is a key in eu-west-1. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+        ]);
+    });
+});
