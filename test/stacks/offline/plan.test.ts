@@ -2,14 +2,14 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { PlannedStack } from "../../../stacks/offline/engine";
 import { type PlanReport, SECRET_PLACEHOLDER, buildReport } from "../../../stacks/offline/report";
 import { PROJECT_DIR } from "../../helpers/plan";
 
 /** Runs `npm run plan`'s command line (same node flags) in `cwd`. */
 function runPlan(args: string[], cwd = PROJECT_DIR) {
-    const res = spawnSync(process.execPath, ["-r", require.resolve("sucrase/register/ts"), path.join(PROJECT_DIR, "stacks/offline/plan.ts"), ...args], {
+    const res = spawnSync(process.execPath, ["-r", require.resolve("v8-compile-cache"), "-r", require.resolve("sucrase/register/ts"), path.join(PROJECT_DIR, "stacks/offline/plan.ts"), ...args], {
         cwd,
         encoding: "utf8",
         timeout: 60_000,
@@ -17,11 +17,48 @@ function runPlan(args: string[], cwd = PROJECT_DIR) {
     return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-describe("npm run plan", () => {
-    it("emits the report contract for both stacks with --json and exits 0", () => {
-        const { code, stdout } = runPlan(["--json"]);
-        expect(code).toBe(0);
-        const report = JSON.parse(stdout) as PlanReport;
+/** Calls the CLI in-process (as `npm run plan` would, from `cwd`), capturing stdout and stderr. */
+async function planInProcess(args: string[], cwd: string) {
+    const { main } = await import("../../../stacks/offline/plan");
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const previous = process.cwd();
+    process.chdir(cwd);
+    try {
+        return { code: await main(args), stdout: out.join(""), stderr: err.join("") };
+    } finally {
+        process.chdir(previous);
+        stdout.mockRestore();
+        stderr.mockRestore();
+    }
+}
+
+function projectCopy(change?: (file: string, text: string) => string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-plan-"));
+    for (const f of ["Pulumi.yaml", "Pulumi.us-west-2.yaml", "Pulumi.us-east-1.yaml"]) {
+        const text = fs.readFileSync(path.join(PROJECT_DIR, f), "utf8");
+        fs.writeFileSync(path.join(dir, f), change ? change(f, text) : text);
+    }
+    fs.cpSync(path.join(PROJECT_DIR, "policy-pack", "config"), path.join(dir, "policy-pack", "config"), { recursive: true });
+    return dir;
+}
+
+describe("npm run plan (the real command line)", () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-plan-")), "plan.json");
+    let run: ReturnType<typeof runPlan>;
+    beforeAll(() => {
+        run = runPlan(["--out", out]);
+    });
+
+    it("exits 0 with both stacks planned and the pack passing", () => {
+        expect(run.stderr).toBe("");
+        expect(run.code).toBe(0);
+    });
+
+    it("writes the report contract for both stacks with --out", () => {
+        const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
         expect(report.version).toBe(1);
         expect(report.stacks.map((s) => [s.stack, s.project, s.region, s.role])).toEqual([
             ["us-west-2", "intelgraph", "us-west-2", "primary"],
@@ -33,7 +70,8 @@ describe("npm run plan", () => {
             expect(count("aws:ec2/natGateway:NatGateway")).toBe(3);
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
-            expect(s.policy).toEqual({ violations: [] });
+            expect(s.policy.violations).toEqual([]);
+            expect(s.policy.summary).toMatchObject({ rulesRun: 14, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -42,35 +80,53 @@ describe("npm run plan", () => {
         expect(east).toContain("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
     });
 
-    it("prints a human summary by component and type, with outputs", () => {
-        const { code, stdout } = runPlan(["--stack", "us-west-2"]);
-        expect(code).toBe(0);
-        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources, \d+ components, planned in \d+ ms/);
-        expect(stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
-        expect(stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
-        expect(stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
-        expect(stdout).not.toContain("us-east-1");
+    it("never writes a secret value into the report", () => {
+        const text = fs.readFileSync(out, "utf8");
+        expect(text).toContain('"kubeconfig": "[secret]"');
+        expect(text).toContain('"masterPassword": "[secret]"');
+        expect(text).not.toMatch(/"result": "[0-9a-f]{32}"/);
     });
 
-    it("exits 2 on a bad stack file, naming file, key and allowed values, with no resources in the report", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-plan-"));
-        for (const f of ["Pulumi.yaml", "Pulumi.us-west-2.yaml", "Pulumi.us-east-1.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-        const east = path.join(dir, "Pulumi.us-east-1.yaml");
-        fs.writeFileSync(east, fs.readFileSync(east, "utf8").replace("intelgraph:vpcCidr: 10.20.0.0/16", "intelgraph:vpcCidr: 10.10.0.0/16"));
-        const out = path.join(dir, "plan.json");
-        const { code, stderr } = runPlan(["--out", out], dir);
+    it("prints a human summary by component and type, with outputs and the policy result", () => {
+        expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources, \d+ components, planned in \d+ ms/);
+        expect(run.stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
+        expect(run.stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
+        expect(run.stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
+        expect(run.stdout).toContain("Policy: 14 rules on");
+        expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
+    });
+});
+
+describe("npm run plan: failures", () => {
+    it("exits 2 on a bad stack file, naming file, key and allowed values, with no resources in the report", async () => {
+        const dir = projectCopy((f, text) => (f === "Pulumi.us-east-1.yaml" ? text.replace("intelgraph:vpcCidr: 10.20.0.0/16", "intelgraph:vpcCidr: 10.10.0.0/16") : text));
+        const { code, stderr } = await planInProcess(["--out", "plan.json"], dir);
         expect(code).toBe(2);
         expect(stderr).toContain(
             'Pulumi.us-east-1.yaml: intelgraph:vpcCidr is "10.10.0.0/16"; allowed: a CIDR that does not overlap the primary us-west-2\'s VPC 10.10.0.0/16',
         );
-        const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
+        const report = JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8")) as PlanReport;
         const failed = report.stacks.find((s) => s.stack === "us-east-1")!;
         expect(failed.error?.kind).toBe("config");
         expect(failed.deployment.resources).toEqual([]);
     });
 
-    it("exits 2 on an unknown --stack", () => {
-        const { code, stderr } = runPlan(["--stack", "eu-west-1"]);
+    it("exits 1 on a mandatory policy violation (Redis below the stack's N+1 minimum), naming rule and resource", async () => {
+        const dir = projectCopy();
+        const config = path.join(dir, "policy-pack", "config", "us-east-1.json");
+        const policy = JSON.parse(fs.readFileSync(config, "utf8")) as Record<string, unknown>;
+        policy["intelgraph-capacity-redis"] = { minNodes: 3 };
+        fs.writeFileSync(config, JSON.stringify(policy));
+        const { code, stdout } = await planInProcess(["--stack", "us-east-1"], dir);
+        expect(code).toBe(1);
+        expect(stdout).toContain("N+1 capacity");
+        expect(stdout).toContain(
+            "[mandatory] intelgraph-capacity-redis: aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (us-east-1): numCacheClusters is 2; required: at least 3.",
+        );
+    });
+
+    it("exits 2 on an unknown --stack", async () => {
+        const { code, stderr } = await planInProcess(["--stack", "eu-west-1"], PROJECT_DIR);
         expect(code).toBe(2);
         expect(stderr).toContain("no stack file for eu-west-1 (stacks: us-east-1, us-west-2)");
     });
