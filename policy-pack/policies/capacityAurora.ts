@@ -1,8 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
-import { regionOf } from "../lib/resources";
 import { ofType, referencedResource } from "../lib/stack";
 
 const REMEDIATION = "Set intelgraph:aurora.instances to at least 2; AuroraGlobal spreads instances over the stack's AZs";
@@ -19,8 +18,7 @@ export const capacityAurora: StackValidationPolicy = {
         const instances = ofType(args.resources, "aws:rds/clusterInstance:ClusterInstance");
         for (const cluster of ofType(args.resources, "aws:rds/cluster:Cluster")) {
             const members = instances.filter((i) => referencedResource(i, "clusterIdentifier", readPath(i.props, ["clusterIdentifier"]), [cluster], ["clusterIdentifier", "id"]) === cluster);
-            const region = regionOf(cluster);
-            const subject = { type: cluster.type, name: cluster.name, region: typeof region === "string" ? region : undefined };
+            const subject = subjectOf(cluster);
             if (members.length < minInstances) {
                 reportViolation(violationMessage(subject, "instances", members.length, `at least ${minInstances} cluster instances`, REMEDIATION), cluster.urn);
             }

@@ -1,8 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { subjectOf, violationMessage } from "../lib/message";
 import { read } from "../lib/read";
-import { regionOf } from "../lib/resources";
 
 const REMEDIATION = "Set intelgraph:redis.nodes to at least 2; RedisGlobal turns on Multi-AZ and automatic failover";
 
@@ -16,8 +15,7 @@ export const capacityRedis: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (args.type !== "aws:elasticache/replicationGroup:ReplicationGroup") args.notApplicable("not an ElastiCache replication group");
         const { minNodes } = withDefaults({ minNodes: 2 }, args.getConfig());
-        const region = regionOf(args);
-        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        const subject = subjectOf(args);
         const clusters = read(() => args.props.numCacheClusters);
         const shards = read(() => args.props.numNodeGroups);
         const replicas = read(() => args.props.replicasPerNodeGroup);

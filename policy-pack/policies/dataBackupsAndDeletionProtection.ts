@@ -1,8 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { subjectOf, violationMessage } from "../lib/message";
 import { read } from "../lib/read";
-import { regionOf } from "../lib/resources";
 
 interface Check {
     readonly property: string;
@@ -45,8 +44,7 @@ export const dataBackupsAndDeletionProtection: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         const list = checks(args.type, withDefaults({ minBackupRetentionDays: 7 }, args.getConfig()).minBackupRetentionDays);
         if (!list.length) args.notApplicable("no backup or deletion-protection settings for this type");
-        const region = regionOf(args);
-        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        const subject = subjectOf(args);
         for (const c of list) {
             const v = read(() => args.props[c.property]);
             if (!c.ok(v)) reportViolation(violationMessage(subject, c.property, v, c.required, "Restore the component's data-protection defaults"));

@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { violationMessage } from "../lib/message";
+import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
-import { regionOf } from "../lib/resources";
 
 const OPEN = new Set(["0.0.0.0/0", "::/0"]);
 const BLOCKS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -13,8 +12,7 @@ export const dataNoPublicDataTier: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Keep databases on the isolated subnets with publiclyAccessible false, give every bucket a public access block with all four settings true, and list only known CIDRs in intelgraph:eks.publicAccessCidrs.",
     validateResource: (args, reportViolation) => {
-        const region = regionOf(args);
-        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        const subject = subjectOf(args);
         switch (args.type) {
             case "aws:rds/clusterInstance:ClusterInstance": {
                 const v = read(() => args.props.publiclyAccessible);

@@ -1,8 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { subjectOf, violationMessage } from "../lib/message";
 import { read } from "../lib/read";
-import { regionOf } from "../lib/resources";
 
 const KEY = "aws:kms/key:Key";
 
@@ -14,8 +13,7 @@ export const kmsKeyHygiene: ResourceValidationPolicy = {
     remediationSteps: "Create keys with RegionalKms (components/kms): enableKeyRotation true, multiRegion false, deletionWindowInDays 30; never create aws.kms.ReplicaKey.",
     configSchema: { properties: { minDeletionWindowDays: { type: "integer", minimum: 7, maximum: 30, default: 30 } } },
     validateResource: (args, reportViolation) => {
-        const region = regionOf(args);
-        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        const subject = subjectOf(args);
         if (args.type === "aws:kms/replicaKey:ReplicaKey") {
             reportViolation(violationMessage(subject, "type", args.type, "no replica keys (every region has its own key)", "Remove the replica key and use the region's RegionalKms key"));
             return;

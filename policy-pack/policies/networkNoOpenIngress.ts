@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { violationMessage } from "../lib/message";
+import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
-import { regionOf } from "../lib/resources";
 
 /** The only exception: HTTPS on the public load balancer's security group, marked by this tag on the rule. */
 export const PUBLIC_HTTPS_TAG = { key: "intelgraph.io/exposure", value: "public-https" } as const;
@@ -20,8 +19,7 @@ export const networkNoOpenIngress: ResourceValidationPolicy = {
     remediationSteps: "Admit only the app subnets (or the peer region's) on data ports; the only internet-facing rule is the load balancer's HTTPS, created by its component with the exposure tag.",
     validateResource: (args, reportViolation) => {
         if (!INGRESS_TYPES.has(args.type)) args.notApplicable("not a security group or ingress rule");
-        const region = regionOf(args);
-        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        const subject = subjectOf(args);
         const flag = (property: string, value: unknown) =>
             reportViolation(violationMessage(subject, property, value, "a source narrower than the internet (only the public load balancer may take HTTPS from anywhere)", "Restrict the source to the app subnets or the peer region's subnets"));
         if (args.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {

@@ -1,9 +1,9 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TAGGABLE_TYPES } from "../lib/catalog";
 import { DEFAULT_REQUIRED_TAGS, withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown } from "../lib/read";
-import { effectiveTags, regionOf } from "../lib/resources";
+import { effectiveTags } from "../lib/resources";
 
 const REMEDIATION =
     "Create the resource with the stack's regional provider (stacks/providers.ts), whose defaultTags carry the residency tags, or set the tag on the resource";
@@ -19,8 +19,7 @@ export const residencyRequiredTags: ResourceValidationPolicy = {
         if (!TAGGABLE_TYPES.has(args.type)) args.notApplicable("not a taggable AWS type this platform uses");
         const { requiredTags } = withDefaults({ requiredTags: DEFAULT_REQUIRED_TAGS }, args.getConfig());
         const tags = effectiveTags(args);
-        const region = regionOf(args);
-        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        const subject = subjectOf(args);
         for (const key of requiredTags) {
             const value = isUnknown(tags) ? tags : tags?.[key];
             if (typeof value === "string" && value !== "") continue;

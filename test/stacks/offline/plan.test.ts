@@ -2,9 +2,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { PlannedStack } from "../../../stacks/offline/engine";
 import { type PlanReport, SECRET_PLACEHOLDER, buildReport } from "../../../stacks/offline/report";
+import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR } from "../../helpers/plan";
 
 /** Runs `npm run plan`'s command line (same node flags) in `cwd`. */
@@ -17,22 +18,10 @@ function runPlan(args: string[], cwd = PROJECT_DIR) {
     return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-/** Calls the CLI in-process (as `npm run plan` would, from `cwd`), capturing stdout and stderr. */
+/** Calls the CLI in-process (as `npm run plan` would, from `cwd`). */
 async function planInProcess(args: string[], cwd: string) {
     const { main } = await import("../../../stacks/offline/plan");
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (err.push(String(chunk)), true));
-    const previous = process.cwd();
-    process.chdir(cwd);
-    try {
-        return { code: await main(args), stdout: out.join(""), stderr: err.join("") };
-    } finally {
-        process.chdir(previous);
-        stdout.mockRestore();
-        stderr.mockRestore();
-    }
+    return runCli(main, args, cwd);
 }
 
 function projectCopy(change?: (file: string, text: string) => string): string {

@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { targetsOf } from "../../../stacks/offline/policyCli";
+import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR } from "../../helpers/plan";
 import { byName, setProp, stackResources } from "../../helpers/policy";
 
@@ -10,19 +11,7 @@ const FIXTURE = path.join(PROJECT_DIR, "test", "fixtures", "stack-export-us-east
 
 async function policyCli(args: string[]) {
     const { main } = await import("../../../stacks/offline/policyCli");
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((c) => (out.push(String(c)), true));
-    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((c) => (err.push(String(c)), true));
-    const previous = process.cwd();
-    process.chdir(PROJECT_DIR);
-    try {
-        return { code: await main(args), stdout: out.join(""), stderr: err.join("") };
-    } finally {
-        process.chdir(previous);
-        stdout.mockRestore();
-        stderr.mockRestore();
-    }
+    return runCli(main, args, PROJECT_DIR);
 }
 
 function writeJson(value: unknown): string {
