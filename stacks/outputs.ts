@@ -49,6 +49,22 @@ export interface DataOutputs {
     readonly redisSecurityGroupId: string;
 }
 
+export interface GraphAndEdgeOutputs {
+    readonly neo4jBoltEndpoint: string;
+    readonly neo4jRoutingEndpoint: string;
+    readonly neo4jBackupBucketName: string;
+    readonly neo4jBackupBucketArn: string;
+    readonly apiLoadBalancerDnsName: string;
+    readonly apiLoadBalancerArn: string;
+    readonly apiTargetGroupArn: string;
+    readonly apiCertificateArn: string;
+    readonly apiHealthCheckId: string;
+    readonly apiRecordFqdn: string;
+    readonly dnsWeight: number;
+    /** Seconds before Route 53 stops sending traffic to a failed region (interval x threshold + alias caching). */
+    readonly failoverDetectionSeconds: number;
+}
+
 /** Primary only. */
 export interface PrimaryOnlyOutputs {
     readonly auroraGlobalWriterEndpoint: string;
@@ -78,6 +94,9 @@ export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
     "auroraSecurityGroupId",
     "redisGlobalReplicationGroupId",
     "redisSecurityGroupId",
+    "kmsKeyArn",
+    "neo4jBackupBucketName",
+    "neo4jBackupBucketArn",
 ] as const;
 
-export type StackOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;
+export type StackOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;

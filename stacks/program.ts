@@ -1,5 +1,11 @@
 import * as aws from "@pulumi/aws";
-import { EksCluster } from "../components/compute/EksCluster";
+import * as pulumi from "@pulumi/pulumi";
+import { EksCluster, GRAPH_TAINT } from "../components/compute/EksCluster";
+import { RegionalEntrypoint } from "../components/edge/RegionalEntrypoint";
+import { WeightedDns } from "../components/edge/WeightedDns";
+import { Neo4jCluster } from "../components/graph/Neo4jCluster";
+import { BackupReplication } from "../components/storage/BackupReplication";
+import { SecureBucket } from "../components/storage/SecureBucket";
 import { AURORA_PORT, AuroraGlobal } from "../components/data/AuroraGlobal";
 import { REDIS_PORT, RedisGlobal } from "../components/data/RedisGlobal";
 import { RegionalKms } from "../components/kms/RegionalKms";
@@ -89,9 +95,95 @@ export async function program() {
         onRegion,
     );
 
+    const account = identity.accountId;
+    const backups = new SecureBucket(
+        "neo4j-backups",
+        {
+            bucketName: `intelgraph-neo4j-backups-${account}-${config.region}`,
+            encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
+            retentionDays: config.neo4j.backupRetentionDays,
+            purpose: "neo4j-backups",
+        },
+        onRegion,
+    );
+    const backupServiceAccount = "neo4j-backup";
+    const backupRole = eks.irsaRole("neo4j-backup-role", {
+        namespace: "neo4j",
+        serviceAccount: backupServiceAccount,
+        // Scoped to this region's backup bucket and key: the job can neither read nor write anything else.
+        policy: pulumi.all([backups.bucketArn, kms.keyArn]).apply(([bucket, key]) =>
+            JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucket },
+                    { Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: `${bucket}/neo4j/*` },
+                    { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key },
+                ],
+            }),
+        ),
+    });
+    const graph = new Neo4jCluster(
+        "neo4j",
+        {
+            clusterName: "intelgraph-graph",
+            namespace: "neo4j",
+            availabilityZones: config.network.availabilityZones,
+            servers: config.neo4j.servers,
+            image: config.neo4j.image,
+            acceptLicenseAgreement: config.neo4j.acceptLicenseAgreement,
+            storageGi: config.neo4j.storageGi,
+            heapGi: config.neo4j.heapGi,
+            pageCacheGi: config.neo4j.pageCacheGi,
+            storageClassName: eks.storageClassName,
+            nodeTier: { label: "intelgraph.io/tier", value: "graph", taint: GRAPH_TAINT },
+            backup: {
+                bucketName: backups.bucketName,
+                roleArn: backupRole.arn,
+                serviceAccount: backupServiceAccount,
+                schedule: config.neo4j.backupSchedule,
+                region: config.region,
+                // The standby restores from the primary's replicated backups; its own job starts on promotion.
+                suspended: config.role === "secondary",
+            },
+        },
+        { providers: [eks.kubernetesProvider] },
+    );
+
+    const entry = new RegionalEntrypoint(
+        "api",
+        {
+            region: config.region,
+            nameTag: prefix,
+            vpcId: vpc.vpcId,
+            publicSubnetIds: vpc.subnetIds.public,
+            appSubnetCidrs: vpc.subnetCidrs.private,
+            apiDomain: config.dns.apiDomain,
+            hostedZoneId: config.dns.hostedZoneId,
+            createValidationRecord: config.role === "primary",
+            accessLogBucketName: `intelgraph-alb-logs-${account}-${config.region}`,
+            targetPort: 8080,
+            healthCheckPath: config.dns.healthCheck.path,
+        },
+        onRegion,
+    );
+    const dns = new WeightedDns(
+        "dns",
+        {
+            hostedZoneId: config.dns.hostedZoneId,
+            recordName: config.dns.apiDomain,
+            setIdentifier: config.region,
+            weight: config.dns.weight,
+            healthCheck: config.dns.healthCheck,
+            target: { dnsName: entry.dnsName, zoneId: entry.zoneId },
+            nameTag: prefix,
+        },
+        onRegion,
+    );
+
     let peering: VpcPeering | undefined;
     if (primary) {
         const p = primary.network;
+        const primaryProvider = regionalProvider(config, p.region);
         peering = new VpcPeering(
             "peering",
             {
@@ -108,7 +200,7 @@ export async function program() {
                     routeTableIds: [...p.privateRouteTableIds, ...p.isolatedRouteTableIds],
                     appSubnetCidrs: p.privateSubnetCidrs,
                 },
-                accepterProvider: regionalProvider(config, p.region),
+                accepterProvider: primaryProvider,
                 nameTag: `${prefix}-to-${p.region}`,
                 ports: [
                     { name: "aurora", port: AURORA_PORT, requesterSecurityGroupId: aurora.securityGroupId, accepterSecurityGroupId: p.auroraSecurityGroupId },
@@ -116,6 +208,16 @@ export async function program() {
                 ],
             },
             onRegion,
+        );
+        new BackupReplication(
+            "neo4j-backup-replication",
+            {
+                source: { bucketName: p.neo4jBackupBucketName, bucketArn: p.neo4jBackupBucketArn, kmsKeyArn: p.kmsKeyArn, region: p.region },
+                destination: { bucketName: backups.bucketName, bucketArn: backups.bucketArn, kmsKeyArn: kms.keyArn, region: config.region },
+                sourceProvider: primaryProvider,
+                nameTag: `${prefix}-neo4j-backups`,
+            },
+            { ...onRegion, dependsOn: [backups] },
         );
     }
 
@@ -156,6 +258,18 @@ export async function program() {
         redisPrimaryEndpoint: redis.primaryEndpoint,
         redisReaderEndpoint: redis.readerEndpoint,
         redisSecurityGroupId: redis.securityGroupId,
+        neo4jBoltEndpoint: graph.boltEndpoint,
+        neo4jRoutingEndpoint: graph.routingEndpoint,
+        neo4jBackupBucketName: backups.bucketName,
+        neo4jBackupBucketArn: backups.bucketArn,
+        apiLoadBalancerDnsName: entry.dnsName,
+        apiLoadBalancerArn: entry.loadBalancerArn,
+        apiTargetGroupArn: entry.targetGroupArn,
+        apiCertificateArn: entry.certificateArn,
+        apiHealthCheckId: dns.healthCheckId,
+        apiRecordFqdn: dns.recordFqdn,
+        dnsWeight: config.dns.weight,
+        failoverDetectionSeconds: dns.failoverDetectionSeconds,
         ...(aurora.globalWriterEndpoint ? { auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint } : {}),
         ...(aurora.masterSecretArn ? { auroraMasterSecretArn: aurora.masterSecretArn } : {}),
         ...(redis.authSecretArn ? { redisAuthSecretArn: redis.authSecretArn } : {}),

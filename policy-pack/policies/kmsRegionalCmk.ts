@@ -1,8 +1,11 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { violationMessage } from "../lib/message";
 import { type Known, isUnknown, pathText, readPath } from "../lib/read";
-import { arnRegion, homeRegion, locate, regionOf } from "../lib/resources";
-import { ofType } from "../lib/stack";
+import { arnRegion, effectiveTags, homeRegion, locate, regionOf } from "../lib/resources";
+import { ofType, referencedResource } from "../lib/stack";
+
+/** The tag SecureBucket puts on every bucket to say what it holds. */
+const PURPOSE_TAG = "intelgraph.io/purpose";
 
 type Path = readonly (string | number)[];
 interface Requirement {
@@ -12,8 +15,16 @@ interface Requirement {
     readonly keys: readonly Path[];
 }
 
+/** Buckets that may use S3-managed keys: ELB access-log delivery supports only SSE-S3 (AWS: "Enable access logs for your ALB"). */
+export const SSE_S3_ONLY_PURPOSES: ReadonlySet<string> = new Set(["alb-access-logs"]);
+
+function bucketOf(r: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
+    const buckets = resources.filter((b) => b.type === "aws:s3/bucket:Bucket" || b.type === "aws:s3/bucketV2:BucketV2");
+    return referencedResource(r, "bucket", readPath(r.props, ["bucket"]), buckets, ["bucket", "id"]);
+}
+
 /** What "encrypted with a customer-managed key" means per resource type this platform creates. */
-function requirements(r: PolicyResource): Requirement[] {
+function requirements(r: PolicyResource, resources: readonly PolicyResource[]): Requirement[] {
     const p = (path: Path) => readPath(r.props, path);
     switch (r.type) {
         case "aws:rds/globalCluster:GlobalCluster":
@@ -47,6 +58,11 @@ function requirements(r: PolicyResource): Requirement[] {
         case "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {
             const rules = p(["rules"]);
             const n = Array.isArray(rules) ? rules.length : 1;
+            const bucket = bucketOf(r, resources);
+            const purpose = bucket ? effectiveTags(bucket) : undefined;
+            if (purpose && !isUnknown(purpose) && SSE_S3_ONLY_PURPOSES.has(purpose[PURPOSE_TAG])) {
+                return Array.from({ length: n }, (_, i) => ({ flags: [{ path: ["rules", i, "applyServerSideEncryptionByDefault", "sseAlgorithm"], expected: "AES256" }], keys: [] }));
+            }
             return Array.from({ length: n }, (_, i) => ({
                 flags: [{ path: ["rules", i, "applyServerSideEncryptionByDefault", "sseAlgorithm"], expected: "aws:kms" }],
                 keys: [["rules", i, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"]],
@@ -89,7 +105,7 @@ const REMEDIATION = "Encrypt with the stack's own RegionalKms key (kms.keyArn), 
 export const kmsRegionalCmk: StackValidationPolicy = {
     name: "intelgraph-kms-regional-cmk",
     description:
-        "KMS per region: every resource that encrypts at rest (Aurora and Performance Insights, ElastiCache, EKS secrets, launch-template EBS, S3 SSE-KMS, CloudWatch Logs, Secrets Manager, the EBS StorageClass) has encryption on with a customer-managed key of its own region. Decided from the key ARN when known and from the dependency on the key resource when the ARN is unknown (first preview).",
+        "KMS per region: every resource that encrypts at rest (Aurora and Performance Insights, ElastiCache, EKS secrets, launch-template EBS, S3 SSE-KMS, CloudWatch Logs, Secrets Manager, the EBS StorageClass) has encryption on with a customer-managed key of its own region. Decided from the key ARN when known and from the dependency on the key resource when the ARN is unknown (first preview). One AWS-imposed exception: ALB access-log buckets (tagged intelgraph.io/purpose=alb-access-logs) must use SSE-S3, the only encryption ELB log delivery supports.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
     validateStack: (args, reportViolation) => {
@@ -98,7 +114,7 @@ export const kmsRegionalCmk: StackValidationPolicy = {
         for (const r of args.resources) {
             const region = locate(r, home);
             const subject = { type: r.type, name: r.name, region };
-            for (const req of requirements(r)) {
+            for (const req of requirements(r, args.resources)) {
                 for (const flag of req.flags ?? []) {
                     const v = readPath(r.props, flag.path);
                     if (v !== flag.expected) reportViolation(violationMessage(subject, pathText(flag.path), v, JSON.stringify(flag.expected), REMEDIATION), r.urn);

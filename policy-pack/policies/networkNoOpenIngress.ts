@@ -2,19 +2,22 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
 
-/** The only exception: HTTPS on the public load balancer's security group, marked by this tag on the rule. */
-export const PUBLIC_HTTPS_TAG = { key: "intelgraph.io/exposure", value: "public-https" } as const;
+/** The only exceptions, on the public load balancer's rules and marked by this tag: HTTPS, and HTTP for the redirect listener. */
+export const EXPOSURE_TAG = "intelgraph.io/exposure";
+const ALLOWED_OPEN: Readonly<Record<string, number>> = { "public-https": 443, "public-http-redirect": 80 };
 const OPEN = new Set(["0.0.0.0/0", "::/0"]);
 const INGRESS_TYPES = new Set(["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:ec2/securityGroup:SecurityGroup"]);
 
-function isPublicHttps(fromPort: unknown, toPort: unknown, tags: unknown): boolean {
-    return fromPort === 443 && toPort === 443 && !!tags && typeof tags === "object" && (tags as Record<string, unknown>)[PUBLIC_HTTPS_TAG.key] === PUBLIC_HTTPS_TAG.value;
+function isAllowedOpen(fromPort: unknown, toPort: unknown, tags: unknown): boolean {
+    const exposure = tags && typeof tags === "object" ? (tags as Record<string, unknown>)[EXPOSURE_TAG] : undefined;
+    const port = typeof exposure === "string" ? ALLOWED_OPEN[exposure] : undefined;
+    return port !== undefined && fromPort === port && toPort === port;
 }
 
 export const networkNoOpenIngress: ResourceValidationPolicy = {
     name: "intelgraph-network-no-open-ingress",
     description:
-        "Exposure: no security-group ingress from 0.0.0.0/0 or ::/0, except HTTPS (443) on the public load balancer's security group (rule tagged intelgraph.io/exposure=public-https).",
+        "Exposure: no security-group ingress from 0.0.0.0/0 or ::/0, except on the public load balancer: HTTPS (443, rule tagged intelgraph.io/exposure=public-https) and HTTP (80, tagged public-http-redirect) for the listener that only redirects to HTTPS.",
     enforcementLevel: "mandatory",
     remediationSteps: "Admit only the app subnets (or the peer region's) on data ports; the only internet-facing rule is the load balancer's HTTPS, created by its component with the exposure tag.",
     validateResource: (args, reportViolation) => {
@@ -26,7 +29,7 @@ export const networkNoOpenIngress: ResourceValidationPolicy = {
             const tags = read(() => args.props.tags);
             for (const property of ["cidrIpv4", "cidrIpv6"]) {
                 const v = read(() => args.props[property]);
-                if (typeof v === "string" && OPEN.has(v) && !isPublicHttps(read(() => args.props.fromPort), read(() => args.props.toPort), tags)) flag(property, v);
+                if (typeof v === "string" && OPEN.has(v) && !isAllowedOpen(read(() => args.props.fromPort), read(() => args.props.toPort), tags)) flag(property, v);
             }
         }
         if (args.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && read(() => args.props.type) === "ingress") {

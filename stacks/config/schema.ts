@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, zoneAllowsRegion } from "./residency";
-import { type AuroraConfig, type EksConfig, INHERITED_BY_SECONDARY, type RedisConfig, auroraSchema, eksSchema, redisSchema } from "./tiers";
+import { type AuroraConfig, type DnsConfig, type EksConfig, INHERITED_BY_SECONDARY, type Neo4jConfig, type RedisConfig, auroraSchema, dnsSchema, eksSchema, neo4jSchema, redisSchema } from "./tiers";
 
 export const ROLES = ["primary", "secondary"] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,6 +30,8 @@ export interface StackConfig {
     readonly aurora: AuroraConfig;
     /** engineVersion and nodeType set on a primary only. */
     readonly redis: RedisConfig;
+    readonly neo4j: Neo4jConfig;
+    readonly dns: DnsConfig;
 }
 
 export interface ConfigProblem {
@@ -90,12 +92,14 @@ const keySchemas = {
     "intelgraph:eks": eksSchema,
     "intelgraph:aurora": auroraSchema,
     "intelgraph:redis": redisSchema,
+    "intelgraph:neo4j": neo4jSchema,
+    "intelgraph:dns": dnsSchema,
 } as const;
 
 export type ConfigKey = keyof typeof keySchemas;
 export const CONFIG_KEYS = Object.keys(keySchemas) as ConfigKey[];
 /** Keys whose raw string is JSON (Pulumi hands structured config to the program JSON-encoded). */
-const JSON_KEYS: readonly ConfigKey[] = ["intelgraph:availabilityZones", "intelgraph:eks", "intelgraph:aurora", "intelgraph:redis"];
+const JSON_KEYS: readonly ConfigKey[] = ["intelgraph:availabilityZones", "intelgraph:eks", "intelgraph:aurora", "intelgraph:redis", "intelgraph:neo4j", "intelgraph:dns"];
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     return path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), value);
@@ -200,6 +204,8 @@ export function parseStackConfig(stack: string, raw: (key: ConfigKey) => string 
         eks: p["intelgraph:eks"],
         aurora: p["intelgraph:aurora"],
         redis: p["intelgraph:redis"],
+        neo4j: p["intelgraph:neo4j"],
+        dns: p["intelgraph:dns"],
     };
 }
 

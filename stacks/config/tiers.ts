@@ -79,7 +79,51 @@ export const redisSchema = z
     )
     .strict();
 
+export const neo4jSchema = z
+    .object(
+        {
+            /** Neo4j Enterprise needs the licence accepted explicitly: "yes" (commercial licence) or "eval". */
+            acceptLicenseAgreement: z.enum(["yes", "eval"], { error: 'the Neo4j Enterprise licence acceptance, "yes" (licensed) or "eval"' }),
+            image: z.string().regex(/^neo4j:5\.\d+(\.\d+)?-enterprise$/, { error: "a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise" }),
+            /** One server per AZ: Raft needs a majority, so three servers survive losing one. */
+            servers: count("servers (one per AZ; Raft keeps quorum with one lost)", 3, 9),
+            storageGi: count("GiB per server volume", 10, 16384),
+            heapGi: count("GiB of heap", 1, 64),
+            pageCacheGi: count("GiB of page cache", 1, 256),
+            /** Cron schedule of the backup job; its interval bounds the graph's RPO. */
+            backupSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, { error: "a five-field cron schedule such as \"*/15 * * * *\"" }),
+            backupRetentionDays: count("days of backups", 7, 365),
+        },
+        { error: "an object { acceptLicenseAgreement, image, servers, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays }" },
+    )
+    .strict();
+
+export const dnsSchema = z
+    .object(
+        {
+            /** The hosted zone pre-exists; the program only adds records to it. */
+            hostedZoneId: z.string().regex(/^Z[A-Z0-9]{4,32}$/, { error: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }),
+            apiDomain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, { error: "the API's DNS name such as api.intelgraph.example.com" }),
+            /** Share of traffic for this region; 0 keeps it a pure standby. A change is a reviewed traffic shift. */
+            weight: z.number({ error: "a whole number from 0 to 255" }).int({ error: "a whole number from 0 to 255" }).min(0, { error: "a whole number from 0 to 255" }).max(255, { error: "a whole number from 0 to 255" }),
+            healthCheck: z
+                .object(
+                    {
+                        requestInterval: z.union([z.literal(10), z.literal(30)], { error: "10 or 30 (seconds; the only intervals Route 53 offers)" }),
+                        failureThreshold: count("consecutive failures", 1, 10),
+                        path: z.string().regex(/^\//, { error: "an absolute path such as /healthz" }).default("/healthz"),
+                    },
+                    { error: "an object { requestInterval, failureThreshold, path? }" },
+                )
+                .strict(),
+        },
+        { error: "an object { hostedZoneId, apiDomain, weight, healthCheck }" },
+    )
+    .strict();
+
 export type EksConfig = z.infer<typeof eksSchema>;
+export type Neo4jConfig = z.infer<typeof neo4jSchema>;
+export type DnsConfig = z.infer<typeof dnsSchema>;
 export type AuroraConfig = z.infer<typeof auroraSchema>;
 export type RedisConfig = z.infer<typeof redisSchema>;
 

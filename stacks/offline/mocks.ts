@@ -56,6 +56,7 @@ const NAMED_TYPES = new Set([
 
 /** Resources whose id is the identifier the program gives them. */
 const IDENTIFIER_INPUT: Record<string, string> = {
+    "aws:s3/bucket:Bucket": "bucket",
     "aws:rds/globalCluster:GlobalCluster": "globalClusterIdentifier",
     "aws:rds/cluster:Cluster": "clusterIdentifier",
     "aws:rds/clusterInstance:ClusterInstance": "identifier",
@@ -103,6 +104,14 @@ function arnFor(type: string, region: string, id: string, name: string): string 
             return `arn:${MOCK_PARTITION}:elasticache::${MOCK_ACCOUNT_ID}:globalreplicationgroup:${id}`;
         case "aws:secretsmanager/secret:Secret":
             return `arn:${MOCK_PARTITION}:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${name}-${hashHex(id, 6)}`;
+        case "aws:s3/bucket:Bucket":
+            return `arn:${MOCK_PARTITION}:s3:::${id}`;
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${id}`;
+        case "aws:lb/targetGroup:TargetGroup":
+            return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:targetgroup/${id}`;
+        case "aws:acm/certificate:Certificate":
+            return `arn:${MOCK_PARTITION}:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${id}`;
         default: {
             const resource = kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
             return `arn:${MOCK_PARTITION}:${service}:${where}:${MOCK_ACCOUNT_ID}:${resource}/${id}`;
@@ -136,6 +145,11 @@ export function mockId(ctx: MockResourceContext): string {
     if (type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider") return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
     if (type === "aws:secretsmanager/secret:Secret") return arnFor(type, ctx.region, hashHex(urn, 8), String(inputs.name ?? ctx.name));
     if (type === "aws:eks/nodeGroup:NodeGroup") return `${String(inputs.clusterName)}:${String(inputs.nodeGroupName)}`;
+    if (type === "aws:acm/certificate:Certificate") return uuidFrom(urn);
+    if (type === "aws:lb/loadBalancer:LoadBalancer") return `${ctx.name.slice(0, 20)}/${hashHex(urn, 16)}`;
+    if (type === "aws:lb/targetGroup:TargetGroup") return `${ctx.name.slice(0, 20)}/${hashHex(urn, 16)}`;
+    if (type === "aws:route53/healthCheck:HealthCheck") return uuidFrom(urn);
+    if (type === "aws:route53/record:Record") return `${String(inputs.zoneId)}_${String(inputs.name)}_${String(inputs.type)}${inputs.setIdentifier ? `_${String(inputs.setIdentifier)}` : ""}`;
     if (type === "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter" && typeof inputs.vpcPeeringConnectionId === "string") {
         return inputs.vpcPeeringConnectionId;
     }
@@ -149,6 +163,14 @@ export function mockId(ctx: MockResourceContext): string {
 export function mockOutputs(ctx: MockResourceContext, id: string): Props {
     const { type, inputs } = ctx;
     const out: Props = { ...inputs };
+    if (type.startsWith("tls:")) {
+        // PEM-shaped stand-ins; the engine marks private keys secret (additionalSecretOutputs).
+        const pem = (label: string) => `-----BEGIN ${label}-----\n${Buffer.from(hashHex(`${ctx.urn}/${label}`, 48)).toString("base64")}\n-----END ${label}-----\n`;
+        if (type === "tls:index/privateKey:PrivateKey") Object.assign(out, { privateKeyPem: pem("PRIVATE KEY"), publicKeyPem: pem("PUBLIC KEY"), publicKeyFingerprintSha256: hashHex(ctx.urn, 64) });
+        if (type === "tls:index/selfSignedCert:SelfSignedCert" || type === "tls:index/locallySignedCert:LocallySignedCert") out.certPem = pem("CERTIFICATE");
+        if (type === "tls:index/certRequest:CertRequest") out.certRequestPem = pem("CERTIFICATE REQUEST");
+        return out;
+    }
     if (type === "random:index/randomPassword:RandomPassword") {
         // Deterministic stand-in; the engine marks it secret (additionalSecretOutputs) and reports never show it.
         out.result = hashHex(`${ctx.urn}/result`, Number(inputs.length ?? 32));
@@ -227,6 +249,30 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
         }
         case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
             out.globalReplicationGroupId = id;
+            break;
+        case "aws:s3/bucket:Bucket":
+            out.bucket = id;
+            out.bucketRegionalDomainName = `${id}.s3.${ctx.region}.amazonaws.com`;
+            break;
+        case "aws:lb/loadBalancer:LoadBalancer":
+            out.dnsName = `${ctx.name.slice(0, 20)}-${parseInt(hashHex(ctx.urn, 8), 16)}.${ctx.region}.elb.amazonaws.com`;
+            // Route 53 zone ids of ALBs per region (AWS "Elastic Load Balancing endpoints and quotas").
+            out.zoneId = ({ "us-east-1": "Z35SXDOTRQ7X7K", "us-west-2": "Z1H1FL5HABSF5" } as Record<string, string>)[ctx.region] ?? "Z0ALBZONEOFFLINE";
+            out.arnSuffix = `app/${id}`;
+            break;
+        case "aws:acm/certificate:Certificate": {
+            const token = hashHex(`${ctx.urn}/validation`, 32);
+            out.domainValidationOptions = [
+                { domainName: inputs.domainName, resourceRecordName: `_${token}.${String(inputs.domainName)}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hashHex(token, 32)}.acm-validations.aws.` },
+            ];
+            out.status = "PENDING_VALIDATION";
+            break;
+        }
+        case "aws:acm/certificateValidation:CertificateValidation":
+            out.certificateArn = inputs.certificateArn;
+            break;
+        case "aws:route53/record:Record":
+            out.fqdn = String(inputs.name).replace(/\.$/, "");
             break;
     }
     return out;

@@ -63,4 +63,15 @@ describe(RULE, () => {
             "kubernetes:storage.k8s.io/v1:StorageClass 'eks-gp3-encrypted' (us-west-2): parameters.kmsKeyId is not set; required: a customer-managed KMS key of us-west-2. Encrypt with the stack's own RegionalKms key (kms.keyArn), never an AWS-managed key or another region's key.",
         ]);
     });
+
+    it("accepts SSE-S3 only on the ALB access-log bucket (ELB log delivery supports nothing else)", async () => {
+        const resources = await stackResources("us-west-2");
+        const aes = { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] };
+        expect(byName(resources, "api-access-logs-encryption").inputs!.rules).toEqual(aes.rules);
+        setProp(byName(resources, "neo4j-backups-encryption"), "rules", aes.rules);
+        expect(await messages(resources, "us-west-2", RULE)).toEqual([
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration 'neo4j-backups-encryption' (us-west-2): rules[0].applyServerSideEncryptionByDefault.sseAlgorithm is \"AES256\"; required: \"aws:kms\". Encrypt with the stack's own RegionalKms key (kms.keyArn), never an AWS-managed key or another region's key.",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration 'neo4j-backups-encryption' (us-west-2): rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId is not set; required: a customer-managed KMS key of us-west-2. Encrypt with the stack's own RegionalKms key (kms.keyArn), never an AWS-managed key or another region's key.",
+        ]);
+    });
 });

@@ -24,4 +24,15 @@ describe(RULE, () => {
         setProp(rule, "tags", { "intelgraph.io/exposure": "public-https" });
         expect(await messages(resources, "us-west-2", RULE)).toEqual([]);
     });
+
+    it("allows HTTP from anywhere only on port 80 marked as the redirect listener's", async () => {
+        const resources = await stackResources("us-east-1");
+        expect(await messages(resources, "us-east-1", RULE)).toEqual([]);
+        const http = byName(resources, "api-in-80");
+        setProp(http, "fromPort", 8080);
+        setProp(http, "toPort", 8080);
+        expect(await messages(resources, "us-east-1", RULE)).toEqual([
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule 'api-in-80' (us-east-1): cidrIpv4 is \"0.0.0.0/0\"; required: a source narrower than the internet (only the public load balancer may take HTTPS from anywhere). Restrict the source to the app subnets or the peer region's subnets.",
+        ]);
+    });
 });

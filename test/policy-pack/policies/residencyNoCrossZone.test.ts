@@ -19,12 +19,13 @@ describe(RULE, () => {
         expect(await messages(await stackResources("us-west-2"), "us-west-2", RULE)).toEqual([]);
     });
 
-    it("flags an eu-west-1 stack joining the us global cluster and global datastore, and peering with us-west-2", async () => {
+    it("flags an eu-west-1 stack joining the us global cluster and global datastore, peering with us-west-2 and receiving its backups", async () => {
         const found = await messages(asEuStack(await stackResources("us-east-1")), "us-east-1", RULE);
         expect(found).toEqual([
             "aws:rds/cluster:Cluster 'aurora-cluster' (eu-west-1): globalClusterIdentifier is \"intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
             "aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (eu-west-1): globalReplicationGroupId is \"ldgnf-intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
             "aws:ec2/vpcPeeringConnection:VpcPeeringConnection 'peering-request' (eu-west-1): peerRegion is \"us-west-2\"; required: a target in zone eu; this one is in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+            "aws:s3/bucketReplicationConfig:BucketReplicationConfig 'neo4j-backup-replication-config' (us-west-2): rules[0].destination.bucket is \"arn:aws:s3:::intelgraph-neo4j-backups-123456789012-us-east-1\"; required: a target in zone us; this one is bucket 'neo4j-backups-bucket' in zone eu. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
         ]);
     });
 

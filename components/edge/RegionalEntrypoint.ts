@@ -1,0 +1,182 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SecureBucket } from "../storage/SecureBucket";
+
+/** Tag on the only world-open ingress rules: HTTPS, and HTTP for the redirect listener (see the exposure rule). */
+export const EXPOSURE_TAG = "intelgraph.io/exposure";
+
+/** AWS accounts that deliver ELB access logs in regions launched before August 2022 (AWS: "Enable access logs"). */
+export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "eu-central-1": "054676820928",
+    "eu-north-1": "897822967062",
+    "ca-central-1": "985666609251",
+};
+
+export interface RegionalEntrypointArgs {
+    readonly region: string;
+    readonly nameTag: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly publicSubnetIds: readonly pulumi.Input<string>[];
+    /** App subnets the load balancer forwards to (target pods). */
+    readonly appSubnetCidrs: readonly pulumi.Input<string>[];
+    readonly apiDomain: string;
+    readonly hostedZoneId: string;
+    /** The ACM DNS-validation CNAME is the same in every region of an account: one stack creates it. */
+    readonly createValidationRecord: boolean;
+    readonly accessLogBucketName: string;
+    readonly targetPort: number;
+    readonly healthCheckPath: string;
+}
+
+/**
+ * The region's public HTTPS entry for the API: an internet-facing ALB in the public subnets with an ACM
+ * certificate validated in the hosted zone, a pinned TLS 1.2/1.3 policy, HTTP redirected to HTTPS, access logs
+ * to a locked-down bucket, and an IP target group the AWS Load Balancer Controller binds the API pods to.
+ */
+export class RegionalEntrypoint extends pulumi.ComponentResource {
+    readonly dnsName: pulumi.Output<string>;
+    readonly zoneId: pulumi.Output<string>;
+    readonly loadBalancerArn: pulumi.Output<string>;
+    readonly targetGroupArn: pulumi.Output<string>;
+    readonly certificateArn: pulumi.Output<string>;
+    readonly accessLogBucketName: pulumi.Output<string>;
+
+    constructor(name: string, args: RegionalEntrypointArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:edge:RegionalEntrypoint", name, {}, opts);
+        const child = { parent: this };
+        const tag = (suffix: string) => ({ Name: `${args.nameTag}-${suffix}` });
+
+        const logs = new SecureBucket(
+            `${name}-access-logs`,
+            {
+                bucketName: args.accessLogBucketName,
+                // ELB log delivery supports only SSE-S3; KMS-encrypted buckets silently receive no logs.
+                encryption: { kind: "s3-managed", reason: "ELB access-log delivery supports only SSE-S3" },
+                retentionDays: 90,
+                purpose: "alb-access-logs",
+            },
+            child,
+        );
+        const deliveryAccount = ELB_LOG_DELIVERY_ACCOUNTS[args.region];
+        const logPolicy = new aws.s3.BucketPolicy(
+            `${name}-access-logs-policy`,
+            {
+                bucket: logs.bucketName,
+                policy: logs.bucketArn.apply((arn) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "ElbLogDelivery",
+                                Effect: "Allow",
+                                Principal: deliveryAccount ? { AWS: `arn:aws:iam::${deliveryAccount}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                                Action: "s3:PutObject",
+                                Resource: `${arn}/alb/*`,
+                            },
+                            { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                        ],
+                    }),
+                ),
+            },
+            child,
+        );
+
+        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `Public ALB of ${args.nameTag}`, tags: tag("alb-sg") }, child);
+        for (const [port, exposure] of [
+            [443, "public-https"],
+            [80, "public-http-redirect"],
+        ] as const) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-in-${port}`,
+                { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0", description: `${exposure} from the internet`, tags: { [EXPOSURE_TAG]: exposure } },
+                child,
+            );
+        }
+        args.appSubnetCidrs.forEach((cidrIpv4, i) => {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-out-${i}`,
+                { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: args.targetPort, toPort: args.targetPort, cidrIpv4, description: "to the API pods" },
+                child,
+            );
+        });
+
+        const cert = new aws.acm.Certificate(`${name}-cert`, { domainName: args.apiDomain, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags: tag("cert") }, child);
+        const option = cert.domainValidationOptions.apply((o) => o[0]);
+        const validationFqdns: pulumi.Input<string>[] = [];
+        if (args.createValidationRecord) {
+            const record = new aws.route53.Record(
+                `${name}-cert-validation`,
+                { zoneId: args.hostedZoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+                child,
+            );
+            validationFqdns.push(record.fqdn);
+        }
+        const validated = new aws.acm.CertificateValidation(
+            `${name}-cert-validated`,
+            { certificateArn: cert.arn, ...(validationFqdns.length ? { validationRecordFqdns: validationFqdns } : {}) },
+            child,
+        );
+
+        const alb = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                subnets: [...args.publicSubnetIds],
+                securityGroups: [sg.id],
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: true,
+                accessLogs: { bucket: logs.bucketName, prefix: "alb", enabled: true },
+                tags: tag("alb"),
+            },
+            { ...child, dependsOn: [logPolicy] },
+        );
+        const targets = new aws.lb.TargetGroup(
+            `${name}-api`,
+            {
+                vpcId: args.vpcId,
+                targetType: "ip",
+                port: args.targetPort,
+                protocol: "HTTP",
+                deregistrationDelay: 30,
+                healthCheck: { path: args.healthCheckPath, matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 3 },
+                tags: tag("api-tg"),
+            },
+            child,
+        );
+        new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: alb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                // TLS 1.3 with TLS 1.2 fallback; pinned so a default change never weakens it silently.
+                sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                certificateArn: validated.certificateArn,
+                defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
+                tags: tag("https"),
+            },
+            child,
+        );
+        new aws.lb.Listener(
+            `${name}-http`,
+            { loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }], tags: tag("http") },
+            child,
+        );
+
+        this.dnsName = alb.dnsName;
+        this.zoneId = alb.zoneId;
+        this.loadBalancerArn = alb.arn;
+        this.targetGroupArn = targets.arn;
+        this.certificateArn = validated.certificateArn;
+        this.accessLogBucketName = logs.bucketName;
+        this.registerOutputs({ dnsName: this.dnsName, loadBalancerArn: this.loadBalancerArn, targetGroupArn: this.targetGroupArn, certificateArn: this.certificateArn });
+    }
+}

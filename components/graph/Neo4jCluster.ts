@@ -1,0 +1,295 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { NEO4J_LABELS, NEO4J_PORTS, NEO4J_PORT_NAMES, type ServerIdentity, backupCommand, certificateDnsNames, envName, serverIdentity, serverSettings } from "./neo4jSettings";
+
+export interface Neo4jClusterArgs {
+    /** Value of app.kubernetes.io/instance; also the prefix of every server's name. */
+    readonly clusterName: string;
+    readonly namespace: string;
+    /** One server per AZ, pinned there: its EBS volume is zonal. */
+    readonly availabilityZones: readonly string[];
+    readonly servers: number;
+    readonly image: string;
+    readonly acceptLicenseAgreement: "yes" | "eval";
+    readonly storageGi: number;
+    readonly heapGi: number;
+    readonly pageCacheGi: number;
+    /** The encrypted, Retain StorageClass of the region's EKS cluster. */
+    readonly storageClassName: pulumi.Input<string>;
+    /** Node label and taint of the graph node groups. */
+    readonly nodeTier: { readonly label: string; readonly value: string; readonly taint: { readonly key: string; readonly value: string; readonly effect: string } };
+    readonly backup: {
+        readonly bucketName: pulumi.Input<string>;
+        /** IRSA role allowed to write the bucket (and use the regional key), bound to the backup service account. */
+        readonly roleArn: pulumi.Input<string>;
+        readonly serviceAccount: string;
+        readonly schedule: string;
+        readonly region: string;
+        /** A standby region keeps the job suspended until it is promoted (runbook). */
+        readonly suspended: boolean;
+    };
+}
+
+const ZONE_KEY = "topology.kubernetes.io/zone";
+
+/**
+ * Neo4j 5 Enterprise cluster on the region's EKS graph nodes, as explicit Kubernetes objects: one StatefulSet
+ * and one Service per server (stable advertised addresses, one server per AZ), K8S discovery (v2, by label
+ * selector and named port) with a ServiceAccount allowed to list services and endpoints, mutual TLS between
+ * servers from a cluster CA, a PodDisruptionBudget of one, retained volumes, and scheduled backups to S3.
+ */
+export class Neo4jCluster extends pulumi.ComponentResource {
+    readonly boltEndpoint: pulumi.Output<string>;
+    readonly routingEndpoint: pulumi.Output<string>;
+    readonly serverNames: string[];
+    readonly namespace: pulumi.Output<string>;
+
+    constructor(name: string, args: Neo4jClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:graph:Neo4jCluster", name, {}, opts);
+        const child = { parent: this };
+        const labels = { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName, [NEO4J_LABELS.component]: "primary" };
+        const servers = Array.from({ length: args.servers }, (_, i) => serverIdentity(args.clusterName, args.namespace, i));
+
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: { [NEO4J_LABELS.name]: "neo4j" } } }, child);
+        const inNs = (n: string, extra: Record<string, string> = {}) => ({ name: n, namespace: ns.metadata.name, labels: { ...labels, ...extra } });
+
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: inNs(args.clusterName) }, child);
+        // K8S discovery lists the Services (and their endpoints) carrying the cluster's labels.
+        const role = new k8s.rbac.v1.Role(
+            `${name}-discovery-role`,
+            { metadata: inNs(`${args.clusterName}-discovery`), rules: [{ apiGroups: [""], resources: ["services", "endpoints"], verbs: ["get", "list", "watch"] }] },
+            child,
+        );
+        new k8s.rbac.v1.RoleBinding(
+            `${name}-discovery-binding`,
+            {
+                metadata: inNs(`${args.clusterName}-discovery`),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: args.namespace }],
+            },
+            child,
+        );
+
+        const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, child);
+        const auth = new k8s.core.v1.Secret(
+            `${name}-auth`,
+            { metadata: inNs(`${args.clusterName}-auth`), type: "Opaque", stringData: { NEO4J_AUTH: pulumi.interpolate`neo4j/${password.result}` } },
+            child,
+        );
+
+        // Cluster CA: every server certificate is signed by it, and every server trusts only it.
+        const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, child);
+        const ca = new tls.SelfSignedCert(
+            `${name}-ca`,
+            {
+                privateKeyPem: caKey.privateKeyPem,
+                isCaCertificate: true,
+                validityPeriodHours: 10 * 365 * 24,
+                allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+                subject: { commonName: `${args.clusterName} cluster CA (${args.backup.region})`, organization: "IntelGraph" },
+            },
+            child,
+        );
+        const tlsSecrets = servers.map((s) => this.serverCertificate(name, s, caKey, ca, inNs));
+
+        const sets = servers.map((s, i) => {
+            const az = args.availabilityZones[i % args.availabilityZones.length];
+            const podLabels = { ...labels, "intelgraph.io/neo4j-server": s.name };
+            new k8s.core.v1.Service(
+                `${name}-svc-${i}`,
+                {
+                    metadata: inNs(s.name, { "intelgraph.io/neo4j-server": s.name }),
+                    spec: {
+                        type: "ClusterIP",
+                        // Peers must resolve each other before any of them is ready (cluster formation).
+                        publishNotReadyAddresses: true,
+                        selector: podLabels,
+                        ports: (Object.keys(NEO4J_PORTS) as (keyof typeof NEO4J_PORTS)[]).map((k) => ({ name: NEO4J_PORT_NAMES[k], port: NEO4J_PORTS[k], targetPort: NEO4J_PORTS[k], protocol: "TCP" })),
+                    },
+                },
+                child,
+            );
+            const settings = serverSettings({ server: s, clusterLabel: args.clusterName, servers: args.servers, heapGi: args.heapGi, pageCacheGi: args.pageCacheGi });
+            const memoryGi = args.heapGi + args.pageCacheGi + 2;
+            return new k8s.apps.v1.StatefulSet(
+                `${name}-server-${i}`,
+                {
+                    metadata: inNs(s.name),
+                    spec: {
+                        serviceName: s.name,
+                        replicas: 1,
+                        podManagementPolicy: "Parallel",
+                        selector: { matchLabels: podLabels },
+                        // Deleting or scaling the StatefulSet keeps the graph's volume (Retain StorageClass too).
+                        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                        template: {
+                            metadata: { labels: podLabels },
+                            spec: {
+                                serviceAccountName: sa.metadata.name,
+                                nodeSelector: { [ZONE_KEY]: az, [args.nodeTier.label]: args.nodeTier.value },
+                                tolerations: [{ key: args.nodeTier.taint.key, operator: "Equal", value: args.nodeTier.taint.value, effect: "NoSchedule" }],
+                                securityContext: { runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474 },
+                                terminationGracePeriodSeconds: 3600,
+                                containers: [
+                                    {
+                                        name: "neo4j",
+                                        image: args.image,
+                                        env: [
+                                            { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: args.acceptLicenseAgreement },
+                                            { name: "NEO4J_AUTH", valueFrom: { secretKeyRef: { name: auth.metadata.name, key: "NEO4J_AUTH" } } },
+                                            ...Object.entries(settings).map(([k, v]) => ({ name: envName(k), value: v })),
+                                        ],
+                                        ports: (Object.keys(NEO4J_PORTS) as (keyof typeof NEO4J_PORTS)[]).map((k) => ({ name: NEO4J_PORT_NAMES[k], containerPort: NEO4J_PORTS[k], protocol: "TCP" })),
+                                        resources: {
+                                            requests: { cpu: "2", memory: `${memoryGi}Gi` },
+                                            limits: { memory: `${memoryGi}Gi` },
+                                        },
+                                        startupProbe: { tcpSocket: { port: NEO4J_PORTS.bolt }, periodSeconds: 10, failureThreshold: 120 },
+                                        readinessProbe: { tcpSocket: { port: NEO4J_PORTS.bolt }, periodSeconds: 10, failureThreshold: 3 },
+                                        livenessProbe: { tcpSocket: { port: NEO4J_PORTS.bolt }, periodSeconds: 20, failureThreshold: 6 },
+                                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                                        volumeMounts: [
+                                            { name: "data", mountPath: "/data" },
+                                            { name: "tls", mountPath: "/ssl/cluster", readOnly: true },
+                                        ],
+                                    },
+                                ],
+                                volumes: [
+                                    {
+                                        name: "tls",
+                                        secret: {
+                                            secretName: tlsSecrets[i].metadata.name,
+                                            items: [
+                                                { key: "tls.crt", path: "public.crt" },
+                                                { key: "tls.key", path: "private.key" },
+                                                { key: "ca.crt", path: "trusted/ca.crt" },
+                                            ],
+                                        },
+                                    },
+                                ],
+                            },
+                        },
+                        volumeClaimTemplates: [
+                            {
+                                metadata: { name: "data" },
+                                spec: { accessModes: ["ReadWriteOnce"], storageClassName: args.storageClassName, resources: { requests: { storage: `${args.storageGi}Gi` } } },
+                            },
+                        ],
+                    },
+                },
+                // The servers' data lives on their volumes; the StatefulSets are protected with them.
+                { ...child, protect: true, dependsOn: [role] },
+            );
+        });
+
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: inNs(`${args.clusterName}-primaries`), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } }, child);
+
+        // Client entry point: drivers connect with neo4j:// and are routed to the leader for writes.
+        const client = new k8s.core.v1.Service(
+            `${name}-client`,
+            {
+                metadata: { name: args.clusterName, namespace: ns.metadata.name, labels: { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName } },
+                spec: { type: "ClusterIP", selector: labels, ports: [{ name: NEO4J_PORT_NAMES.bolt, port: NEO4J_PORTS.bolt, targetPort: NEO4J_PORTS.bolt, protocol: "TCP" }] },
+            },
+            child,
+        );
+
+        this.backupJob(name, args, servers, inNs, sets);
+
+        this.serverNames = servers.map((s) => s.name);
+        this.namespace = ns.metadata.name;
+        this.boltEndpoint = pulumi.interpolate`neo4j://${client.metadata.name}.${args.namespace}.svc.cluster.local:${NEO4J_PORTS.bolt}`;
+        this.routingEndpoint = pulumi.interpolate`${servers.map((s) => `${s.fqdn}:${NEO4J_PORTS.routing}`).join(",")}`;
+        this.registerOutputs({ boltEndpoint: this.boltEndpoint, routingEndpoint: this.routingEndpoint, serverNames: this.serverNames });
+    }
+
+    /** A server's key and certificate (SANs = every name it is advertised under; server and client auth). */
+    private serverCertificate(
+        name: string,
+        s: ServerIdentity,
+        caKey: tls.PrivateKey,
+        ca: tls.SelfSignedCert,
+        inNs: (n: string, extra?: Record<string, string>) => k8s.types.input.meta.v1.ObjectMeta,
+    ): k8s.core.v1.Secret {
+        const key = new tls.PrivateKey(`${name}-key-${s.index}`, { algorithm: "RSA", rsaBits: 2048 }, { parent: this });
+        const csr = new tls.CertRequest(
+            `${name}-csr-${s.index}`,
+            { privateKeyPem: key.privateKeyPem, dnsNames: certificateDnsNames(s), subject: { commonName: s.fqdn, organization: "IntelGraph" } },
+            { parent: this },
+        );
+        const cert = new tls.LocallySignedCert(
+            `${name}-cert-${s.index}`,
+            {
+                certRequestPem: csr.certRequestPem,
+                caPrivateKeyPem: caKey.privateKeyPem,
+                caCertPem: ca.certPem,
+                validityPeriodHours: 365 * 24,
+                earlyRenewalHours: 30 * 24,
+                allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
+            },
+            { parent: this },
+        );
+        return new k8s.core.v1.Secret(
+            `${name}-tls-${s.index}`,
+            { metadata: inNs(`${s.name}-tls`), type: "kubernetes.io/tls", stringData: { "tls.crt": cert.certPem, "tls.key": key.privateKeyPem, "ca.crt": ca.certPem } },
+            { parent: this },
+        );
+    }
+
+    private backupJob(
+        name: string,
+        args: Neo4jClusterArgs,
+        servers: readonly ServerIdentity[],
+        inNs: (n: string, extra?: Record<string, string>) => k8s.types.input.meta.v1.ObjectMeta,
+        sets: k8s.apps.v1.StatefulSet[],
+    ): void {
+        const backupSa = new k8s.core.v1.ServiceAccount(
+            `${name}-backup-sa`,
+            { metadata: { ...inNs(args.backup.serviceAccount, { [NEO4J_LABELS.component]: "backup" }), annotations: { "eks.amazonaws.com/role-arn": args.backup.roleArn } } },
+            { parent: this },
+        );
+        const labels = { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName, [NEO4J_LABELS.component]: "backup" };
+        new k8s.batch.v1.CronJob(
+            `${name}-backup`,
+            {
+                metadata: { name: `${args.clusterName}-backup`, namespace: args.namespace, labels },
+                spec: {
+                    schedule: args.backup.schedule,
+                    suspend: args.backup.suspended,
+                    concurrencyPolicy: "Forbid",
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 5,
+                    jobTemplate: {
+                        spec: {
+                            backoffLimit: 2,
+                            template: {
+                                metadata: { labels },
+                                spec: {
+                                    serviceAccountName: backupSa.metadata.name,
+                                    restartPolicy: "OnFailure",
+                                    securityContext: { runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474 },
+                                    containers: [
+                                        {
+                                            name: "backup",
+                                            image: args.image,
+                                            command: pulumi.output(args.backup.bucketName).apply((bucket) => backupCommand(servers, bucket)),
+                                            env: [
+                                                { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: args.acceptLicenseAgreement },
+                                                { name: "AWS_REGION", value: args.backup.region },
+                                            ],
+                                            resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
+                                            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                                        },
+                                    ],
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            { parent: this, dependsOn: sets },
+        );
+    }
+}

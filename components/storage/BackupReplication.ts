@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface ReplicationEnd {
+    readonly bucketName: pulumi.Input<string>;
+    readonly bucketArn: pulumi.Input<string>;
+    /** The key objects are encrypted with at this end (its own region's key). */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly region: string;
+}
+
+export interface BackupReplicationArgs {
+    /** The primary's backup bucket; the configuration is created in its region with `sourceProvider`. */
+    readonly source: ReplicationEnd;
+    readonly destination: ReplicationEnd;
+    readonly sourceProvider: aws.Provider;
+    readonly nameTag: string;
+}
+
+/**
+ * Replicates the primary's backups into the secondary's bucket of the same residency zone (owned by the
+ * secondary stack, like the peering: the destination exists only once the secondary is deployed). Objects are
+ * re-encrypted with the destination region's key; Replication Time Control bounds the lag (15 minutes).
+ */
+export class BackupReplication extends pulumi.ComponentResource {
+    constructor(name: string, args: BackupReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:storage:BackupReplication", name, {}, opts);
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: `S3 replication ${args.source.region} -> ${args.destination.region} for ${args.nameTag}`,
+                assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                tags: { Name: `${args.nameTag}-replication` },
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-policy`,
+            {
+                role: role.id,
+                policy: pulumi
+                    .all([args.source.bucketArn, args.destination.bucketArn, args.source.kmsKeyArn, args.destination.kmsKeyArn])
+                    .apply(([src, dst, srcKey, dstKey]) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: src },
+                                { Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], Resource: `${src}/*` },
+                                { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `${dst}/*` },
+                                { Effect: "Allow", Action: ["kms:Decrypt"], Resource: srcKey, Condition: { StringLike: { "kms:ViaService": `s3.${args.source.region}.amazonaws.com` } } },
+                                { Effect: "Allow", Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: dstKey, Condition: { StringLike: { "kms:ViaService": `s3.${args.destination.region}.amazonaws.com` } } },
+                            ],
+                        }),
+                    ),
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketReplicationConfig(
+            `${name}-config`,
+            {
+                bucket: args.source.bucketName,
+                role: role.arn,
+                rules: [
+                    {
+                        id: "backups-to-standby-region",
+                        status: "Enabled",
+                        priority: 1,
+                        filter: { prefix: "" },
+                        deleteMarkerReplication: { status: "Disabled" },
+                        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+                        destination: {
+                            bucket: args.destination.bucketArn,
+                            storageClass: "STANDARD",
+                            encryptionConfiguration: { replicaKmsKeyId: args.destination.kmsKeyArn },
+                            replicationTime: { status: "Enabled", time: { minutes: 15 } },
+                            metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+                        },
+                    },
+                ],
+            },
+            { parent: this, provider: args.sourceProvider },
+        );
+        this.registerOutputs({});
+    }
+}
