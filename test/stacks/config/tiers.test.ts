@@ -101,4 +101,21 @@ describe("tier sizes in the stack files", () => {
     it("requires a pinned Kubernetes version", () => {
         expect(withTier("us-west-2", "intelgraph:eks", { kubernetesVersion: "latest" })).toThrow('intelgraph:eks.kubernetesVersion is "latest"; allowed: a pinned EKS Kubernetes minor version');
     });
+
+    it.each<[string, Record<string, unknown>, string, unknown, string]>([
+        ["a 15 s interval", { healthCheck: { requestInterval: 15, failureThreshold: 3 } }, "intelgraph:dns.healthCheck.requestInterval", 15, "10 or 30 (seconds; the only intervals Route 53 offers)"],
+        ["a threshold of 0", { healthCheck: { requestInterval: 10, failureThreshold: 0 } }, "intelgraph:dns.healthCheck.failureThreshold", 0, "at least 1 consecutive failures"],
+        ["a threshold of 11", { healthCheck: { requestInterval: 10, failureThreshold: 11 } }, "intelgraph:dns.healthCheck.failureThreshold", 11, "at most 10 consecutive failures"],
+        ["a negative weight", { weight: -1 }, "intelgraph:dns.weight", -1, "a whole number from 0 to 255"],
+        ["a non-integer weight", { weight: 2.5 }, "intelgraph:dns.weight", 2.5, "a whole number from 0 to 255"],
+    ])("rejects DNS settings with %s", (_, change, key, value, allowed) => {
+        expect(problemsOf(withTier("us-west-2", "intelgraph:dns", change))).toEqual([{ file: "Pulumi.us-west-2.yaml", key, value, allowed }]);
+    });
+
+    it("rejects a Neo4j cluster of two servers and an unaccepted licence", () => {
+        expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { servers: 2, acceptLicenseAgreement: "no" })).map((p) => [p.key, p.allowed])).toEqual([
+            ["intelgraph:neo4j.acceptLicenseAgreement", 'the Neo4j Enterprise licence acceptance, "yes" (licensed) or "eval"'],
+            ["intelgraph:neo4j.servers", "at least 3 servers (one per AZ; Raft keeps quorum with one lost)"],
+        ]);
+    });
 });

@@ -74,6 +74,9 @@ describe("npm run plan (the real command line)", () => {
         expect(text).toContain('"kubeconfig": "[secret]"');
         expect(text).toContain('"masterPassword": "[secret]"');
         expect(text).not.toMatch(/"result": "[0-9a-f]{32}"/);
+        expect(text).not.toContain("PRIVATE KEY");
+        expect(text).not.toMatch(/neo4j\/[0-9a-f]{32}/);
+        expect(text).toContain('"stringData": "[secret]"');
     });
 
     it("prints a human summary by component and type, with outputs and the policy result", () => {

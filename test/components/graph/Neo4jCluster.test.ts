@@ -1,0 +1,169 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PlannedStack } from "../../../stacks/offline/engine";
+import { SECRET_SIG, SIG_KEY } from "../../../stacks/offline/wire";
+import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
+
+let stacks: Map<string, PlannedStack>;
+beforeAll(async () => {
+    stacks = await plan();
+});
+
+type Obj = Record<string, unknown>;
+const env = (set: Obj) => {
+    const c = ((set.spec as Obj).template as { spec: { containers: { env: { name: string; value?: string }[] }[] } }).spec.containers[0];
+    return Object.fromEntries(c.env.map((e) => [e.name, e.value ?? "(from secret)"]));
+};
+
+describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region) => {
+    const s = () => mustGet(stacks, region);
+    const sets = () => ofType(s(), "kubernetes:apps/v1:StatefulSet").map(inputsOf);
+    const services = () => ofType(s(), "kubernetes:core/v1:Service").map(inputsOf);
+
+    it("runs three primaries, one StatefulSet per server, pinned to the three AZs on graph nodes", () => {
+        expect(sets()).toHaveLength(3);
+        const zones = sets().map((x) => ((x.spec as Obj).template as { spec: { nodeSelector: Record<string, string> } }).spec.nodeSelector);
+        expect(zones).toEqual(["a", "b", "c"].map((z) => ({ "topology.kubernetes.io/zone": `${region}${z}`, "intelgraph.io/tier": "graph" })));
+        for (const x of sets()) {
+            expect((x.spec as Obj).replicas).toBe(1);
+            expect((x.metadata as { labels: Obj }).labels).toMatchObject({ "app.kubernetes.io/name": "neo4j", "app.kubernetes.io/component": "primary" });
+            expect(((x.spec as Obj).template as { spec: { tolerations: Obj[] } }).spec.tolerations).toEqual([{ key: "intelgraph.io/graph", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+        }
+    });
+
+    it("accepts the licence from config (NEO4J_ACCEPT_LICENSE_AGREEMENT) and takes the admin password from a secret", () => {
+        for (const x of sets()) expect(env(x)).toMatchObject({ NEO4J_ACCEPT_LICENSE_AGREEMENT: "yes", NEO4J_AUTH: "(from secret)" });
+        const auth = one(s(), "kubernetes:core/v1:Secret", "neo4j-auth");
+        // The Kubernetes provider keeps a Secret's whole stringData secret.
+        expect((auth.inputs.stringData as Obj)[SIG_KEY]).toBe(SECRET_SIG);
+        expect(Object.keys((inputsOf(auth).stringData as Obj))).toEqual(["NEO4J_AUTH"]);
+    });
+
+    it("uses K8S discovery whose label selector and port name match the per-server Services", () => {
+        const e = env(sets()[0]);
+        expect(e.NEO4J_dbms_cluster_discovery_resolver__type).toBe("K8S");
+        const selector = Object.fromEntries(e.NEO4J_dbms_kubernetes_label__selector.split(",").map((kv) => kv.split("=")));
+        const portName = e.NEO4J_dbms_kubernetes_discovery_v2_service__port__name;
+        const matching = services().filter((svc) => Object.entries(selector).every(([k, v]) => ((svc.metadata as { labels: Obj }).labels)[k] === v));
+        expect(matching).toHaveLength(3);
+        for (const svc of matching) expect(((svc.spec as { ports: { name: string; port: number }[] }).ports).find((p) => p.name === portName)?.port).toBe(6000);
+    });
+
+    it("advertises each server under its own Service, which exposes every Neo4j port", () => {
+        sets().forEach((x, i) => {
+            const name = `intelgraph-graph-${i}`;
+            expect(env(x)).toMatchObject({
+                NEO4J_server_default__advertised__address: `${name}.neo4j.svc.cluster.local`,
+                NEO4J_server_cluster_raft_advertised__address: `${name}.neo4j.svc.cluster.local:7000`,
+            });
+            const svc = services().find((v) => (v.metadata as Obj).name === name)!;
+            expect((svc.spec as { ports: { port: number }[] }).ports.map((p) => p.port).sort()).toEqual([6000, 6362, 7000, 7473, 7474, 7687, 7688]);
+            expect((svc.spec as Obj).publishNotReadyAddresses).toBe(true);
+        });
+    });
+
+    it("lets the discovery ServiceAccount list services and endpoints", () => {
+        const role = inputsOf(one(s(), "kubernetes:rbac.authorization.k8s.io/v1:Role"));
+        expect(role.rules).toEqual([{ apiGroups: [""], resources: ["services", "endpoints"], verbs: ["get", "list", "watch"] }]);
+        const binding = inputsOf(one(s(), "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"));
+        expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "intelgraph-graph", namespace: "neo4j" }]);
+        for (const x of sets()) expect(((x.spec as Obj).template as { spec: Obj }).spec.serviceAccountName).toBe("intelgraph-graph");
+    });
+
+    it("allows at most one primary down (PodDisruptionBudget)", () => {
+        expect(inputsOf(one(s(), "kubernetes:policy/v1:PodDisruptionBudget")).spec).toEqual({
+            maxUnavailable: 1,
+            selector: { matchLabels: { "app.kubernetes.io/name": "neo4j", "app.kubernetes.io/instance": "intelgraph-graph", "app.kubernetes.io/component": "primary" } },
+        });
+    });
+
+    it("keeps data on retained, encrypted volumes and protects the StatefulSets", () => {
+        for (const r of ofType(s(), "kubernetes:apps/v1:StatefulSet")) {
+            const spec = inputsOf(r).spec as Obj;
+            expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+            expect((spec.volumeClaimTemplates as { spec: Obj }[])[0].spec).toMatchObject({ storageClassName: "gp3-encrypted", resources: { requests: { storage: "200Gi" } } });
+            expect(r.protect).toBe(true);
+        }
+        expect(inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass")).reclaimPolicy).toBe("Retain");
+    });
+
+    it("sets resource requests/limits and readiness, liveness and startup probes", () => {
+        const c = ((sets()[0].spec as Obj).template as { spec: { containers: Obj[] } }).spec.containers[0];
+        expect(c.resources).toEqual({ requests: { cpu: "2", memory: "26Gi" }, limits: { memory: "26Gi" } });
+        for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) expect((c[probe] as Obj).tcpSocket).toEqual({ port: 7687 });
+    });
+
+    it("signs each server's certificate with the cluster CA for every advertised name, for server and client auth", () => {
+        const ca = one(s(), "tls:index/selfSignedCert:SelfSignedCert");
+        expect(inputsOf(ca)).toMatchObject({ isCaCertificate: true, allowedUses: ["cert_signing", "crl_signing", "digital_signature"] });
+        const csrs = ofType(s(), "tls:index/certRequest:CertRequest").map(inputsOf);
+        expect(csrs.map((c) => (c.dnsNames as string[])[0])).toEqual([0, 1, 2].map((i) => `intelgraph-graph-${i}.neo4j.svc.cluster.local`));
+        for (const cert of ofType(s(), "tls:index/locallySignedCert:LocallySignedCert")) {
+            expect(inputsOf(cert).allowedUses).toEqual(["digital_signature", "key_encipherment", "server_auth", "client_auth"]);
+            expect(inputsOf(cert).caCertPem).toBe(outputsOf(ca).certPem);
+        }
+    });
+
+    it("stores TLS material as kubernetes.io/tls Secrets whose private keys stay secret", () => {
+        const secrets = ofType(s(), "kubernetes:core/v1:Secret").filter((x) => x.name.startsWith("neo4j-tls-"));
+        expect(secrets).toHaveLength(3);
+        for (const x of secrets) {
+            expect(inputsOf(x).type).toBe("kubernetes.io/tls");
+            expect((x.inputs.stringData as Obj)[SIG_KEY]).toBe(SECRET_SIG);
+            expect(Object.keys(inputsOf(x).stringData as Obj).sort()).toEqual(["ca.crt", "tls.crt", "tls.key"]);
+        }
+    });
+
+    it("backs up every server to the region's bucket on a schedule, through an IRSA role scoped to that bucket", () => {
+        const job = inputsOf(one(s(), "kubernetes:batch/v1:CronJob"));
+        const spec = job.spec as { schedule: string; suspend: boolean; concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: { serviceAccountName: string; containers: { command: string[] }[] } } } } };
+        expect(spec.schedule).toBe("*/15 * * * *");
+        expect(spec.concurrencyPolicy).toBe("Forbid");
+        expect(spec.suspend).toBe(region === "us-east-1");
+        const pod = spec.jobTemplate.spec.template.spec;
+        const bucket = s().outputs.neo4jBackupBucketName as string;
+        expect(pod.containers[0].command).toEqual(expect.arrayContaining(["neo4j-admin", "backup", `--to-path=s3://${bucket}/neo4j/`]));
+        expect(pod.containers[0].command.join(" ")).toContain("intelgraph-graph-2.neo4j.svc.cluster.local:6362");
+        const sa = inputsOf(one(s(), "kubernetes:core/v1:ServiceAccount", "neo4j-backup-sa"));
+        const role = one(s(), "aws:iam/role:Role", "neo4j-backup-role");
+        expect((sa.metadata as { annotations: Obj }).annotations["eks.amazonaws.com/role-arn"]).toBe(outputsOf(role).arn);
+        expect(pod.serviceAccountName).toBe("neo4j-backup");
+        const policy = JSON.parse(inputsOf(one(s(), "aws:iam/rolePolicy:RolePolicy", "neo4j-backup-role-inline")).policy as string) as { Statement: { Resource: string }[] };
+        expect(policy.Statement.map((x) => x.Resource)).toEqual([`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/neo4j/*`, outputsOf(one(s(), "aws:kms/key:Key")).arn]);
+    });
+
+    it("keeps backups in a versioned, KMS-encrypted, non-public bucket with a lifecycle", () => {
+        expect(inputsOf(one(s(), "aws:s3/bucketVersioning:BucketVersioning", "neo4j-backups-versioning")).versioningConfiguration).toEqual({ status: "Enabled" });
+        expect((inputsOf(one(s(), "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "neo4j-backups-encryption")).rules as Obj[])[0]).toEqual({
+            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: outputsOf(one(s(), "aws:kms/key:Key")).arn },
+            bucketKeyEnabled: true,
+        });
+        expect(inputsOf(one(s(), "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "neo4j-backups-public-access"))).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+        expect(one(s(), "aws:s3/bucket:Bucket", "neo4j-backups-bucket").protect).toBe(true);
+    });
+
+    it("exports the bolt and routing endpoints and the backup bucket", () => {
+        expect(s().outputs).toMatchObject({
+            neo4jBoltEndpoint: "neo4j://intelgraph-graph.neo4j.svc.cluster.local:7687",
+            neo4jBackupBucketName: `intelgraph-neo4j-backups-123456789012-${region}`,
+        });
+        expect(String(s().outputs.neo4jRoutingEndpoint).split(",")).toHaveLength(3);
+    });
+});
+
+describe("Neo4j backup replication (owned by the secondary)", () => {
+    it("replicates the primary's bucket into the secondary's, re-encrypted with the secondary's key, from the primary's region", () => {
+        const east = mustGet(stacks, "us-east-1");
+        const west = mustGet(stacks, "us-west-2");
+        const config = one(east, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+        expect(config.provider).toContain("::aws-us-west-2::");
+        const rule = (inputsOf(config).rules as Obj[])[0] as { destination: Obj; sourceSelectionCriteria: Obj };
+        expect(inputsOf(config).bucket).toBe(west.outputs.neo4jBackupBucketName);
+        expect(rule.destination).toMatchObject({
+            bucket: east.outputs.neo4jBackupBucketArn,
+            encryptionConfiguration: { replicaKmsKeyId: east.outputs.kmsKeyArn },
+            replicationTime: { status: "Enabled", time: { minutes: 15 } },
+        });
+        expect(rule.sourceSelectionCriteria).toEqual({ sseKmsEncryptedObjects: { status: "Enabled" } });
+        expect(ofType(west, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).toHaveLength(0);
+    });
+});
