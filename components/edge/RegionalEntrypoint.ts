@@ -108,7 +108,12 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
         });
 
         const cert = new aws.acm.Certificate(`${name}-cert`, { domainName: args.apiDomain, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags: tag("cert") }, child);
-        const option = cert.domainValidationOptions.apply((o) => o[0]);
+        // One domain, one validation option (typed as always present; a provider may omit it until issued).
+        const option = cert.domainValidationOptions.apply((o) => ({
+            resourceRecordName: o?.[0]?.resourceRecordName ?? "",
+            resourceRecordType: o?.[0]?.resourceRecordType ?? "CNAME",
+            resourceRecordValue: o?.[0]?.resourceRecordValue ?? "",
+        }));
         const validationFqdns: pulumi.Input<string>[] = [];
         if (args.createValidationRecord) {
             const record = new aws.route53.Record(
