@@ -1,0 +1,68 @@
+/** GitHub Actions workflows validated with action-validator (the SchemaStore workflow schema), plus the properties CI relies on. */
+import { validateWorkflow } from "@action-validator/core";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as YAML from "yaml";
+import { PROJECT_DIR } from "./helpers/plan";
+
+const DIR = path.join(PROJECT_DIR, ".github", "workflows");
+const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
+
+interface Step {
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    if?: string;
+}
+interface Job {
+    needs?: string;
+    permissions?: Record<string, string>;
+    strategy?: { "max-parallel"?: number; matrix: { stack: string[] } };
+    steps: Step[];
+}
+
+describe("GitHub workflows", () => {
+    it.each(fs.readdirSync(DIR))("%s is a valid workflow", (file) => {
+        expect(validateWorkflow(read(file)).errors).toEqual([]);
+    });
+
+    it("the validator rejects a broken workflow", () => {
+        expect(validateWorkflow("on: push\njobs:\n  a:\n    runs-onn: ubuntu-latest\n").errors.length).toBeGreaterThan(0);
+    });
+
+    const wf = YAML.parse(read("pull-request.yml")) as { on: Record<string, unknown>; permissions: Record<string, string>; jobs: Record<string, Job> };
+
+    it("runs on pull requests, with read-only default permissions", () => {
+        expect(Object.keys(wf.on)).toContain("pull_request");
+        expect(wf.permissions).toEqual({ contents: "read" });
+    });
+
+    it("the offline job needs no secrets: npm ci, npm test, the plan uploaded and summarised", () => {
+        const offline = wf.jobs.offline;
+        expect(offline.permissions).toBeUndefined();
+        const text = JSON.stringify(offline);
+        expect(text).not.toContain("secrets.");
+        expect(offline.steps.map((s) => s.run?.split("\n")[0])).toEqual(expect.arrayContaining(["npm ci", "npm test", "set -o pipefail"]));
+        expect(text).toContain("npm run plan -- --out plan.json");
+        expect(text).toContain("GITHUB_STEP_SUMMARY");
+        expect(offline.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))?.if).toBe("always()");
+    });
+
+    it("previews each region with its policy config, primary first, one at a time, after the offline job", () => {
+        const preview = wf.jobs.preview;
+        expect(preview.needs).toBe("offline");
+        expect(preview.strategy).toMatchObject({ "max-parallel": 1, matrix: { stack: ["us-west-2", "us-east-1"] } });
+        const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policy-pack", policyPackConfigs: "policy-pack/config/${{ matrix.stack }}.json", "comment-on-pr": true });
+        for (const stack of ["us-west-2", "us-east-1"]) expect(fs.existsSync(path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`))).toBe(true);
+    });
+
+    it("reaches AWS through OIDC only: no long-lived keys", () => {
+        const preview = wf.jobs.preview;
+        expect(preview.permissions).toMatchObject({ "id-token": "write", "pull-requests": "write" });
+        const aws = preview.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+        expect(aws.with).toHaveProperty("role-to-assume");
+        expect(read("pull-request.yml")).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
+    });
+});
