@@ -8,6 +8,7 @@ import { Command } from "commander";
 import * as path from "node:path";
 import { policies } from "../../policy-pack/policies";
 import { planStacks } from "./engine";
+import { mermaidGraph } from "./graph";
 import { PolicyConfigError, evaluatePolicies, loadPackConfig } from "./policy";
 import { type PlanReport, buildReport } from "./report";
 import { renderSummary } from "./summary";
@@ -21,6 +22,7 @@ interface CliOptions {
     preview: boolean;
     json: boolean;
     out?: string;
+    graph?: string | boolean;
 }
 
 function engineVersion(): string {
@@ -42,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option("--preview", "plan as a first `pulumi preview` sees it (computed outputs unknown)", false)
         .option("--json", "print the JSON report (DESIGN §3 contract) instead of the summary", false)
         .option("-o, --out <file>", "also write the JSON report to <file>")
+        .option("--graph [file]", "write a Mermaid diagram of the components and cross-region links (default: architecture.mmd)")
         .exitOverride();
     cmd.parse(argv as string[], { from: "user" });
     const opts = cmd.opts<CliOptions>();
@@ -68,6 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const json = JSON.stringify(report, null, 2);
     if (opts.out) fs.writeFileSync(opts.out, `${json}\n`);
+    if (opts.graph) fs.writeFileSync(typeof opts.graph === "string" ? opts.graph : "architecture.mmd", mermaidGraph(report));
     if (opts.json) process.stdout.write(`${json}\n`);
     else {
         const durations = new Map(planned.map((p) => [p.stack, p.durationMs]));

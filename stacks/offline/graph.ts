@@ -1,0 +1,62 @@
+/**
+ * `npm run plan -- --graph`: a Mermaid picture of the planned stacks' components and the links between
+ * regions (peering, global database, global datastore, backup replication, weighted DNS), derived from the
+ * planned resources, so the picture changes when the program does.
+ */
+import type { PlanReport, ReportResource, StackReport } from "./report";
+import { unwrapWire } from "./wire";
+
+const id = (stack: string, name: string) => `${stack}_${name}`.replace(/[^A-Za-z0-9_]/g, "_");
+
+/** Components directly under the stack: `name (type)`. */
+function topComponents(s: StackReport): ReportResource[] {
+    const root = s.deployment.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    return s.deployment.resources.filter((r) => !r.custom && r.parent === root?.urn && r.type !== "pulumi:pulumi:Stack");
+}
+
+const nameOf = (r: ReportResource) => r.urn.split("::").pop() ?? r.urn;
+const componentOf = (s: StackReport, type: string) => topComponents(s).find((c) => c.type === type);
+const has = (s: StackReport, type: string, pred: (inputs: Record<string, unknown>) => boolean = () => true) =>
+    s.deployment.resources.some((r) => r.type === type && pred(unwrapWire(r.inputs) as Record<string, unknown>));
+
+export function mermaidGraph(report: PlanReport): string {
+    const lines = ["flowchart LR"];
+    const planned = report.stacks.filter((s) => !s.error);
+    for (const s of planned) {
+        lines.push(`  subgraph ${id(s.stack, "region")}["${s.stack} (${s.role})"]`);
+        for (const c of topComponents(s)) lines.push(`    ${id(s.stack, nameOf(c))}["${nameOf(c)}<br/>${c.type.split(":").pop()}"]`);
+        lines.push("  end");
+    }
+    const primary = planned.find((s) => s.role === "primary");
+    for (const s of planned.filter((x) => x.role === "secondary" && primary)) {
+        const p = primary!;
+        const link = (type: string, label: string, from: StackReport, to: StackReport) => {
+            const a = componentOf(from, type);
+            const b = componentOf(to, type);
+            if (a && b) lines.push(`  ${id(from.stack, nameOf(a))} -- "${label}" --> ${id(to.stack, nameOf(b))}`);
+        };
+        if (has(s, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) {
+            const peering = componentOf(s, "intelgraph:network:VpcPeering");
+            const vpc = componentOf(p, "intelgraph:network:RegionalVpc");
+            if (peering && vpc) lines.push(`  ${id(s.stack, nameOf(peering))} -- "VPC peering" --> ${id(p.stack, nameOf(vpc))}`);
+        }
+        if (has(s, "aws:rds/cluster:Cluster", (i) => typeof i.globalClusterIdentifier === "string")) link("intelgraph:data:AuroraGlobal", "Aurora global database", p, s);
+        if (has(s, "aws:elasticache/replicationGroup:ReplicationGroup", (i) => typeof i.globalReplicationGroupId === "string")) link("intelgraph:data:RedisGlobal", "global datastore", p, s);
+        if (has(s, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")) link("intelgraph:storage:SecureBucket", "backup replication", p, s);
+    }
+    const records = planned.flatMap((s) =>
+        s.deployment.resources
+            .filter((r) => r.type === "aws:route53/record:Record" && (unwrapWire(r.inputs) as { setIdentifier?: string }).setIdentifier)
+            .map((r) => ({ s, inputs: unwrapWire(r.inputs) as { name: string; weightedRoutingPolicies?: { weight: number }[] } })),
+    );
+    const names = [...new Set(records.map((r) => r.inputs.name))];
+    for (const name of names) {
+        const node = id("dns", name);
+        lines.push(`  ${node}(("${name}"))`);
+        for (const r of records.filter((x) => x.inputs.name === name)) {
+            const dns = componentOf(r.s, "intelgraph:edge:WeightedDns");
+            if (dns) lines.push(`  ${node} -- "weight ${r.inputs.weightedRoutingPolicies?.[0]?.weight ?? "?"}, health-checked" --> ${id(r.s.stack, nameOf(dns))}`);
+        }
+    }
+    return `${lines.join("\n")}\n`;
+}
