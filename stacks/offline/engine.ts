@@ -154,11 +154,31 @@ async function withCollectedRejections<T>(run: () => Promise<T>): Promise<{ valu
     }
 }
 
-export async function planStack(
-    project: ProjectFile,
-    stackFile: StackFile,
-    opts: { preview: boolean; organization: string; references: ReadonlyMap<string, PlannedStack> },
-): Promise<PlannedStack> {
+export interface PlanStackOptions {
+    readonly preview: boolean;
+    readonly organization: string;
+    readonly references: ReadonlyMap<string, PlannedStack>;
+    /** Capture stack traces while the program runs (slower; used to explain a program error). */
+    readonly stackTraces?: boolean;
+}
+
+/**
+ * The SDK captures a formatted stack trace for every promise it creates (for its promise-leak diagnostics),
+ * which is half of a plan's time. Plans run without them; a program error is re-planned with them so its
+ * report still shows where it failed. Resource source positions are unaffected (the SDK lifts the limit
+ * itself for those).
+ */
+async function withStackTraces<T>(enabled: boolean, run: () => Promise<T>): Promise<T> {
+    const limit = Error.stackTraceLimit;
+    if (!enabled) Error.stackTraceLimit = 0;
+    try {
+        return await run();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
+}
+
+export async function planStack(project: ProjectFile, stackFile: StackFile, opts: PlanStackOptions): Promise<PlannedStack> {
     const started = performance.now();
     const base = { stack: stackFile.stack, project: project.name, organization: opts.organization, preview: opts.preview, config: stackFile.config };
     const failed = (error: PlanError): PlannedStack => ({ ...base, resources: [], outputs: {}, error, durationMs: performance.now() - started });
@@ -178,16 +198,20 @@ export async function planStack(
     getRuntimeStore().settings.monitor = monitor;
     pulumi.runtime.setAllConfig({ ...stackFile.config });
 
-    const run = await withCollectedRejections(async () => {
-        const outputs = await pulumi.runtime.runInPulumiStack(program);
-        await waitForRPCs();
-        return outputs;
-    });
+    const run = await withStackTraces(opts.stackTraces === true, () =>
+        withCollectedRejections(async () => {
+            const outputs = await pulumi.runtime.runInPulumiStack(program);
+            await waitForRPCs();
+            return outputs;
+        }),
+    );
     const error = run.error ?? run.rejections[0];
     if (error !== undefined) {
         await waitForRPCs().catch(() => undefined);
+        const planError = classify(error);
+        if (planError.kind === "program" && !opts.stackTraces) return planStack(project, stackFile, { ...opts, stackTraces: true });
         const registered = monitor.records.filter((r) => !r.external && r.type !== "pulumi:pulumi:Stack").map((r) => r.urn);
-        return { ...failed(classify(error)), registeredBeforeError: registered };
+        return { ...failed(planError), registeredBeforeError: registered };
     }
 
     const stackRecord = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack");
