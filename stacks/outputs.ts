@@ -47,6 +47,7 @@ export interface DataOutputs {
     readonly redisPrimaryEndpoint: string;
     readonly redisReaderEndpoint: string;
     readonly redisSecurityGroupId: string;
+    readonly redisNodeType: string;
 }
 
 export interface GraphAndEdgeOutputs {
@@ -97,6 +98,7 @@ export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
     "kmsKeyArn",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
+    "redisNodeType",
 ] as const;
 
 export type StackOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;

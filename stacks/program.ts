@@ -258,6 +258,8 @@ export async function program() {
         redisPrimaryEndpoint: redis.primaryEndpoint,
         redisReaderEndpoint: redis.readerEndpoint,
         redisSecurityGroupId: redis.securityGroupId,
+        // A global-datastore member inherits the node type: the secondary re-exports the primary's (cost estimate, runbooks).
+        redisNodeType: primary ? primary.network.redisNodeType : config.redis.nodeType!,
         neo4jBoltEndpoint: graph.boltEndpoint,
         neo4jRoutingEndpoint: graph.routingEndpoint,
         neo4jBackupBucketName: backups.bucketName,

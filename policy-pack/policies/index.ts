@@ -5,6 +5,8 @@ import { capacityNatPerAz } from "./capacityNatPerAz";
 import { capacityNeo4j } from "./capacityNeo4j";
 import { capacityNodeGroups } from "./capacityNodeGroups";
 import { capacityRedis } from "./capacityRedis";
+import { costBudget } from "./costBudget";
+import { costBudgetWarning } from "./costBudgetWarning";
 import { dataBackupsAndDeletionProtection } from "./dataBackupsAndDeletionProtection";
 import { dataNoPublicDataTier } from "./dataNoPublicDataTier";
 import { dataStatefulProtected } from "./dataStatefulProtected";
@@ -24,6 +26,7 @@ export const CONTROLS = {
     capacity: "N+1 capacity",
     data: "Data protection",
     network: "Exposure",
+    cost: "Cost",
 } as const;
 
 export const policies: IntelGraphPolicy[] = [
@@ -41,4 +44,6 @@ export const policies: IntelGraphPolicy[] = [
     dataBackupsAndDeletionProtection,
     dataNoPublicDataTier,
     networkNoOpenIngress,
+    costBudget,
+    costBudgetWarning,
 ];

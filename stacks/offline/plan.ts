@@ -6,11 +6,13 @@
 import * as fs from "node:fs";
 import { Command } from "commander";
 import * as path from "node:path";
+import { estimateCost } from "../../policy-pack/lib/cost";
 import { policies } from "../../policy-pack/policies";
 import { planStacks } from "./engine";
 import { mermaidGraph } from "./graph";
 import { PolicyConfigError, evaluatePolicies, loadPackConfig } from "./policy";
-import { type PlanReport, buildReport } from "./report";
+import { type PlanReport, type StackReport, buildReport } from "./report";
+import { unwrapWire } from "./wire";
 import { renderSummary } from "./summary";
 
 export const EXIT_OK = 0;
@@ -29,6 +31,14 @@ function engineVersion(): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { version } = require("@pulumi/pulumi/package.json") as { version: string };
     return `intelgraph offline plan (@pulumi/pulumi ${version} mocks)`;
+}
+
+/** The stack's cost from its report resources; a secondary's inherited Redis node type comes through its StackReference. */
+function costOf(s: StackReport) {
+    const resources = s.deployment.resources.map((r) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn, props: unwrapWire(r.inputs) as Record<string, unknown> }));
+    const ref = s.deployment.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
+    const refOutputs = ref ? ((unwrapWire(ref.outputs) as { outputs?: { redisNodeType?: string } }).outputs ?? {}) : {};
+    return estimateCost(resources, { redisNodeType: refOutputs.redisNodeType });
 }
 
 export function exitCodeOf(report: PlanReport): number {
@@ -62,8 +72,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const s of report.stacks) {
         if (s.error) continue;
         try {
-            const result = await evaluatePolicies(s.deployment.resources, policies, { config: loadPackConfig(projectDir, s.stack) });
+            const config = loadPackConfig(projectDir, s.stack);
+            const result = await evaluatePolicies(s.deployment.resources, policies, { config });
             s.policy = { violations: result.violations, summary: result.summary };
+            s.cost = { ...costOf(s), budgetUsd: (config["intelgraph-cost-budget"] as { monthlyBudgetUsd?: number } | undefined)?.monthlyBudgetUsd };
         } catch (e) {
             if (!(e instanceof PolicyConfigError)) throw e;
             s.error = { kind: "config", message: `${path.join("policy-pack", "config", `${s.stack}.json`)}: ${e.message}` };

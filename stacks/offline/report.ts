@@ -4,6 +4,7 @@
  * every secret value is replaced by "[secret]" here, the only way out of the engine.
  */
 import type { PlanError, PlannedStack } from "./engine";
+import type { CostEstimate } from "../../policy-pack/lib/cost";
 import type { PolicySummary } from "./policy";
 import type { RecordedResource } from "./monitor";
 import { SECRET_SIG, SIG_KEY, type WireProps, type WireValue } from "./wire";
@@ -45,6 +46,8 @@ export interface StackReport {
     deployment: { manifest: { time: string; magic: string; version: string }; resources: ReportResource[] };
     outputs: WireProps;
     policy: { violations: PolicyViolation[]; summary?: PolicySummary };
+    /** Monthly estimate from the planned resources and the price table (policy-pack/data/aws-prices.json). */
+    cost?: CostEstimate & { budgetUsd?: number };
     error?: PlanError;
 }
 

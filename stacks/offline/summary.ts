@@ -52,6 +52,21 @@ function outputsTable(s: StackReport): string {
 }
 
 
+function costSection(s: StackReport): string {
+    const c = s.cost;
+    if (!c) return "";
+    const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+    const byItem = new Map<string, number>();
+    for (const l of c.lines) byItem.set(l.item, (byItem.get(l.item) ?? 0) + l.monthlyUsd);
+    const top = [...byItem.entries()].sort((a, b) => b[1] - a[1]).map(([item, v]) => `${item} ${usd(v)}`).join(", ");
+    const budget = c.budgetUsd ? ` of a ${usd(c.budgetUsd)} budget share (${Math.round((100 * c.monthlyUsd) / c.budgetUsd)} %)` : "";
+    return [
+        `Cost: ${usd(c.monthlyUsd)}/month estimated${budget}`,
+        `  by item: ${top}`,
+        `  prices: ${c.priceTable.date}; excluded: ${c.priceTable.excluded}` + (c.unpriced.length ? `\n  NOT PRICED (counted as 0): ${c.unpriced.join(", ")}` : ""),
+    ].join("\n");
+}
+
 export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap<string, number> }): string {
     const parts: string[] = [];
     for (const s of report.stacks) {
@@ -67,7 +82,14 @@ export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap
             resourcesTable(s),
             outputsTable(s),
             renderPolicyResults(s.policy.violations, s.policy.summary),
+            costSection(s),
         );
+    }
+    const costed = report.stacks.filter((s) => s.cost);
+    if (costed.length > 1) {
+        const total = costed.reduce((n, s) => n + (s.cost?.monthlyUsd ?? 0), 0);
+        const budget = costed.reduce((n, s) => n + (s.cost?.budgetUsd ?? 0), 0);
+        parts.push(`== Total: $${Math.round(total).toLocaleString("en-US")}/month estimated for ${costed.length} stacks` + (budget ? ` against $${budget.toLocaleString("en-US")} of budget` : ""));
     }
     return parts.join("\n\n");
 }

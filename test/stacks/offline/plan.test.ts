@@ -60,7 +60,7 @@ describe("npm run plan (the real command line)", () => {
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
             expect(s.policy.violations).toEqual([]);
-            expect(s.policy.summary).toMatchObject({ rulesRun: 14, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+            expect(s.policy.summary).toMatchObject({ rulesRun: 16, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -84,8 +84,22 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
         expect(run.stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(run.stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
-        expect(run.stdout).toContain("Policy: 14 rules on");
+        expect(run.stdout).toContain("Policy: 16 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
+    });
+});
+
+describe("npm run plan: cost numbers follow the sizes", () => {
+    it("doubling the primary's general node group adds 4 x m6i.xlarge to its monthly estimate", async () => {
+        const base = projectCopy();
+        const bigger = projectCopy((f, text) => (f === "Pulumi.us-west-2.yaml" ? text.replace("minSize: 4\n      desiredSize: 4\n      maxSize: 8", "minSize: 4\n      desiredSize: 8\n      maxSize: 8") : text));
+        const cost = async (dir: string) => {
+            await planInProcess(["--stack", "us-west-2", "--out", "plan.json"], dir);
+            return (JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8")) as PlanReport).stacks[0].cost!;
+        };
+        const [a, b] = [await cost(base), await cost(bigger)];
+        expect(b.monthlyUsd - a.monthlyUsd).toBeCloseTo(4 * 0.192 * 730 + 4 * 100 * 0.08, 1);
+        expect(a.budgetUsd).toBe(10000);
     });
 });
 

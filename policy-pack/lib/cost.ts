@@ -1,0 +1,108 @@
+/**
+ * Monthly cost estimate of a stack from its planned resources and the price table kept as data
+ * (data/aws-prices.json, with its source and date). Steady state: node groups at their desired size.
+ * Shared by the plan report and the budget rules, over plain {type, props} so both can feed it.
+ */
+import prices from "../data/aws-prices.json";
+
+export interface Priced {
+    readonly type: string;
+    readonly name: string;
+    readonly props: Record<string, unknown>;
+}
+
+export interface CostLine {
+    readonly resource: string;
+    readonly item: string;
+    readonly quantity: number;
+    readonly unit: "hour" | "month" | "GB-month";
+    readonly unitUsd: number;
+    readonly monthlyUsd: number;
+}
+
+export interface CostEstimate {
+    readonly monthlyUsd: number;
+    readonly lines: CostLine[];
+    /** Items the table has no price for: estimated at 0 and listed so nobody mistakes the total for complete. */
+    readonly unpriced: string[];
+    readonly priceTable: { readonly source: string; readonly date: string; readonly excluded: string };
+}
+
+const H = prices.hoursPerMonth;
+const hourly = prices.hourly as Record<string, number>;
+const monthly = prices.monthly as Record<string, number>;
+
+const get = (o: unknown, path: (string | number)[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), o);
+const num = (v: unknown, fallback = 0) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
+const gi = (v: unknown) => (typeof v === "string" && /^\d+Gi$/.test(v) ? Number(v.slice(0, -2)) : 0);
+
+/** `inherited` fills what a global-datastore member does not set (its node type comes from the primary). */
+export function estimateCost(resources: readonly Priced[], inherited: { redisNodeType?: string } = {}): CostEstimate {
+    const lines: CostLine[] = [];
+    const unpriced: string[] = [];
+    const perHour = (resource: string, key: string, quantity: number) => {
+        const unitUsd = hourly[key];
+        if (unitUsd === undefined) {
+            unpriced.push(`${resource}: ${key}`);
+            return;
+        }
+        lines.push({ resource, item: key, quantity, unit: "hour", unitUsd, monthlyUsd: unitUsd * H * quantity });
+    };
+    const perMonth = (resource: string, key: string, quantity: number, unit: "month" | "GB-month") => {
+        const unitUsd = monthly[key];
+        lines.push({ resource, item: key, quantity, unit, unitUsd, monthlyUsd: unitUsd * quantity });
+    };
+    const rootGb = resources
+        .filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")
+        .map((r) => num(get(r.props, ["blockDeviceMappings", 0, "ebs", "volumeSize"])))[0] ?? 0;
+    let graphGb = 0;
+
+    for (const r of resources) {
+        const p = r.props;
+        switch (r.type) {
+            case "aws:eks/cluster:Cluster":
+                perHour(r.name, "eks-cluster", 1);
+                break;
+            case "aws:eks/nodeGroup:NodeGroup": {
+                const nodes = num(get(p, ["scalingConfig", "desiredSize"]));
+                perHour(r.name, `ec2:${String(get(p, ["instanceTypes", 0]))}`, nodes);
+                if (rootGb) perMonth(r.name, "ebs-gp3-gb", nodes * rootGb, "GB-month");
+                break;
+            }
+            case "aws:rds/clusterInstance:ClusterInstance":
+                perHour(r.name, `rds:${String(p.instanceClass)}`, 1);
+                break;
+            case "aws:rds/cluster:Cluster":
+                perMonth(r.name, "aurora-storage-gb", prices.assumptions.auroraStorageGb, "GB-month");
+                break;
+            case "aws:elasticache/replicationGroup:ReplicationGroup": {
+                const nodeType = typeof p.nodeType === "string" ? p.nodeType : inherited.redisNodeType;
+                perHour(r.name, `elasticache:${String(nodeType)}`, num(p.numCacheClusters, 1));
+                break;
+            }
+            case "aws:ec2/natGateway:NatGateway":
+                perHour(r.name, "nat-gateway", 1);
+                break;
+            case "aws:lb/loadBalancer:LoadBalancer":
+                perHour(r.name, "alb", 1);
+                perHour(r.name, "alb-lcu", 1);
+                break;
+            case "kubernetes:apps/v1:StatefulSet": {
+                const replicas = num(get(p, ["spec", "replicas"]), 1);
+                const gb = gi(get(p, ["spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"])) * replicas;
+                graphGb += gb;
+                if (gb) perMonth(r.name, "ebs-gp3-gb", gb, "GB-month");
+                break;
+            }
+            case "aws:kms/key:Key":
+                perMonth(r.name, "kms-key", 1, "month");
+                break;
+            case "aws:route53/healthCheck:HealthCheck":
+                perMonth(r.name, "route53-health-check-https", 1, "month");
+                break;
+        }
+    }
+    if (graphGb) perMonth("neo4j backups", "s3-standard-gb", graphGb * prices.assumptions.backupBucketShareOfGraphStorage, "GB-month");
+    const monthlyUsd = Math.round(lines.reduce((n, l) => n + l.monthlyUsd, 0) * 100) / 100;
+    return { monthlyUsd, lines, unpriced, priceTable: { source: prices.source, date: prices.date, excluded: prices.excluded } };
+}

@@ -1,0 +1,22 @@
+/** The cost estimate of a stack as the policy engine sees it (resource props, inherited values from its StackReference). */
+import type { PolicyResource } from "@pulumi/policy";
+import { type CostEstimate, estimateCost } from "./cost";
+import { read } from "./read";
+import { stackReferenceOutputs } from "./stack";
+
+export function stackCost(resources: readonly PolicyResource[]): CostEstimate {
+    const plain = resources.map((r) => ({ type: r.type, name: r.name, props: plainProps(r) }));
+    const inherited = stackReferenceOutputs(resources).find((o) => typeof o.redisNodeType === "string");
+    return estimateCost(plain, { redisNodeType: inherited?.redisNodeType as string | undefined });
+}
+
+/** The few properties the estimate reads, each read unknown-safely (sizes are inputs: known at first preview). */
+function plainProps(r: PolicyResource): Record<string, unknown> {
+    const keys = ["scalingConfig", "instanceTypes", "instanceClass", "nodeType", "numCacheClusters", "blockDeviceMappings", "spec"];
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+        const v = read(() => JSON.parse(JSON.stringify(r.props[k] ?? null)) as unknown);
+        if (v !== null && typeof v !== "symbol") out[k] = v;
+    }
+    return out;
+}

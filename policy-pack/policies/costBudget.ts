@@ -1,0 +1,27 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { withDefaults } from "../lib/config";
+import { violationMessage } from "../lib/message";
+import { homeRegion } from "../lib/resources";
+import { stackCost } from "../lib/stackCost";
+
+const REMEDIATION = "Right-size node groups, instance classes and node types in the stack file, or raise the stack's budget share in a reviewed policy-config change";
+
+export const costBudget: StackValidationPolicy = {
+    name: "intelgraph-cost-budget",
+    description:
+        "Cost: the stack's estimated monthly infrastructure cost (planned resources x the price table in policy-pack/data, steady state) stays within its share of the environment's budget (seed: prod <= $18k/month for all regions).",
+    enforcementLevel: "mandatory",
+    remediationSteps: `${REMEDIATION}.`,
+    configSchema: { properties: { monthlyBudgetUsd: { type: "number", minimum: 0 } }, required: ["monthlyBudgetUsd"] },
+    validateStack: (args, reportViolation) => {
+        const { monthlyBudgetUsd } = withDefaults({ monthlyBudgetUsd: Number.POSITIVE_INFINITY }, args.getConfig());
+        const cost = stackCost(args.resources);
+        const root = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+        if (cost.monthlyUsd > monthlyBudgetUsd) {
+            reportViolation(
+                violationMessage({ type: "pulumi:pulumi:Stack", name: root?.name ?? "stack", region: homeRegion(args.resources) }, "estimated monthly cost (USD)", cost.monthlyUsd, `at most ${monthlyBudgetUsd} (the stack's budget share)`, REMEDIATION),
+                root?.urn,
+            );
+        }
+    },
+};
