@@ -14,6 +14,7 @@ import { kmsKeyHygiene } from "./kmsKeyHygiene";
 import { kmsRegionalCmk } from "./kmsRegionalCmk";
 import { networkNoOpenIngress } from "./networkNoOpenIngress";
 import { residencyNoCrossZone } from "./residencyNoCrossZone";
+import { resilienceObjectives } from "./resilienceObjectives";
 import { residencyRegionInZone } from "./residencyRegionInZone";
 import { residencyRequiredTags } from "./residencyRequiredTags";
 
@@ -26,6 +27,7 @@ export const CONTROLS = {
     capacity: "N+1 capacity",
     data: "Data protection",
     network: "Exposure",
+    resilience: "Resilience (RTO/RPO)",
     cost: "Cost",
 } as const;
 
@@ -44,6 +46,7 @@ export const policies: IntelGraphPolicy[] = [
     dataBackupsAndDeletionProtection,
     dataNoPublicDataTier,
     networkNoOpenIngress,
+    resilienceObjectives,
     costBudget,
     costBudgetWarning,
 ];

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import { Command } from "commander";
 import * as path from "node:path";
 import { estimateCost } from "../../policy-pack/lib/cost";
+import { resilienceInputs, resilienceModel } from "../../policy-pack/lib/resilience";
 import { policies } from "../../policy-pack/policies";
 import { planStacks } from "./engine";
 import { mermaidGraph } from "./graph";
@@ -39,6 +40,16 @@ function costOf(s: StackReport) {
     const ref = s.deployment.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
     const refOutputs = ref ? ((unwrapWire(ref.outputs) as { outputs?: { redisNodeType?: string } }).outputs ?? {}) : {};
     return estimateCost(resources, { redisNodeType: refOutputs.redisNodeType });
+}
+
+type ObjectiveConfig = { rtoSeconds?: number; rpoSeconds?: number; tiers?: Record<string, { rtoSeconds: number; rpoSeconds: number }> };
+
+function resilienceOf(s: StackReport, config: Record<string, unknown>) {
+    const model = resilienceModel(resilienceInputs(s.deployment.resources.map((r) => ({ type: r.type, props: unwrapWire(r.inputs) as Record<string, unknown> }))));
+    const c = (config["intelgraph-resilience-objectives"] ?? {}) as ObjectiveConfig;
+    const base = { rtoSeconds: c.rtoSeconds ?? 900, rpoSeconds: c.rpoSeconds ?? 300 };
+    const objectives = Object.fromEntries(Object.keys(model.tiers).map((t) => [t, c.tiers?.[t] ?? base]));
+    return { ...model, objectives };
 }
 
 export function exitCodeOf(report: PlanReport): number {
@@ -76,6 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             const result = await evaluatePolicies(s.deployment.resources, policies, { config });
             s.policy = { violations: result.violations, summary: result.summary };
             s.cost = { ...costOf(s), budgetUsd: (config["intelgraph-cost-budget"] as { monthlyBudgetUsd?: number } | undefined)?.monthlyBudgetUsd };
+            s.resilience = resilienceOf(s, config);
         } catch (e) {
             if (!(e instanceof PolicyConfigError)) throw e;
             s.error = { kind: "config", message: `${path.join("policy-pack", "config", `${s.stack}.json`)}: ${e.message}` };

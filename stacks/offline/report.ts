@@ -5,6 +5,7 @@
  */
 import type { PlanError, PlannedStack } from "./engine";
 import type { CostEstimate } from "../../policy-pack/lib/cost";
+import type { ResilienceModel } from "../../policy-pack/lib/resilience";
 import type { PolicySummary } from "./policy";
 import type { RecordedResource } from "./monitor";
 import { SECRET_SIG, SIG_KEY, type WireProps, type WireValue } from "./wire";
@@ -48,6 +49,8 @@ export interface StackReport {
     policy: { violations: PolicyViolation[]; summary?: PolicySummary };
     /** Monthly estimate from the planned resources and the price table (policy-pack/data/aws-prices.json). */
     cost?: CostEstimate & { budgetUsd?: number };
+    /** RTO/RPO of failing this region over, per tier, with the objectives from the policy config. */
+    resilience?: ResilienceModel & { objectives: Record<string, { rtoSeconds: number; rpoSeconds: number }> };
     error?: PlanError;
 }
 

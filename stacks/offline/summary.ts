@@ -52,6 +52,18 @@ function outputsTable(s: StackReport): string {
 }
 
 
+function resilienceSection(s: StackReport): string {
+    const r = s.resilience;
+    if (!r) return "";
+    const min = (sec: number) => (!Number.isFinite(sec) ? "unbounded" : sec < 120 ? `${sec} s` : `${(sec / 60).toFixed(1)} min`);
+    const rows = Object.entries(r.tiers).map(([tier, t]) => {
+        const o = r.objectives[tier];
+        const ok = (got: number, want: number) => (got <= want ? "meets" : "MISSES");
+        return `  ${tier}: RTO ${min(t.rtoSeconds)} (${ok(t.rtoSeconds, o.rtoSeconds)} ${min(o.rtoSeconds)}), RPO ${min(t.rpoSeconds)} (${ok(t.rpoSeconds, o.rpoSeconds)} ${min(o.rpoSeconds)}); ${t.basis}`;
+    });
+    return [`Recovery if this region fails over: DNS detection ${r.detectionSeconds} s`, ...rows, "  budgets and sources: policy-pack/data/recovery-times.json"].join("\n");
+}
+
 function costSection(s: StackReport): string {
     const c = s.cost;
     if (!c) return "";
@@ -82,6 +94,7 @@ export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap
             resourcesTable(s),
             outputsTable(s),
             renderPolicyResults(s.policy.violations, s.policy.summary),
+            resilienceSection(s),
             costSection(s),
         );
     }

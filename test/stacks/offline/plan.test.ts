@@ -60,7 +60,7 @@ describe("npm run plan (the real command line)", () => {
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
             expect(s.policy.violations).toEqual([]);
-            expect(s.policy.summary).toMatchObject({ rulesRun: 16, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+            expect(s.policy.summary).toMatchObject({ rulesRun: 17, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -84,8 +84,11 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
         expect(run.stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(run.stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
-        expect(run.stdout).toContain("Policy: 16 rules on");
+        expect(run.stdout).toContain("Policy: 17 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
+        expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
+        expect(run.stdout).toMatch(/Cost: \$2,680\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toMatch(/== Total: \$5,065\/month estimated for 2 stacks against \$18,000 of budget/);
     });
 });
 
@@ -100,6 +103,28 @@ describe("npm run plan: cost numbers follow the sizes", () => {
         const [a, b] = [await cost(base), await cost(bigger)];
         expect(b.monthlyUsd - a.monthlyUsd).toBeCloseTo(4 * 0.192 * 730 + 4 * 100 * 0.08, 1);
         expect(a.budgetUsd).toBe(10000);
+    });
+});
+
+describe("npm run plan: RTO/RPO numbers follow the settings", () => {
+    const resilience = async (change: (f: string, t: string) => string) => {
+        const dir = projectCopy(change);
+        await planInProcess(["--stack", "us-west-2", "--out", "plan.json"], dir);
+        return (JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8")) as PlanReport).stacks[0].resilience!;
+    };
+
+    it("a slower health check (30 s x 5) raises detection and the API's RTO", async () => {
+        const base = await resilience((_, t) => t);
+        const slow = await resilience((f, t) => (f === "Pulumi.us-west-2.yaml" ? t.replace("requestInterval: 10\n      failureThreshold: 3", "requestInterval: 30\n      failureThreshold: 5") : t));
+        expect(base.detectionSeconds).toBe(90);
+        expect(slow.detectionSeconds).toBe(210);
+        expect(slow.tiers.api.rtoSeconds - base.tiers.api.rtoSeconds).toBe(120);
+    });
+
+    it("backups every 5 minutes cut the graph's RPO by 10 minutes", async () => {
+        const faster = await resilience((f, t) => (f === "Pulumi.us-west-2.yaml" ? t.replace('backupSchedule: "*/15 * * * *"', 'backupSchedule: "*/5 * * * *"') : t));
+        expect(faster.tiers.graph.rpoSeconds).toBe(1200);
+        expect(faster.objectives.graph).toMatchObject({ rtoSeconds: 1800, rpoSeconds: 1800 });
     });
 });
 

@@ -1,0 +1,58 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { withDefaults } from "../lib/config";
+import { violationMessage } from "../lib/message";
+import { read, readPath } from "../lib/read";
+import { resilienceInputs, resilienceModel } from "../lib/resilience";
+import { homeRegion } from "../lib/resources";
+
+interface Objective {
+    readonly rtoSeconds: number;
+    readonly rpoSeconds: number;
+    /** Why a tier has its own objective (recorded in the policy config, reviewed like an exception). */
+    readonly reason?: string;
+}
+
+const REMEDIATION = "Shorten the health check (intelgraph:dns.healthCheck), the backup schedule (intelgraph:neo4j.backupSchedule) or the recovery path, or change the objective in a reviewed policy-config change";
+
+export const resilienceObjectives: StackValidationPolicy = {
+    name: "intelgraph-resilience-objectives",
+    description:
+        "Resilience: the RTO and RPO a region failover achieves with the planned settings (DNS detection from the health check, data-tier promotion, EKS scale-up, Neo4j restore from the backup interval; budgets with sources in policy-pack/data/recovery-times.json) meet the objectives declared per tier in the policy config.",
+    enforcementLevel: "mandatory",
+    remediationSteps: `${REMEDIATION}.`,
+    configSchema: {
+        properties: {
+            rtoSeconds: { type: "number", minimum: 1, default: 900 },
+            rpoSeconds: { type: "number", minimum: 0, default: 300 },
+            tiers: { type: "object", additionalProperties: { type: "object", properties: { rtoSeconds: { type: "number" }, rpoSeconds: { type: "number" }, reason: { type: "string" } }, required: ["rtoSeconds", "rpoSeconds"] } },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const cfg = withDefaults({ rtoSeconds: 900, rpoSeconds: 300, tiers: {} as Record<string, Objective> }, args.getConfig());
+        // Only the settings the model reads, each read unknown-safely (they are inputs: known at first preview).
+        const plain = args.resources.map((r) => {
+            const props: Record<string, unknown> = {};
+            for (const k of ["requestInterval", "failureThreshold"]) {
+                const v = read(() => r.props[k]);
+                if (typeof v === "number") props[k] = v;
+            }
+            const schedule = readPath(r.props, ["spec", "schedule"]);
+            if (typeof schedule === "string") props.spec = { schedule };
+            return { type: r.type, props };
+        });
+        const model = resilienceModel(resilienceInputs(plain));
+        const root = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+        const subject = { type: "pulumi:pulumi:Stack", name: root?.name ?? "stack", region: homeRegion(args.resources) };
+        // Without a health check nothing moves traffic, without a backup schedule nothing bounds the graph's loss.
+        const shown = (seconds: number, missing: string) => (Number.isFinite(seconds) ? seconds : `unbounded (${missing})`);
+        for (const [tier, got] of Object.entries(model.tiers)) {
+            const objective: Objective = cfg.tiers[tier] ?? { rtoSeconds: cfg.rtoSeconds, rpoSeconds: cfg.rpoSeconds };
+            if (got.rtoSeconds > objective.rtoSeconds) {
+                reportViolation(violationMessage(subject, `RTO of tier ${tier} (s)`, shown(got.rtoSeconds, "no Route 53 health check in this stack"), `at most ${objective.rtoSeconds} (${got.basis})`, REMEDIATION), root?.urn);
+            }
+            if (got.rpoSeconds > objective.rpoSeconds) {
+                reportViolation(violationMessage(subject, `RPO of tier ${tier} (s)`, shown(got.rpoSeconds, "no recognised backup schedule"), `at most ${objective.rpoSeconds} (${got.basis})`, REMEDIATION), root?.urn);
+            }
+        }
+    },
+};
