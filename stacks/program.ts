@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster, GRAPH_TAINT } from "../components/compute/EksCluster";
 import { RegionalEntrypoint } from "../components/edge/RegionalEntrypoint";
+import { TIER_LABEL } from "../components/labels";
 import { WeightedDns } from "../components/edge/WeightedDns";
 import { Neo4jCluster } from "../components/graph/Neo4jCluster";
 import { BackupReplication } from "../components/storage/BackupReplication";
@@ -135,7 +136,7 @@ export async function program() {
             heapGi: config.neo4j.heapGi,
             pageCacheGi: config.neo4j.pageCacheGi,
             storageClassName: eks.storageClassName,
-            nodeTier: { label: "intelgraph.io/tier", value: "graph", taint: GRAPH_TAINT },
+            nodeTier: { label: TIER_LABEL, value: "graph", taint: GRAPH_TAINT },
             backup: {
                 bucketName: backups.bucketName,
                 roleArn: backupRole.arn,

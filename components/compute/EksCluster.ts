@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { TIER_LABEL } from "../labels";
 import { buildKubeconfig, irsaTrustPolicy } from "./irsa";
 
 export interface NodeGroupSize {
@@ -186,10 +187,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 { parent: this, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
             );
 
-        const general = nodeGroup("general", args.general, [...args.privateSubnetIds], { labels: { "intelgraph.io/tier": "general" } });
+        const general = nodeGroup("general", args.general, [...args.privateSubnetIds], { labels: { [TIER_LABEL]: "general" } });
         const graph = args.availabilityZones.map((az, i) =>
             nodeGroup(`graph-${az.slice(-1)}`, args.graphPerAz, [args.privateSubnetIds[i]], {
-                labels: { "intelgraph.io/tier": "graph" },
+                labels: { [TIER_LABEL]: "graph" },
                 taints: [GRAPH_TAINT],
             }),
         );

@@ -1,9 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ACCESS_LOGS_PURPOSE, EXPOSURES, EXPOSURE_TAG } from "../labels";
 import { SecureBucket } from "../storage/SecureBucket";
 
-/** Tag on the only world-open ingress rules: HTTPS, and HTTP for the redirect listener (see the exposure rule). */
-export const EXPOSURE_TAG = "intelgraph.io/exposure";
 
 /** AWS accounts that deliver ELB access logs in regions launched before August 2022 (AWS: "Enable access logs"). */
 export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
@@ -60,7 +59,7 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
                 // ELB log delivery supports only SSE-S3; KMS-encrypted buckets silently receive no logs.
                 encryption: { kind: "s3-managed", reason: "ELB access-log delivery supports only SSE-S3" },
                 retentionDays: 90,
-                purpose: "alb-access-logs",
+                purpose: ACCESS_LOGS_PURPOSE,
             },
             child,
         );
@@ -90,8 +89,8 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
 
         const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: `Public ALB of ${args.nameTag}`, tags: tag("alb-sg") }, child);
         for (const [port, exposure] of [
-            [443, "public-https"],
-            [80, "public-http-redirect"],
+            [443, EXPOSURES.https],
+            [80, EXPOSURES.httpRedirect],
         ] as const) {
             new aws.vpc.SecurityGroupIngressRule(
                 `${name}-in-${port}`,

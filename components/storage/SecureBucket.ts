@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PURPOSE_TAG } from "../labels";
 
 /** SSE-KMS with the region's key, unless AWS allows only S3-managed keys for the writer (ELB access logs). */
 export type BucketEncryption = { readonly kind: "kms"; readonly kmsKeyArn: pulumi.Input<string> } | { readonly kind: "s3-managed"; readonly reason: string };
 
-/** Tag naming what a bucket holds; the KMS rule accepts S3-managed encryption only for ELB access logs. */
-export const PURPOSE_TAG = "intelgraph.io/purpose";
 
 export interface SecureBucketArgs {
     /** Globally unique bucket name. */

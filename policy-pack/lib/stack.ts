@@ -4,10 +4,6 @@ import { isUnknown, read } from "./read";
 
 export const ofType = (resources: readonly PolicyResource[], type: string) => resources.filter((r) => r.type === type);
 
-/** Resources a property depends on, optionally of one type (how a rule follows an unknown value to its source). */
-export function dependenciesOf(r: PolicyResource, property: string, type?: string): PolicyResource[] {
-    return (r.propertyDependencies[property] ?? []).filter((d) => type === undefined || d.type === type);
-}
 
 /** The resource of `type` a value points at: by a known value matching one of `keys` of its props or its id, else by property dependency. */
 export function referencedResource(

@@ -1,11 +1,10 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { NEO4J_LABELS } from "../../components/graph/neo4jSettings";
 import { withDefaults } from "../lib/config";
 import { violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
 import { homeRegion } from "../lib/resources";
 
-/** Labels the Neo4jCluster component puts on its primaries' StatefulSets and pods. */
-export const NEO4J_LABELS = { name: "app.kubernetes.io/name", component: "app.kubernetes.io/component" } as const;
 const ZONE_KEY = "topology.kubernetes.io/zone";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";

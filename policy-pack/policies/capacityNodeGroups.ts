@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { TIER_LABEL } from "../../components/labels";
 import { withDefaults } from "../lib/config";
 import { violationMessage } from "../lib/message";
 import { readPath } from "../lib/read";
@@ -6,7 +7,6 @@ import { regionOf } from "../lib/resources";
 import { ofType } from "../lib/stack";
 import { subnetAzs } from "../lib/zones";
 
-export const TIER_LABEL = "intelgraph.io/tier";
 
 export interface TierCapacity {
     /** Nodes the tier needs in normal operation in this region. */

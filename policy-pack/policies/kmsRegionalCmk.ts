@@ -1,11 +1,10 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { ACCESS_LOGS_PURPOSE, PURPOSE_TAG } from "../../components/labels";
 import { violationMessage } from "../lib/message";
 import { type Known, isUnknown, pathText, readPath } from "../lib/read";
 import { arnRegion, effectiveTags, homeRegion, locate, regionOf } from "../lib/resources";
 import { ofType, referencedResource } from "../lib/stack";
 
-/** The tag SecureBucket puts on every bucket to say what it holds. */
-const PURPOSE_TAG = "intelgraph.io/purpose";
 
 type Path = readonly (string | number)[];
 interface Requirement {
@@ -16,7 +15,7 @@ interface Requirement {
 }
 
 /** Buckets that may use S3-managed keys: ELB access-log delivery supports only SSE-S3 (AWS: "Enable access logs for your ALB"). */
-export const SSE_S3_ONLY_PURPOSES: ReadonlySet<string> = new Set(["alb-access-logs"]);
+export const SSE_S3_ONLY_PURPOSES: ReadonlySet<string> = new Set([ACCESS_LOGS_PURPOSE]);
 
 function bucketOf(r: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
     const buckets = resources.filter((b) => b.type === "aws:s3/bucket:Bucket" || b.type === "aws:s3/bucketV2:BucketV2");

@@ -1,10 +1,10 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { EXPOSURES, EXPOSURE_TAG } from "../../components/labels";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
 
 /** The only exceptions, on the public load balancer's rules and marked by this tag: HTTPS, and HTTP for the redirect listener. */
-export const EXPOSURE_TAG = "intelgraph.io/exposure";
-const ALLOWED_OPEN: Readonly<Record<string, number>> = { "public-https": 443, "public-http-redirect": 80 };
+const ALLOWED_OPEN: Readonly<Record<string, number>> = { [EXPOSURES.https]: 443, [EXPOSURES.httpRedirect]: 80 };
 const OPEN = new Set(["0.0.0.0/0", "::/0"]);
 const INGRESS_TYPES = new Set(["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:ec2/securityGroup:SecurityGroup"]);
 

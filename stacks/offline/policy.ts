@@ -5,6 +5,7 @@
  * parent, dependencies and property dependencies resolved to resource objects; an UnknownValueError becomes
  * the advisory "can't run ... during preview"). It reads plan reports and `pulumi stack export` files alike.
  */
+import * as fs from "node:fs";
 import type {
     PolicyProviderResource,
     PolicyResource,
@@ -256,8 +257,6 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
 /** The policy config a stack is evaluated with: the file given, else policy-pack/config/<stack>.json. */
 export function loadPackConfig(projectDir: string, stack: string, file?: string): PackConfig {
     const path = file ?? `${projectDir}/policy-pack/config/${stack}.json`;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fs = require("node:fs") as typeof import("node:fs");
     if (!fs.existsSync(path)) {
         if (file) throw new PolicyConfigError(`policy config ${file} does not exist`);
         return {};
