@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EksCluster, GRAPH_TAINT } from "../components/compute/EksCluster";
+import { ApiTargetBinding } from "../components/edge/ApiTargetBinding";
+import { LoadBalancerController } from "../components/edge/LoadBalancerController";
 import { RegionalEntrypoint } from "../components/edge/RegionalEntrypoint";
 import { TIER_LABEL } from "../components/labels";
 import { WeightedDns } from "../components/edge/WeightedDns";
@@ -16,6 +18,9 @@ import { loadStackConfig } from "./config/load";
 import { residencyTags } from "./config/residency";
 import { type PrimaryLink, readPrimary } from "./primary";
 import { regionalProvider } from "./providers";
+
+/** The API pods' port: the ALB target group, its health check and the Service behind the TargetGroupBinding. */
+const API_PORT = 8080;
 
 /** The platform's global resources are named after the environment: one global cluster per environment. */
 const globalName = (environment: string) => `intelgraph-${environment}`;
@@ -157,15 +162,34 @@ export async function program() {
             nameTag: prefix,
             vpcId: vpc.vpcId,
             publicSubnetIds: vpc.subnetIds.public,
-            appSubnetCidrs: vpc.subnetCidrs.private,
+            targetSecurityGroupId: eks.clusterSecurityGroupId,
             apiDomain: config.dns.apiDomain,
             hostedZoneId: config.dns.hostedZoneId,
             createValidationRecord: config.role === "primary",
             accessLogBucketName: `intelgraph-alb-logs-${account}-${config.region}`,
-            targetPort: 8080,
+            targetPort: API_PORT,
             healthCheckPath: config.dns.healthCheck.path,
         },
         onRegion,
+    );
+    const onCluster = { providers: [provider, eks.kubernetesProvider] };
+    const controller = new LoadBalancerController(
+        "lb-controller",
+        {
+            cluster: eks,
+            region: config.region,
+            vpcId: vpc.vpcId,
+            targetGroupArns: [entry.targetGroupArn],
+            chartVersion: config.eks.loadBalancerController.chartVersion,
+            replicas: config.eks.loadBalancerController.replicas,
+            nodeSelector: { [TIER_LABEL]: "general" },
+        },
+        onCluster,
+    );
+    const api = new ApiTargetBinding(
+        "api-binding",
+        { namespace: "intelgraph-api", serviceName: "intelgraph-api", port: API_PORT, targetGroupArn: entry.targetGroupArn, vpcId: vpc.vpcId, controller: controller.release },
+        onCluster,
     );
     const dns = new WeightedDns(
         "dns",
@@ -269,6 +293,10 @@ export async function program() {
         apiLoadBalancerArn: entry.loadBalancerArn,
         apiTargetGroupArn: entry.targetGroupArn,
         apiCertificateArn: entry.certificateArn,
+        apiNamespace: api.namespace,
+        apiServiceName: api.serviceName,
+        apiTargetGroupBindingName: api.bindingName,
+        loadBalancerControllerRoleArn: controller.roleArn,
         apiHealthCheckId: dns.healthCheckId,
         apiRecordFqdn: dns.recordFqdn,
         dnsWeight: config.dns.weight,

@@ -64,6 +64,8 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     readonly kubernetesProvider: k8s.Provider;
     readonly storageClassName: pulumi.Output<string>;
+    /** The security group EKS creates for the control plane and managed nodes; pods on the VPC CNI use it too. */
+    readonly clusterSecurityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:compute:EksCluster", name, {}, opts);
@@ -265,6 +267,8 @@ export class EksCluster extends pulumi.ComponentResource {
         this.nodeGroupNames = [general, ...graph].map((g) => g.nodeGroupName);
         this.graphNodeGroupNames = graph.map((g) => g.nodeGroupName);
         this.storageClassName = storageClass.metadata.name;
+        // Typed as always present; known only once the cluster exists.
+        this.clusterSecurityGroupId = cluster.vpcConfig.apply((c) => c?.clusterSecurityGroupId ?? "");
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,
@@ -274,8 +278,11 @@ export class EksCluster extends pulumi.ComponentResource {
         });
     }
 
-    /** An IAM role only the given Kubernetes service account of this cluster can assume (IRSA). */
-    irsaRole(name: string, args: IrsaRoleArgs): aws.iam.Role {
+    /**
+     * An IAM role only the given Kubernetes service account of this cluster can assume (IRSA). `parent` places
+     * the role (and its policies) under the component that uses it, so an auditor finds them together.
+     */
+    irsaRole(name: string, args: IrsaRoleArgs, parent: pulumi.Resource = this): aws.iam.Role {
         const role = new aws.iam.Role(
             name,
             {
@@ -284,10 +291,10 @@ export class EksCluster extends pulumi.ComponentResource {
                     .apply(([arn, url]) => irsaTrustPolicy(arn, url, args.namespace, args.serviceAccount)),
                 tags: { "kubernetes-service-account": `${args.namespace}/${args.serviceAccount}` },
             },
-            { parent: this },
+            { parent },
         );
-        (args.managedPolicyArns ?? []).forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent: this }));
-        if (args.policy) new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policy }, { parent: this });
+        (args.managedPolicyArns ?? []).forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent }));
+        if (args.policy) new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policy }, { parent });
         return role;
     }
 }

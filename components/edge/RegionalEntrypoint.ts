@@ -23,8 +23,11 @@ export interface RegionalEntrypointArgs {
     readonly nameTag: string;
     readonly vpcId: pulumi.Input<string>;
     readonly publicSubnetIds: readonly pulumi.Input<string>[];
-    /** App subnets the load balancer forwards to (target pods). */
-    readonly appSubnetCidrs: readonly pulumi.Input<string>[];
+    /**
+     * Security group of the API pods' network interfaces (on the VPC CNI, the EKS cluster security group). The
+     * load balancer may reach it on the target port, and it admits the load balancer there: nothing wider.
+     */
+    readonly targetSecurityGroupId: pulumi.Input<string>;
     readonly apiDomain: string;
     readonly hostedZoneId: string;
     /** The ACM DNS-validation CNAME is the same in every region of an account: one stack creates it. */
@@ -37,7 +40,8 @@ export interface RegionalEntrypointArgs {
 /**
  * The region's public HTTPS entry for the API: an internet-facing ALB in the public subnets with an ACM
  * certificate validated in the hosted zone, a pinned TLS 1.2/1.3 policy, HTTP redirected to HTTPS, access logs
- * to a locked-down bucket, and an IP target group the AWS Load Balancer Controller binds the API pods to.
+ * to a locked-down bucket, and an IP target group the AWS Load Balancer Controller binds the API pods to
+ * (ApiTargetBinding).
  */
 export class RegionalEntrypoint extends pulumi.ComponentResource {
     readonly dnsName: pulumi.Output<string>;
@@ -98,13 +102,17 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
                 child,
             );
         }
-        args.appSubnetCidrs.forEach((cidrIpv4, i) => {
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-out-${i}`,
-                { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: args.targetPort, toPort: args.targetPort, cidrIpv4, description: "to the API pods" },
-                child,
-            );
-        });
+        const toTargets = { ipProtocol: "tcp", fromPort: args.targetPort, toPort: args.targetPort };
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-to-pods`,
+            { securityGroupId: sg.id, referencedSecurityGroupId: args.targetSecurityGroupId, description: "to the API pods (target group and health checks)", ...toTargets },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-pods-from-alb`,
+            { securityGroupId: args.targetSecurityGroupId, referencedSecurityGroupId: sg.id, description: `from the ${args.nameTag} public ALB`, ...toTargets },
+            child,
+        );
 
         const cert = new aws.acm.Certificate(`${name}-cert`, { domainName: args.apiDomain, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags: tag("cert") }, child);
         // One domain, one validation option (typed as always present; a provider may omit it until issued).

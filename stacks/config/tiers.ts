@@ -26,6 +26,20 @@ export type NodeGroupSizing = z.infer<typeof nodeGroup>;
 
 const K8S_VERSION = /^1\.(2[89]|3\d)$/;
 
+/** The AWS Load Balancer Controller's Helm chart: pinned, so a controller upgrade is a reviewed, per-region change. */
+const loadBalancerController = z
+    .object(
+        {
+            chartVersion: z.string({ error: 'an exact chart version of eks-charts/aws-load-balancer-controller such as "1.17.1"' }).regex(/^\d+\.\d+\.\d+$/, {
+                error: 'an exact chart version of eks-charts/aws-load-balancer-controller such as "1.17.1" (no ranges: the chart is pinned)',
+            }),
+            /** It serves admission webhooks for pods in the API namespace: one replica lost must leave one serving. */
+            replicas: count("replicas (one may be lost while another serves the webhooks)", 2, 5),
+        },
+        { error: "an object { chartVersion, replicas }" },
+    )
+    .strict();
+
 export const eksSchema = z
     .object(
         {
@@ -38,8 +52,10 @@ export const eksSchema = z
             general: nodeGroup,
             /** Sizes of each of the three per-AZ graph node groups (EBS volumes are zonal). */
             graphPerAz: nodeGroup,
+            /** Binds the API pods to the ALB target group this program creates (TargetGroupBinding). */
+            loadBalancerController,
         },
-        { error: "an object { kubernetesVersion, adminRoleArns, general, graphPerAz, publicAccessCidrs? }" },
+        { error: "an object { kubernetesVersion, adminRoleArns, general, graphPerAz, loadBalancerController, publicAccessCidrs? }" },
     )
     .strict();
 

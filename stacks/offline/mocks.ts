@@ -219,6 +219,8 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
             out.endpoint = `https://${h}.gr7.${ctx.region}.eks.amazonaws.com`;
             out.certificateAuthority = { data: Buffer.from(`offline-plan CA for ${name}`).toString("base64") };
             out.identities = [{ oidcs: [{ issuer: `https://oidc.eks.${ctx.region}.amazonaws.com/id/${h}` }] }];
+            // EKS creates the cluster security group; managed nodes (and so VPC CNI pods) use it.
+            out.vpcConfig = { ...(inputs.vpcConfig as Props | undefined), clusterSecurityGroupId: `sg-${hashHex(`${ctx.urn}/cluster`, 17)}` };
             out.status = "ACTIVE";
             out.platformVersion = "eks.1";
             break;

@@ -41,15 +41,25 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
         if (records.length) expect(inputsOf(records[0])).toMatchObject({ zoneId: "Z0INTELGRAPHEXAMPLE1", type: "CNAME" });
     });
 
-    it("opens only 443 and 80 to the internet, tagged as the load balancer's, and reaches only the app subnets", () => {
+    it("opens only 443 and 80 to the internet, tagged as the load balancer's", () => {
         const sg = one(s(), "aws:ec2/securityGroup:SecurityGroup", "api-sg");
         const ingress = ofType(s(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => inputsOf(r).securityGroupId === sg.id).map(inputsOf);
         expect(ingress.map((r) => [r.fromPort, r.cidrIpv4, (r.tags as Record<string, string>)["intelgraph.io/exposure"]])).toEqual([
             [443, "0.0.0.0/0", "public-https"],
             [80, "0.0.0.0/0", "public-http-redirect"],
         ]);
-        const egress = ofType(s(), "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(inputsOf);
-        expect(egress.map((r) => r.cidrIpv4)).toEqual(s().outputs.privateSubnetCidrs);
+    });
+
+    it("reaches the API pods' security group on the target port only, and that group admits the ALB there", () => {
+        const alb = one(s(), "aws:ec2/securityGroup:SecurityGroup", "api-sg").id;
+        // Managed nodes and VPC CNI pods sit in the security group EKS creates for the cluster.
+        const pods = (outputsOf(one(s(), "aws:eks/cluster:Cluster")).vpcConfig as { clusterSecurityGroupId: string }).clusterSecurityGroupId;
+        expect(pods).toMatch(/^sg-/);
+        const egress = ofType(s(), "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(inputsOf).filter((r) => r.securityGroupId === alb);
+        expect(egress).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: pods })]);
+        expect(egress[0]).not.toHaveProperty("cidrIpv4");
+        const intoPods = ofType(s(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(inputsOf).filter((r) => r.securityGroupId === pods);
+        expect(intoPods).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: alb })]);
     });
 
     it("writes access logs to a locked-down bucket that ELB may write to", () => {

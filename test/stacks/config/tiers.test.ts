@@ -103,6 +103,23 @@ describe("tier sizes in the stack files", () => {
     });
 
     it.each<[string, Record<string, unknown>, string, unknown, string]>([
+        ["a chart version range", { chartVersion: "^1.17", replicas: 2 }, "intelgraph:eks.loadBalancerController.chartVersion", "^1.17", 'an exact chart version of eks-charts/aws-load-balancer-controller such as "1.17.1" (no ranges: the chart is pinned)'],
+        ["one replica", { chartVersion: "1.17.1", replicas: 1 }, "intelgraph:eks.loadBalancerController.replicas", 1, "at least 2 replicas (one may be lost while another serves the webhooks)"],
+    ])("rejects a load balancer controller with %s", (_, loadBalancerController, key, value, allowed) => {
+        expect(problemsOf(withTier("us-east-1", "intelgraph:eks", { loadBalancerController }))).toEqual([{ file: "Pulumi.us-east-1.yaml", key, value, allowed }]);
+    });
+
+    it("requires the load balancer controller to be pinned in the stack file", () => {
+        const config = { ...loadStackFile(project, "us-west-2").config };
+        const eks = JSON.parse(config["intelgraph:eks"]) as Record<string, unknown>;
+        delete eks.loadBalancerController;
+        config["intelgraph:eks"] = JSON.stringify(eks);
+        expect(problemsOf(() => parseStackConfig("us-west-2", (k) => config[k]))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:eks.loadBalancerController", value: undefined, allowed: "an object { chartVersion, replicas }" },
+        ]);
+    });
+
+    it.each<[string, Record<string, unknown>, string, unknown, string]>([
         ["a 15 s interval", { healthCheck: { requestInterval: 15, failureThreshold: 3 } }, "intelgraph:dns.healthCheck.requestInterval", 15, "10 or 30 (seconds; the only intervals Route 53 offers)"],
         ["a threshold of 0", { healthCheck: { requestInterval: 10, failureThreshold: 0 } }, "intelgraph:dns.healthCheck.failureThreshold", 0, "at least 1 consecutive failures"],
         ["a threshold of 11", { healthCheck: { requestInterval: 10, failureThreshold: 11 } }, "intelgraph:dns.healthCheck.failureThreshold", 11, "at most 10 consecutive failures"],

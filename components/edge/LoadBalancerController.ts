@@ -1,0 +1,105 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { IrsaRoleArgs } from "../compute/EksCluster";
+import { loadBalancerControllerPolicy } from "./loadBalancerControllerPolicy";
+
+export const LOAD_BALANCER_CONTROLLER = {
+    chart: "aws-load-balancer-controller",
+    repo: "https://aws.github.io/eks-charts",
+    namespace: "kube-system",
+    serviceAccount: "aws-load-balancer-controller",
+} as const;
+
+/** What the controller needs of its EKS cluster (an `EksCluster` satisfies it). */
+export interface ControllerCluster {
+    readonly clusterName: pulumi.Output<string>;
+    irsaRole(name: string, args: IrsaRoleArgs, parent?: pulumi.Resource): aws.iam.Role;
+}
+
+export interface LoadBalancerControllerArgs {
+    readonly cluster: ControllerCluster;
+    readonly region: string;
+    readonly vpcId: pulumi.Input<string>;
+    /** The target groups it may register pods in; nothing else is writable for it. */
+    readonly targetGroupArns: readonly pulumi.Input<string>[];
+    /** Exact eks-charts chart version. */
+    readonly chartVersion: string;
+    readonly replicas: number;
+    /** Node label of the tier it runs on (not the tainted graph nodes). */
+    readonly nodeSelector: Readonly<Record<string, string>>;
+}
+
+const ZONE_KEY = "topology.kubernetes.io/zone";
+const HOST_KEY = "kubernetes.io/hostname";
+
+/**
+ * The AWS Load Balancer Controller, installed from its Helm chart with an IRSA role that may only register
+ * targets in this program's target groups (see loadBalancerControllerPolicy). Replicas run on separate nodes,
+ * preferably in separate zones, behind a PodDisruptionBudget: its webhooks admit the API's pods.
+ */
+export class LoadBalancerController extends pulumi.ComponentResource {
+    readonly roleArn: pulumi.Output<string>;
+    readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("intelgraph:edge:LoadBalancerController", name, {}, opts);
+        const role = args.cluster.irsaRole(
+            `${name}-role`,
+            {
+                namespace: LOAD_BALANCER_CONTROLLER.namespace,
+                serviceAccount: LOAD_BALANCER_CONTROLLER.serviceAccount,
+                policy: pulumi.all([...args.targetGroupArns]).apply((arns) => loadBalancerControllerPolicy(arns)),
+            },
+            this,
+        );
+
+        const podLabels = { "app.kubernetes.io/name": LOAD_BALANCER_CONTROLLER.chart, "app.kubernetes.io/instance": LOAD_BALANCER_CONTROLLER.chart };
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: LOAD_BALANCER_CONTROLLER.chart,
+                chart: LOAD_BALANCER_CONTROLLER.chart,
+                version: args.chartVersion,
+                repositoryOpts: { repo: LOAD_BALANCER_CONTROLLER.repo },
+                namespace: LOAD_BALANCER_CONTROLLER.namespace,
+                // A failed install or upgrade rolls back instead of leaving a half-configured controller.
+                atomic: true,
+                cleanupOnFail: true,
+                timeout: 600,
+                maxHistory: 10,
+                values: {
+                    clusterName: args.cluster.clusterName,
+                    // Pods cannot reach IMDS (IMDSv2, hop limit 1): region and VPC must be given, not discovered.
+                    region: args.region,
+                    vpcId: args.vpcId,
+                    replicaCount: args.replicas,
+                    serviceAccount: {
+                        create: true,
+                        name: LOAD_BALANCER_CONTROLLER.serviceAccount,
+                        annotations: { "eks.amazonaws.com/role-arn": role.arn },
+                    },
+                    // Ingress is not a way in: the role cannot create load balancers, and no IngressClass invites it.
+                    createIngressClassResource: false,
+                    enableShield: false,
+                    enableWaf: false,
+                    enableWafv2: false,
+                    defaultTargetType: "ip",
+                    nodeSelector: { ...args.nodeSelector },
+                    podDisruptionBudget: { maxUnavailable: 1 },
+                    affinity: {
+                        podAntiAffinity: {
+                            requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: HOST_KEY, labelSelector: { matchLabels: podLabels } }],
+                            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: ZONE_KEY, labelSelector: { matchLabels: podLabels } } }],
+                        },
+                    },
+                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                },
+            },
+            { parent: this, dependsOn: [role] },
+        );
+
+        this.roleArn = role.arn;
+        this.registerOutputs({ roleArn: this.roleArn, releaseStatus: this.release.status });
+    }
+}
