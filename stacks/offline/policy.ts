@@ -66,9 +66,15 @@ export class PolicyConfigError extends Error {}
 type Level = PolicyViolation["enforcementLevel"];
 const PACK_LEVEL: Level = "mandatory";
 
+/** Thrown once per resource a rule skips (thousands per plan): no stack trace, which nobody reads. */
 class NotApplicableError extends Error {
-    constructor(readonly reason: string) {
+    readonly reason: string;
+    constructor(reason: string) {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
         super(reason);
+        Error.stackTraceLimit = limit;
+        this.reason = reason;
     }
 }
 const throwNotApplicable = (reason?: string): never => {
@@ -85,9 +91,24 @@ function normalizeSecrets(v: WireValue): WireValue {
     return v;
 }
 
-function props(wire: WireProps | undefined): Record<string, unknown> {
-    const normalized = normalizeSecrets(wire ?? {}) as WireProps;
-    return unknownCheckingProxy(deserializeProperties({ toJavaScript: () => normalized }, false)) as Record<string, unknown>;
+const deserialize = (wire: WireProps): Record<string, unknown> => {
+    const normalized = normalizeSecrets(wire) as WireProps;
+    return deserializeProperties({ toJavaScript: () => normalized }, false);
+};
+
+/**
+ * Props as the server hands them to a rule: deserialized, in the unknown-checking proxy. Deserialized once per
+ * resource and shared by all rules (each rule still gets its own proxy): rules read their arguments, never write.
+ */
+function propsReader(): (wire: WireProps | undefined) => Record<string, unknown> {
+    const cache = new Map<WireProps, Record<string, unknown>>();
+    const none: WireProps = {};
+    return (wire) => {
+        const key = wire ?? none;
+        let value = cache.get(key);
+        if (!value) cache.set(key, (value = deserialize(key)));
+        return unknownCheckingProxy(value) as Record<string, unknown>;
+    };
 }
 
 /** Per-policy config as the engine reconciles it: the file's properties over the schema's defaults. */
@@ -124,6 +145,7 @@ export interface EvaluateOptions {
 
 export async function evaluatePolicies(resources: readonly EvaluatedResource[], policies: readonly IntelGraphPolicy[], options: EvaluateOptions = {}): Promise<PolicyResult> {
     const config = options.config ?? {};
+    const props = propsReader();
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const providerOf = (r: EvaluatedResource, phase: "inputs" | "outputs"): PolicyProviderResource | undefined => {
         if (!r.provider) return undefined;
