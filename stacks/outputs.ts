@@ -48,6 +48,11 @@ export interface DataOutputs {
     readonly redisReaderEndpoint: string;
     readonly redisSecurityGroupId: string;
     readonly redisNodeType: string;
+    /** This region's copy of the credentials: usable after a failover without the other region. */
+    readonly auroraMasterSecretArn: string;
+    readonly auroraMasterUsername: string;
+    readonly auroraDatabaseName: string;
+    readonly redisAuthSecretArn: string;
 }
 
 export interface GraphAndEdgeOutputs {
@@ -69,8 +74,10 @@ export interface GraphAndEdgeOutputs {
 /** Primary only. */
 export interface PrimaryOnlyOutputs {
     readonly auroraGlobalWriterEndpoint: string;
-    readonly auroraMasterSecretArn: string;
-    readonly redisAuthSecretArn: string;
+    /** Secret: the secondaries keep their own regional copy of it. */
+    readonly auroraMasterPassword: string;
+    /** Secret: the secondaries keep their own regional copy of it. */
+    readonly redisAuthToken: string;
 }
 
 /** Secondary only. */
@@ -99,6 +106,14 @@ export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
     "redisNodeType",
+    "auroraMasterUsername",
+    "auroraDatabaseName",
 ] as const;
+
+/**
+ * Secret outputs a secondary copies into its own region's Secrets Manager. They are checked for presence with
+ * the others but never awaited into plain values: they stay secret Outputs end to end.
+ */
+export const PRIMARY_SECRETS_FOR_SECONDARY = ["auroraMasterPassword", "redisAuthToken"] as const;
 
 export type StackOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type StackConfig, validateAgainstPrimary } from "./config/schema";
-import { PRIMARY_OUTPUTS_FOR_SECONDARY, type StackOutputs } from "./outputs";
+import { PRIMARY_OUTPUTS_FOR_SECONDARY, PRIMARY_SECRETS_FOR_SECONDARY, type StackOutputs } from "./outputs";
 
 export type PrimaryNetwork = Pick<StackOutputs, (typeof PRIMARY_OUTPUTS_FOR_SECONDARY)[number]>;
 
@@ -8,6 +8,8 @@ export interface PrimaryLink {
     readonly stackName: string;
     readonly reference: pulumi.StackReference;
     readonly network: PrimaryNetwork;
+    /** Secret Outputs, never plain values. */
+    readonly secrets: Readonly<Record<(typeof PRIMARY_SECRETS_FOR_SECONDARY)[number], pulumi.Output<string>>>;
 }
 
 /** `us-west-2` -> `<org>/intelgraph/us-west-2`; a fully qualified name is used as written. */
@@ -23,8 +25,9 @@ export async function readPrimary(config: StackConfig): Promise<PrimaryLink> {
     if (!config.primaryStack) throw new Error(`${config.file}: readPrimary called for a stack without intelgraph:primaryStack`);
     const stackName = primaryReferenceName(config.primaryStack);
     const reference = new pulumi.StackReference(stackName);
-    const values = await Promise.all(PRIMARY_OUTPUTS_FOR_SECONDARY.map((k) => reference.getOutputDetails(k)));
-    const missing = PRIMARY_OUTPUTS_FOR_SECONDARY.filter((_, i) => values[i].value === undefined && values[i].secretValue === undefined);
+    const required = [...PRIMARY_OUTPUTS_FOR_SECONDARY, ...PRIMARY_SECRETS_FOR_SECONDARY];
+    const values = await Promise.all(required.map((k) => reference.getOutputDetails(k)));
+    const missing = required.filter((_, i) => values[i].value === undefined && values[i].secretValue === undefined);
     if (missing.length) {
         throw new Error(
             `${config.file}: intelgraph:primaryStack "${config.primaryStack}" (${stackName}) has no output(s) ${missing.join(", ")}; ` +
@@ -33,5 +36,6 @@ export async function readPrimary(config: StackConfig): Promise<PrimaryLink> {
     }
     const network = Object.fromEntries(PRIMARY_OUTPUTS_FOR_SECONDARY.map((k, i) => [k, values[i].value ?? values[i].secretValue])) as unknown as PrimaryNetwork;
     validateAgainstPrimary(config, { stack: config.primaryStack, region: network.region, residencyZone: network.residencyZone, vpcCidr: network.vpcCidr });
-    return { stackName, reference, network };
+    const secrets = Object.fromEntries(PRIMARY_SECRETS_FOR_SECONDARY.map((k) => [k, pulumi.secret(reference.getOutput(k)) as pulumi.Output<string>])) as PrimaryLink["secrets"];
+    return { stackName, reference, network, secrets };
 }

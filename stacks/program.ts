@@ -77,6 +77,7 @@ export async function program() {
                       engine: primary.network.auroraEngine,
                       engineVersion: primary.network.auroraEngineVersion,
                       sourceRegion: primary.network.region,
+                      credentials: { username: primary.network.auroraMasterUsername, password: primary.secrets.auroraMasterPassword, databaseName: primary.network.auroraDatabaseName },
                   }
                 : { kind: "primary", globalClusterIdentifier: globalName(config.residency.environment), engineVersion: config.aurora.engineVersion!, databaseName: "intelgraph" },
             clusterIdentifier: prefix,
@@ -92,7 +93,7 @@ export async function program() {
         {
             ...dataPlacement,
             role: primary
-                ? { kind: "secondary", globalReplicationGroupId: primary.network.redisGlobalReplicationGroupId }
+                ? { kind: "secondary", globalReplicationGroupId: primary.network.redisGlobalReplicationGroupId, authToken: primary.secrets.redisAuthToken }
                 : { kind: "primary", engineVersion: config.redis.engineVersion!, nodeType: config.redis.nodeType!, globalIdSuffix: globalName(config.residency.environment) },
             replicationGroupId: prefix,
             nodes: config.redis.nodes,
@@ -302,8 +303,12 @@ export async function program() {
         dnsWeight: config.dns.weight,
         failoverDetectionSeconds: dns.failoverDetectionSeconds,
         ...(aurora.globalWriterEndpoint ? { auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint } : {}),
-        ...(aurora.masterSecretArn ? { auroraMasterSecretArn: aurora.masterSecretArn } : {}),
-        ...(redis.authSecretArn ? { redisAuthSecretArn: redis.authSecretArn } : {}),
+        auroraMasterSecretArn: aurora.masterSecretArn,
+        auroraMasterUsername: aurora.masterUsername,
+        auroraDatabaseName: aurora.databaseName,
+        redisAuthSecretArn: redis.authSecretArn,
+        // Secret outputs the secondary copies into its own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
+        ...(primary ? {} : { auroraMasterPassword: aurora.masterPassword, redisAuthToken: redis.authToken }),
         ...(primary && peering ? { primaryStack: primary.stackName, peeringConnectionId: peering.peeringConnectionId } : {}),
     };
 }

@@ -16,7 +16,14 @@ export type AuroraRole =
           readonly engineVersion: pulumi.Input<string>;
           /** The primary's region: encrypted cross-region replicas need it. */
           readonly sourceRegion: string;
+          /**
+           * The global database's master credentials (from the primary's outputs). Kept in this region's Secrets
+           * Manager too, so that after a failover nobody needs the lost region to reach its database.
+           */
+          readonly credentials: { readonly username: pulumi.Input<string>; readonly password: pulumi.Input<string>; readonly databaseName: pulumi.Input<string> };
       };
+
+export const MASTER_USERNAME = "intelgraph_admin";
 
 export interface AuroraGlobalArgs {
     readonly role: AuroraRole;
@@ -39,7 +46,8 @@ export function parameterGroupFamily(engineVersion: string): string {
 
 /**
  * Aurora PostgreSQL Global Database member. The primary creates the global cluster and a writer; a
- * secondary joins with `globalClusterIdentifier` and carries no credentials, database name or snapshot.
+ * secondary joins with `globalClusterIdentifier` and sets no credentials, database name or snapshot on its
+ * cluster (it keeps a copy of the credentials in its own region's Secrets Manager, for after a failover).
  * Both keep at least two instances in different AZs so each region has a standby, also after promotion.
  */
 export class AuroraGlobal extends pulumi.ComponentResource {
@@ -54,8 +62,12 @@ export class AuroraGlobal extends pulumi.ComponentResource {
     readonly instanceArns: pulumi.Output<string>[];
     /** Primary only. */
     readonly globalWriterEndpoint?: pulumi.Output<string>;
-    /** Primary only: Secrets Manager secret holding the master credentials. */
-    readonly masterSecretArn?: pulumi.Output<string>;
+    /** This region's Secrets Manager secret with the master credentials and this region's cluster endpoint. */
+    readonly masterSecretArn: pulumi.Output<string>;
+    readonly masterUsername: pulumi.Output<string>;
+    /** Secret. */
+    readonly masterPassword: pulumi.Output<string>;
+    readonly databaseName: pulumi.Output<string>;
 
     constructor(name: string, args: AuroraGlobalArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:data:AuroraGlobal", name, {}, opts);
@@ -140,7 +152,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
             password = new random.RandomPassword(`${name}-master-password`, { length: 32, special: true, overrideSpecial: "!#%^*()-_=+[]{}:?" }, { parent: this });
             cluster = new aws.rds.Cluster(
                 `${name}-cluster`,
-                { ...common, masterUsername: "intelgraph_admin", masterPassword: password.result, databaseName: role.databaseName },
+                { ...common, masterUsername: MASTER_USERNAME, masterPassword: password.result, databaseName: role.databaseName },
                 { ...stateful, dependsOn: [global!], ignoreChanges: ["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"] },
             );
         } else {
@@ -176,25 +188,35 @@ export class AuroraGlobal extends pulumi.ComponentResource {
             );
         });
 
-        if (role.kind === "primary" && global && password) {
-            const secret = new aws.secretsmanager.Secret(
-                `${name}-master-secret`,
-                { name: `intelgraph/${args.clusterIdentifier}/master`, description: `Master credentials of ${args.clusterIdentifier}`, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays: 30 },
-                { parent: this },
-            );
-            new aws.secretsmanager.SecretVersion(
-                `${name}-master-secret-value`,
-                {
-                    secretId: secret.id,
-                    secretString: pulumi
-                        .all([password.result, cluster.endpoint])
-                        .apply(([pw, host]) => JSON.stringify({ engine: "postgres", username: "intelgraph_admin", password: pw, host, port: AURORA_PORT, dbname: role.databaseName })),
-                },
-                { parent: this },
-            );
-            this.globalWriterEndpoint = global.endpoint;
-            this.masterSecretArn = secret.arn;
-        }
+        const credentials =
+            role.kind === "primary" ? { username: MASTER_USERNAME, password: password!.result, databaseName: role.databaseName } : role.credentials;
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-master-secret`,
+            {
+                name: `intelgraph/${args.clusterIdentifier}/master`,
+                description: `Master credentials of the global database, with the endpoint of ${args.clusterIdentifier}`,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: 30,
+            },
+            { parent: this },
+        );
+        new aws.secretsmanager.SecretVersion(
+            `${name}-master-secret-value`,
+            {
+                secretId: secret.id,
+                secretString: pulumi.secret(
+                    pulumi
+                        .all([credentials.username, credentials.password, credentials.databaseName, cluster.endpoint])
+                        .apply(([username, pw, dbname, host]) => JSON.stringify({ engine: "postgres", username, password: pw, host, port: AURORA_PORT, dbname })),
+                ),
+            },
+            { parent: this },
+        );
+        if (global) this.globalWriterEndpoint = global.endpoint;
+        this.masterSecretArn = secret.arn;
+        this.masterUsername = pulumi.output(credentials.username);
+        this.masterPassword = pulumi.secret(credentials.password);
+        this.databaseName = pulumi.output(credentials.databaseName);
 
         this.clusterArn = cluster.arn;
         this.clusterIdentifier = cluster.clusterIdentifier;

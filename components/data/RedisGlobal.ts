@@ -8,7 +8,12 @@ export const REDIS_PORT = 6379;
 export type RedisRole =
     | { readonly kind: "primary"; readonly engineVersion: string; readonly nodeType: string; readonly globalIdSuffix: string }
     /** A member inherits engine, version, node type, parameter group, shards and encryption flags. */
-    | { readonly kind: "secondary"; readonly globalReplicationGroupId: pulumi.Input<string> };
+    | {
+          readonly kind: "secondary";
+          readonly globalReplicationGroupId: pulumi.Input<string>;
+          /** The datastore's AUTH token (the member inherits it); kept in this region's Secrets Manager for after a failover. */
+          readonly authToken: pulumi.Input<string>;
+      };
 
 export interface RedisGlobalArgs {
     readonly role: RedisRole;
@@ -33,8 +38,10 @@ export class RedisGlobal extends pulumi.ComponentResource {
     readonly readerEndpoint: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
     readonly globalReplicationGroupId: pulumi.Output<string>;
-    /** Primary only: Secrets Manager secret with the AUTH token. */
-    readonly authSecretArn?: pulumi.Output<string>;
+    /** This region's Secrets Manager secret with the datastore's AUTH token. */
+    readonly authSecretArn: pulumi.Output<string>;
+    /** Secret. */
+    readonly authToken: pulumi.Output<string>;
 
     constructor(name: string, args: RedisGlobalArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:data:RedisGlobal", name, {}, opts);
@@ -91,19 +98,21 @@ export class RedisGlobal extends pulumi.ComponentResource {
                 { globalReplicationGroupIdSuffix: role.globalIdSuffix, primaryReplicationGroupId: group.id, globalReplicationGroupDescription: "IntelGraph global cache" },
                 { parent: this, protect: true },
             );
-            const secret = new aws.secretsmanager.Secret(
-                `${name}-auth-secret`,
-                { name: `intelgraph/${args.replicationGroupId}/auth`, description: `AUTH token of ${args.replicationGroupId}`, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays: 30 },
-                { parent: this },
-            );
-            new aws.secretsmanager.SecretVersion(`${name}-auth-secret-value`, { secretId: secret.id, secretString: token.result }, { parent: this });
             // The resource id is the global replication group id (with AWS's prefix), known as soon as it is created.
             this.globalReplicationGroupId = globalGroup.id;
-            this.authSecretArn = secret.arn;
+            this.authToken = token.result;
         } else {
             group = new aws.elasticache.ReplicationGroup(`${name}-group`, { ...common, globalReplicationGroupId: role.globalReplicationGroupId }, stateful);
             this.globalReplicationGroupId = pulumi.output(role.globalReplicationGroupId);
+            this.authToken = pulumi.secret(role.authToken);
         }
+        const secret = new aws.secretsmanager.Secret(
+            `${name}-auth-secret`,
+            { name: `intelgraph/${args.replicationGroupId}/auth`, description: `AUTH token of the global datastore, for ${args.replicationGroupId}`, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays: 30 },
+            { parent: this },
+        );
+        new aws.secretsmanager.SecretVersion(`${name}-auth-secret-value`, { secretId: secret.id, secretString: pulumi.secret(this.authToken) }, { parent: this });
+        this.authSecretArn = secret.arn;
 
         this.replicationGroupId = group.id;
         this.primaryEndpoint = group.primaryEndpointAddress;

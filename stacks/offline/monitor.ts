@@ -92,6 +92,19 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
 }
 
+/**
+ * The engine's StackReference returns the referenced stack's secret outputs as secrets, so they reach this
+ * stack's state (and a `pulumi stack export`) encrypted. The mock answers with plain values plus their names;
+ * the record marks them secret the same way, so a report never shows the primary's passwords.
+ */
+function withReferencedSecrets(type: string, state: WireProps): WireProps {
+    if (type !== "pulumi:pulumi:StackReference") return state;
+    const names = Array.isArray(state.secretOutputNames) ? state.secretOutputNames.map(String) : [];
+    const outputs = state.outputs && typeof state.outputs === "object" && !Array.isArray(state.outputs) ? { ...state.outputs } : {};
+    for (const k of names) if (k in outputs && !isSecret(outputs[k])) outputs[k] = { [SIG_KEY]: SECRET_SIG, value: outputs[k] };
+    return { ...state, outputs };
+}
+
 export class RecordingMonitor extends MockMonitor {
     readonly records: RecordedResource[] = [];
     private readonly byUrn = new Map<string, RecordedResource>();
@@ -171,7 +184,7 @@ export class RecordingMonitor extends MockMonitor {
                     dependencies: req.getDependenciesList(),
                     propertyDependencies: {},
                     inputs,
-                    outputs: resp.getProperties()?.toJavaScript() ?? {},
+                    outputs: withReferencedSecrets(req.getType(), resp.getProperties()?.toJavaScript() ?? {}),
                     protect: false,
                     retainOnDelete: false,
                     ignoreChanges: [],

@@ -52,6 +52,7 @@ describe("every KMS key reference resolves to the stack's own regional key", () 
             "aws:elasticache/replicationGroup:ReplicationGroup",
             "aws:rds/cluster:Cluster",
             "aws:rds/clusterInstance:ClusterInstance",
+            "aws:secretsmanager/secret:Secret",
             "kubernetes:storage.k8s.io/v1:StorageClass",
         ]);
         expect(inputsOf(one(east, "aws:kms/key:Key")).multiRegion).toBe(false);

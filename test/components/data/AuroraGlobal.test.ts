@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parameterGroupFamily } from "../../../components/data/AuroraGlobal";
 import type { PlannedStack } from "../../../stacks/offline/engine";
-import { SECRET_SIG, SIG_KEY } from "../../../stacks/offline/wire";
+import { SECRET_SIG, SIG_KEY, isSecret, unwrapWire } from "../../../stacks/offline/wire";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let west: PlannedStack;
@@ -34,11 +34,15 @@ describe("AuroraGlobal primary (us-west-2)", () => {
         expect(c.propertyDependencies.masterPassword).toEqual([one(west, "random:index/randomPassword:RandomPassword", "aurora-master-password").urn]);
     });
 
-    it("keeps the master credentials in Secrets Manager under the regional key, never in outputs", () => {
+    it("keeps the master credentials in Secrets Manager under the regional key; the password is a stack output only as a secret", () => {
         const secret = one(west, "aws:secretsmanager/secret:Secret", "aurora-master-secret");
         expect(inputsOf(secret).kmsKeyId).toBe(keyArn(west));
         expect((one(west, "aws:secretsmanager/secretVersion:SecretVersion", "aurora-master-secret-value").inputs.secretString as Record<string, unknown>)[SIG_KEY]).toBe(SECRET_SIG);
-        expect(JSON.stringify(west.outputs)).not.toContain(String(outputsOf(one(west, "random:index/randomPassword:RandomPassword", "aurora-master-password")).result));
+        const password = String(outputsOf(one(west, "random:index/randomPassword:RandomPassword", "aurora-master-password")).result);
+        expect(isSecret(west.outputs.auroraMasterPassword)).toBe(true);
+        const plain = Object.entries(west.outputs).filter(([k]) => k !== "auroraMasterPassword");
+        expect(JSON.stringify(plain)).not.toContain(password);
+        expect(unwrapWire(west.outputs.auroraMasterPassword)).toBe(password);
     });
 
     it("encrypts with the regional key, Performance Insights included, keeps backups, a final snapshot and deletion protection", () => {
@@ -137,6 +141,26 @@ describe("AuroraGlobal secondary (us-east-1), per DESIGN §5", () => {
         const instances = ofType(east, "aws:rds/clusterInstance:ClusterInstance");
         expect(instances).toHaveLength(2);
         expect(new Set(instances.map((i) => inputsOf(i).availabilityZone))).toEqual(new Set(["us-east-1a", "us-east-1b"]));
+    });
+
+    it("keeps its own copy of the master credentials, under its own key, pointing at its own cluster (usable with us-west-2 gone)", () => {
+        const secret = one(east, "aws:secretsmanager/secret:Secret", "aurora-master-secret");
+        expect(inputsOf(secret)).toMatchObject({ name: "intelgraph/intelgraph-us-east-1/master", kmsKeyId: keyArn(east) });
+        expect(providerRegion(east, secret)).toBe("us-east-1");
+        const version = one(east, "aws:secretsmanager/secretVersion:SecretVersion", "aurora-master-secret-value");
+        expect(isSecret(version.inputs.secretString)).toBe(true);
+        const primaryPassword = outputsOf(one(west, "random:index/randomPassword:RandomPassword", "aurora-master-password")).result;
+        expect(JSON.parse(inputsOf(version).secretString as string)).toEqual({
+            engine: "postgres",
+            username: "intelgraph_admin",
+            password: primaryPassword,
+            host: outputsOf(cluster(east)).endpoint,
+            port: 5432,
+            dbname: "intelgraph",
+        });
+        expect(east.outputs.auroraMasterSecretArn).toBe(outputsOf(secret).arn);
+        // The copy is not re-exported: the primary's stack stays the one place the value is an output.
+        expect(east.outputs).not.toHaveProperty("auroraMasterPassword");
     });
 
     it("keeps final snapshot, backups and deletion protection for when it becomes the primary", () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlannedStack } from "../../../stacks/offline/engine";
-import { SECRET_SIG, SIG_KEY } from "../../../stacks/offline/wire";
-import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
+import { SECRET_SIG, SIG_KEY, isSecret } from "../../../stacks/offline/wire";
+import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let west: PlannedStack;
 let east: PlannedStack;
@@ -73,6 +73,18 @@ describe("RedisGlobal secondary (us-east-1), per DESIGN §5", () => {
             multiAzEnabled: true,
             automaticFailoverEnabled: true,
         });
+    });
+
+    it("keeps its own copy of the datastore's AUTH token, under its own key (usable with us-west-2 gone)", () => {
+        const secret = one(east, "aws:secretsmanager/secret:Secret", "redis-auth-secret");
+        expect(inputsOf(secret)).toMatchObject({ name: "intelgraph/intelgraph-us-east-1/auth", kmsKeyId: keyArn(east) });
+        expect(providerRegion(east, secret)).toBe("us-east-1");
+        const version = one(east, "aws:secretsmanager/secretVersion:SecretVersion", "redis-auth-secret-value");
+        expect(isSecret(version.inputs.secretString)).toBe(true);
+        expect(inputsOf(version).secretString).toBe(outputsOf(one(west, "random:index/randomPassword:RandomPassword", "redis-auth-token")).result);
+        expect(east.outputs.redisAuthSecretArn).toBe(outputsOf(secret).arn);
+        expect(isSecret(west.outputs.redisAuthToken)).toBe(true);
+        expect(east.outputs).not.toHaveProperty("redisAuthToken");
     });
 
     it("members ignore automaticFailoverEnabled drift", () => {

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlannedStack } from "../../../stacks/offline/engine";
-import { UNKNOWN, unwrapWire } from "../../../stacks/offline/wire";
+import { UNKNOWN, type WireProps, isSecret, unwrapWire } from "../../../stacks/offline/wire";
 import { mockInvoke } from "../../../stacks/offline/mocks";
 import { PROJECT_DIR, inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
@@ -83,7 +83,11 @@ describe("offline engine: recorded graph", () => {
         const ref = one(east, "pulumi:pulumi:StackReference");
         expect(ref.id).toBe("organization/intelgraph/us-west-2");
         expect(outputsOf(ref).outputs).toEqual(unwrapWire(mustGet(stacks, "us-west-2").outputs));
-        expect(outputsOf(ref).secretOutputNames).toEqual(["kubeconfig"]);
+        expect([...(outputsOf(ref).secretOutputNames as string[])].sort()).toEqual(["auroraMasterPassword", "kubeconfig", "redisAuthToken"]);
+        // As the engine records it: the referenced stack's secrets stay secret in this stack's state.
+        const recorded = ref.outputs.outputs as WireProps;
+        expect(["auroraMasterPassword", "kubeconfig", "redisAuthToken"].filter((k) => isSecret(recorded[k]))).toHaveLength(3);
+        expect(isSecret(recorded.vpcId)).toBe(false);
         expect(inputsOf(one(east, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")).peerVpcId).toBe(one(mustGet(stacks, "us-west-2"), "aws:ec2/vpc:Vpc").id);
     });
 
@@ -153,13 +157,16 @@ describe("offline engine: bad stack files fail before any resource is registered
 });
 
 describe("offline engine: a secondary against an incomplete primary", () => {
-    it("refuses to plan until the primary's writer instance exists, and registers nothing", async () => {
+    it.each([
+        ["the primary's writer instance exists", "auroraWriterInstanceArn"],
+        ["the primary exports the credentials it copies (a secret output)", "auroraMasterPassword"],
+    ])("refuses to plan until %s, and registers nothing", async (_, missing) => {
         const { planStack } = await import("../../../stacks/offline/engine");
         const { loadProject, loadStackFile } = await import("../../../stacks/offline/project");
         const project = loadProject(PROJECT_DIR);
         const west = mustGet(stacks, "us-west-2");
         const outputs = { ...west.outputs };
-        delete outputs.auroraWriterInstanceArn;
+        delete outputs[missing];
         const east = await planStack(project, loadStackFile(project, "us-east-1"), {
             preview: false,
             organization: "organization",
@@ -168,7 +175,7 @@ describe("offline engine: a secondary against an incomplete primary", () => {
         expect(east.error).toEqual({
             kind: "config",
             message:
-                'Pulumi.us-east-1.yaml: intelgraph:primaryStack "us-west-2" (organization/intelgraph/us-west-2) has no output(s) auroraWriterInstanceArn; ' +
+                `Pulumi.us-east-1.yaml: intelgraph:primaryStack "us-west-2" (organization/intelgraph/us-west-2) has no output(s) ${missing}; ` +
                 "deploy the primary stack first (pulumi up -s us-west-2): the secondary joins its global cluster and datastore, and peers with its VPC",
         });
         expect(east.registeredBeforeError).toEqual([]);

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PlannedStack } from "../../../stacks/offline/engine";
 import { type PlanReport, SECRET_PLACEHOLDER, buildReport } from "../../../stacks/offline/report";
 import { runCli } from "../../helpers/cli";
-import { PROJECT_DIR } from "../../helpers/plan";
+import { PROJECT_DIR, outputsOf, plan } from "../../helpers/plan";
 
 /** Runs `npm run plan`'s command line (same node flags) in `cwd`. */
 function runPlan(args: string[], cwd = PROJECT_DIR) {
@@ -77,6 +77,15 @@ describe("npm run plan (the real command line)", () => {
         expect(text).not.toContain("PRIVATE KEY");
         expect(text).not.toMatch(/neo4j\/[0-9a-f]{32}/);
         expect(text).toContain('"stringData": "[secret]"');
+        expect(text).toContain('"auroraMasterPassword": "[secret]"');
+        expect(text).toContain('"redisAuthToken": "[secret]"');
+    });
+
+    it("holds none of the generated passwords and tokens, in either stack (the secondary's copies included)", async () => {
+        const text = fs.readFileSync(out, "utf8");
+        const generated = [...(await plan()).values()].flatMap((s) => s.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => String(outputsOf(r).result)));
+        expect(generated.length).toBeGreaterThanOrEqual(3);
+        for (const value of generated) expect(text).not.toContain(value);
     });
 
     it("prints a human summary by component and type, with outputs and the policy result", () => {
