@@ -44,6 +44,17 @@ export interface IrsaRoleArgs {
 }
 
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+/** An IRSA role and the policies that give it its permissions. */
+export interface IrsaRole {
+    readonly role: aws.iam.Role;
+    readonly arn: pulumi.Output<string>;
+    /**
+     * The role with its policies: what a workload using the role depends on, so it never starts before its
+     * permissions exist, and a destroy removes them only after the workload (its finalizers still need them).
+     */
+    readonly grants: pulumi.Resource[];
+}
+
 export const GRAPH_TAINT = { key: "intelgraph.io/graph", value: "true", effect: "NO_SCHEDULE" } as const;
 export const STORAGE_CLASS_NAME = "gp3-encrypted";
 
@@ -239,7 +250,7 @@ export class EksCluster extends pulumi.ComponentResource {
         addon("kube-proxy");
         // CoreDNS and the EBS CSI controller are Deployments: they need nodes to become ACTIVE.
         addon("coredns", {}, [general]);
-        const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [general]);
+        const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [general, ...ebsCsiRole.grants]);
 
         this.kubeconfig = pulumi.secret(
             pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) =>
@@ -282,7 +293,7 @@ export class EksCluster extends pulumi.ComponentResource {
      * An IAM role only the given Kubernetes service account of this cluster can assume (IRSA). `parent` places
      * the role (and its policies) under the component that uses it, so an auditor finds them together.
      */
-    irsaRole(name: string, args: IrsaRoleArgs, parent: pulumi.Resource = this): aws.iam.Role {
+    irsaRole(name: string, args: IrsaRoleArgs, parent: pulumi.Resource = this): IrsaRole {
         const role = new aws.iam.Role(
             name,
             {
@@ -293,8 +304,8 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             { parent },
         );
-        (args.managedPolicyArns ?? []).forEach((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent }));
-        if (args.policy) new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policy }, { parent });
-        return role;
+        const grants: pulumi.Resource[] = (args.managedPolicyArns ?? []).map((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent }));
+        if (args.policy) grants.push(new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policy }, { parent }));
+        return { role, arn: role.arn, grants: [role, ...grants] };
     }
 }

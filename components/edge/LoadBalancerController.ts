@@ -1,7 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { IrsaRoleArgs } from "../compute/EksCluster";
+import type { IrsaRole, IrsaRoleArgs } from "../compute/EksCluster";
 import { loadBalancerControllerPolicy } from "./loadBalancerControllerPolicy";
 
 export const LOAD_BALANCER_CONTROLLER = {
@@ -14,7 +13,7 @@ export const LOAD_BALANCER_CONTROLLER = {
 /** What the controller needs of its EKS cluster (an `EksCluster` satisfies it). */
 export interface ControllerCluster {
     readonly clusterName: pulumi.Output<string>;
-    irsaRole(name: string, args: IrsaRoleArgs, parent?: pulumi.Resource): aws.iam.Role;
+    irsaRole(name: string, args: IrsaRoleArgs, parent?: pulumi.Resource): IrsaRole;
 }
 
 export interface LoadBalancerControllerArgs {
@@ -33,14 +32,21 @@ export interface LoadBalancerControllerArgs {
 const ZONE_KEY = "topology.kubernetes.io/zone";
 const HOST_KEY = "kubernetes.io/hostname";
 
+export const PUBLIC_ENTRY_POLICY = "intelgraph-no-unreviewed-load-balancers";
+
 /**
  * The AWS Load Balancer Controller, installed from its Helm chart with an IRSA role that may only register
  * targets in this program's target groups (see loadBalancerControllerPolicy). Replicas run on separate nodes,
  * preferably in separate zones, behind a PodDisruptionBudget: its webhooks admit the API's pods.
+ *
+ * The role alone does not close every way in: EKS's own cloud provider still creates a Classic ELB for a
+ * `type: LoadBalancer` Service. A ValidatingAdmissionPolicy refuses those Services and any Ingress, so the only
+ * public entry is the ALB this program manages and the policy pack checks.
  */
 export class LoadBalancerController extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string>;
     readonly release: k8s.helm.v3.Release;
+    readonly admissionPolicyName: pulumi.Output<string>;
 
     constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:edge:LoadBalancerController", name, {}, opts);
@@ -85,6 +91,12 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     enableWaf: false,
                     enableWafv2: false,
                     defaultTargetType: "ip",
+                    // Its Service webhook intercepts every Service create in the cluster and fails closed while the
+                    // controller is down; with LoadBalancer Services refused below it has nothing to do.
+                    enableServiceMutatorWebhook: false,
+                    // Surge-free rollouts: the replicas' required node anti-affinity leaves no node for a surge pod
+                    // on a standby-sized node group, and an atomic release would roll back after the timeout.
+                    updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
                     nodeSelector: { ...args.nodeSelector },
                     podDisruptionBudget: { maxUnavailable: 1 },
                     affinity: {
@@ -96,10 +108,46 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
                 },
             },
-            { parent: this, dependsOn: [role] },
+            // Its webhooks call AWS on admission: the role's policy must exist before the first pod starts.
+            { parent: this, dependsOn: role.grants },
+        );
+
+        const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+            `${name}-public-entry-policy`,
+            {
+                metadata: { name: PUBLIC_ENTRY_POLICY },
+                spec: {
+                    failurePolicy: "Fail",
+                    matchConstraints: {
+                        resourceRules: [
+                            { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] },
+                            { apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] },
+                        ],
+                    },
+                    validations: [
+                        {
+                            expression: "request.kind.kind != 'Service' || !has(object.spec.type) || object.spec.type != 'LoadBalancer'",
+                            message: "type: LoadBalancer Services are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
+                            reason: "Forbidden",
+                        },
+                        {
+                            expression: "request.kind.kind != 'Ingress'",
+                            message: "Ingresses are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
+                            reason: "Forbidden",
+                        },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+        new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+            `${name}-public-entry-binding`,
+            { metadata: { name: PUBLIC_ENTRY_POLICY }, spec: { policyName: policy.metadata.name, validationActions: ["Deny"] } },
+            { parent: this },
         );
 
         this.roleArn = role.arn;
-        this.registerOutputs({ roleArn: this.roleArn, releaseStatus: this.release.status });
+        this.admissionPolicyName = policy.metadata.name;
+        this.registerOutputs({ roleArn: this.roleArn, releaseStatus: this.release.status, admissionPolicyName: this.admissionPolicyName });
     }
 }

@@ -24,7 +24,8 @@ const nodeGroup = z
 
 export type NodeGroupSizing = z.infer<typeof nodeGroup>;
 
-const K8S_VERSION = /^1\.(2[89]|3\d)$/;
+// 1.30 and later: ValidatingAdmissionPolicy (v1) guards the public entry; 1.28/1.29 are past EKS extended support.
+const K8S_VERSION = /^1\.3\d$/;
 
 /** The AWS Load Balancer Controller's Helm chart: pinned, so a controller upgrade is a reviewed, per-region change. */
 const loadBalancerController = z
@@ -43,7 +44,7 @@ const loadBalancerController = z
 export const eksSchema = z
     .object(
         {
-            kubernetesVersion: z.string({ error: "a pinned Kubernetes minor version such as \"1.31\"" }).regex(K8S_VERSION, { error: "a pinned EKS Kubernetes minor version from 1.28, e.g. \"1.31\"" }),
+            kubernetesVersion: z.string({ error: "a pinned Kubernetes minor version such as \"1.31\"" }).regex(K8S_VERSION, { error: "a pinned EKS Kubernetes minor version from 1.30, e.g. \"1.31\"" }),
             /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private only. */
             publicAccessCidrs: z.array(z.string(), { error: "a list of CIDRs (empty: private endpoint only)" }).default([]),
             /** IAM roles granted cluster admin through access entries (no aws-auth ConfigMap). */

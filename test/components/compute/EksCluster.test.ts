@@ -64,6 +64,12 @@ describe.each(["us-west-2", "us-east-1"] as const)("EksCluster in %s", (region) 
         ]);
     });
 
+    it("leaves node security groups to EKS, so nodes and VPC CNI pods sit in the cluster security group the ALB rule opens", () => {
+        const lt = inputsOf(one(s(), "aws:ec2/launchTemplate:LaunchTemplate"));
+        for (const k of ["vpcSecurityGroupIds", "securityGroupNames", "networkInterfaces"]) expect(lt[k], k).toBeUndefined();
+        expect(s().resources.filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup").map((g) => inputsOf(g).remoteAccess)).toEqual([undefined, undefined, undefined, undefined]);
+    });
+
     it("tags instances and volumes the node groups launch with the residency tags", () => {
         const specs = inputsOf(one(s(), "aws:ec2/launchTemplate:LaunchTemplate")).tagSpecifications as { resourceType: string; tags: Record<string, string> }[];
         expect(specs.map((x) => x.resourceType)).toEqual(["instance", "volume", "network-interface"]);

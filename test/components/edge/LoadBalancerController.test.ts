@@ -1,3 +1,4 @@
+import { evaluate } from "@marcbachmann/cel-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlannedStack } from "../../../stacks/offline/engine";
 import { inputsOf, mustGet, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
@@ -42,7 +43,10 @@ describe.each(["us-west-2", "us-east-1"] as const)("LoadBalancerController in %s
         const conditions = Object.entries(trust.Statement[0].Condition.StringEquals);
         expect(conditions.find(([k]) => k.endsWith(":sub"))?.[1]).toBe("system:serviceaccount:kube-system:aws-load-balancer-controller");
         expect(providerRegion(s(), role())).toBe(region);
-        expect(release().dependencies).toContain(role().urn);
+    });
+
+    it("starts only once its role has its policy (its webhooks call AWS on admission), and keeps it until it is gone", () => {
+        expect(release().dependencies).toEqual(expect.arrayContaining([role().urn, one(s(), "aws:iam/rolePolicy:RolePolicy", "lb-controller-role-inline").urn]));
     });
 
     it("may register targets only in this region's API target group", () => {
@@ -54,8 +58,19 @@ describe.each(["us-west-2", "us-east-1"] as const)("LoadBalancerController in %s
         expect(String(s().outputs.apiTargetGroupArn)).toContain(`:elasticloadbalancing:${region}:`);
     });
 
-    it("creates no IngressClass and no WAF/Shield integration: Ingress is not a way in", () => {
-        expect(values()).toMatchObject({ createIngressClassResource: false, enableShield: false, enableWaf: false, enableWafv2: false, defaultTargetType: "ip" });
+    it("creates no IngressClass, no WAF/Shield integration and no Service webhook: Ingress and Services are not its business", () => {
+        expect(values()).toMatchObject({
+            createIngressClassResource: false,
+            enableShield: false,
+            enableWaf: false,
+            enableWafv2: false,
+            defaultTargetType: "ip",
+            enableServiceMutatorWebhook: false,
+        });
+    });
+
+    it("rolls out without a surge pod (no spare node for it on a standby-sized node group)", () => {
+        expect(values().updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
     });
 
     it("survives losing a node or a zone: 2 replicas on separate nodes, spread over zones, PDB of one, on the general tier", () => {
@@ -63,5 +78,44 @@ describe.each(["us-west-2", "us-east-1"] as const)("LoadBalancerController in %s
         const anti = (values().affinity as { podAntiAffinity: Record<string, { topologyKey?: string; podAffinityTerm?: { topologyKey: string } }[]> }).podAntiAffinity;
         expect(anti.requiredDuringSchedulingIgnoredDuringExecution.map((t) => t.topologyKey)).toEqual(["kubernetes.io/hostname"]);
         expect(anti.preferredDuringSchedulingIgnoredDuringExecution.map((t) => t.podAffinityTerm?.topologyKey)).toEqual(["topology.kubernetes.io/zone"]);
+    });
+});
+
+describe.each(["us-west-2", "us-east-1"] as const)("public entry admission policy in %s", (region) => {
+    const s = () => mustGet(stacks, region);
+    const policy = () => inputsOf(one(s(), "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"));
+    interface Validation {
+        expression: string;
+        message: string;
+    }
+    /** The CEL verdicts of the policy for one admission request, as the API server evaluates them. */
+    const refusals = (kind: string, object: Record<string, unknown>) =>
+        ((policy().spec as { validations: Validation[] }).validations).filter((v) => evaluate(v.expression, { request: { kind: { kind } }, object }) !== true).map((v) => v.message);
+
+    it("is enforced (Deny) on Service and Ingress creates and updates, failing closed", () => {
+        expect(policy()).toMatchObject({ metadata: { name: "intelgraph-no-unreviewed-load-balancers" }, spec: { failurePolicy: "Fail" } });
+        expect((policy().spec as { matchConstraints: unknown }).matchConstraints).toEqual({
+            resourceRules: [
+                { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] },
+                { apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] },
+            ],
+        });
+        expect(inputsOf(one(s(), "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding")).spec).toEqual({
+            policyName: "intelgraph-no-unreviewed-load-balancers",
+            validationActions: ["Deny"],
+        });
+    });
+
+    it("refuses a LoadBalancer Service (a Classic ELB outside Pulumi) and any Ingress, with a message naming the real entry", () => {
+        expect(refusals("Service", { spec: { type: "LoadBalancer", ports: [{ port: 443 }] } })).toEqual([
+            "type: LoadBalancer Services are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
+        ]);
+        expect(refusals("Ingress", { spec: { rules: [] } })).toEqual(["Ingresses are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)"]);
+    });
+
+    it("admits the Services the platform itself creates (ClusterIP, headless, unset type)", () => {
+        for (const r of s().resources.filter((x) => x.type === "kubernetes:core/v1:Service")) expect(refusals("Service", inputsOf(r)), r.name).toEqual([]);
+        expect(refusals("Service", { spec: {} })).toEqual([]);
+        expect(refusals("Service", { spec: { type: "NodePort" } })).toEqual([]);
     });
 });

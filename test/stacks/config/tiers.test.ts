@@ -100,6 +100,8 @@ describe("tier sizes in the stack files", () => {
 
     it("requires a pinned Kubernetes version", () => {
         expect(withTier("us-west-2", "intelgraph:eks", { kubernetesVersion: "latest" })).toThrow('intelgraph:eks.kubernetesVersion is "latest"; allowed: a pinned EKS Kubernetes minor version');
+        // The public-entry admission policy is ValidatingAdmissionPolicy v1, GA from 1.30.
+        expect(withTier("us-west-2", "intelgraph:eks", { kubernetesVersion: "1.29" })).toThrow('intelgraph:eks.kubernetesVersion is "1.29"; allowed: a pinned EKS Kubernetes minor version from 1.30');
     });
 
     it.each<[string, Record<string, unknown>, string, unknown, string]>([
