@@ -14,4 +14,13 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  {
+    // The TypeScript loader of `npm run plan` (stacks/offline/register.cjs) runs before TypeScript can: plain Node CommonJS.
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly", Buffer: "readonly", process: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -10,7 +10,7 @@ import { PROJECT_DIR, outputsOf, plan } from "../../helpers/plan";
 
 /** Runs `npm run plan`'s command line (same node flags) in `cwd`. */
 function runPlan(args: string[], cwd = PROJECT_DIR) {
-    const res = spawnSync(process.execPath, ["-r", require.resolve("v8-compile-cache"), "-r", require.resolve("sucrase/register/ts"), path.join(PROJECT_DIR, "stacks/offline/plan.ts"), ...args], {
+    const res = spawnSync(process.execPath, ["-r", require.resolve("v8-compile-cache"), "-r", path.join(PROJECT_DIR, "stacks/offline/register.cjs"), path.join(PROJECT_DIR, "stacks/offline/plan.ts"), ...args], {
         cwd,
         encoding: "utf8",
         timeout: 60_000,
