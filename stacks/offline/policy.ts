@@ -66,16 +66,12 @@ export class PolicyConfigError extends Error {}
 type Level = PolicyViolation["enforcementLevel"];
 const PACK_LEVEL: Level = "mandatory";
 
-/** Thrown once per resource a rule skips (thousands per plan): no stack trace, which nobody reads. */
-class NotApplicableError extends Error {
-    readonly reason: string;
-    constructor(reason: string) {
-        const limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 0;
-        super(reason);
-        Error.stackTraceLimit = limit;
-        this.reason = reason;
-    }
+/**
+ * Thrown once per resource a rule skips (thousands per plan) and always caught here: a plain object, because
+ * an Error's stack trace costs more than the rule's check and nobody reads it.
+ */
+class NotApplicableError {
+    constructor(readonly reason: string) {}
 }
 const throwNotApplicable = (reason?: string): never => {
     throw new NotApplicableError(reason ?? "");
@@ -147,9 +143,11 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
     const config = options.config ?? {};
     const props = propsReader();
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const providerUrns = new Map<string, string>();
     const providerOf = (r: EvaluatedResource, phase: "inputs" | "outputs"): PolicyProviderResource | undefined => {
         if (!r.provider) return undefined;
-        const urn = r.provider.split("::").slice(0, -1).join("::");
+        let urn = providerUrns.get(r.provider);
+        if (urn === undefined) providerUrns.set(r.provider, (urn = r.provider.split("::").slice(0, -1).join("::")));
         const p = byUrn.get(urn);
         if (!p) return undefined;
         return { type: p.type, props: props(phase === "inputs" ? p.inputs : p.outputs ?? p.inputs), urn: p.urn, name: p.urn.split("::").pop() ?? "" };
