@@ -140,10 +140,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // The policy's name as a literal, so CrossGuard can match binding and policy at a first preview too.
         new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
             `${name}-public-entry-binding`,
-            { metadata: { name: PUBLIC_ENTRY_POLICY }, spec: { policyName: policy.metadata.name, validationActions: ["Deny"] } },
-            { parent: this },
+            { metadata: { name: PUBLIC_ENTRY_POLICY }, spec: { policyName: PUBLIC_ENTRY_POLICY, validationActions: ["Deny"] } },
+            { parent: this, dependsOn: [policy] },
         );
 
         this.roleArn = role.arn;

@@ -13,6 +13,7 @@ import { dataStatefulProtected } from "./dataStatefulProtected";
 import { kmsKeyHygiene } from "./kmsKeyHygiene";
 import { kmsRegionalCmk } from "./kmsRegionalCmk";
 import { networkNoOpenIngress } from "./networkNoOpenIngress";
+import { networkPublicEntryGuard } from "./networkPublicEntryGuard";
 import { residencyNoCrossZone } from "./residencyNoCrossZone";
 import { resilienceObjectives } from "./resilienceObjectives";
 import { residencyRegionInZone } from "./residencyRegionInZone";
@@ -46,6 +47,7 @@ export const policies: IntelGraphPolicy[] = [
     dataBackupsAndDeletionProtection,
     dataNoPublicDataTier,
     networkNoOpenIngress,
+    networkPublicEntryGuard,
     resilienceObjectives,
     costBudget,
     costBudgetWarning,

@@ -33,6 +33,12 @@ describe("policy metadata", () => {
         expect(text.match(/^import /gm)).toHaveLength(2);
     });
 
+    it("the pack's README lists every rule, and only rules that exist (auditors read it)", () => {
+        const text = fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "README.md"), "utf8");
+        const listed = [...text.matchAll(/^\| `(intelgraph-[a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+        expect([...listed].sort()).toEqual(policies.map((p) => p.name).sort());
+    });
+
     it("has a policy config per stack that names only known rules", () => {
         for (const stack of ["us-west-2", "us-east-1"]) {
             const config = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`), "utf8")) as Record<string, unknown>;

@@ -60,7 +60,7 @@ describe("npm run plan (the real command line)", () => {
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
             expect(s.policy.violations).toEqual([]);
-            expect(s.policy.summary).toMatchObject({ rulesRun: 17, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+            expect(s.policy.summary).toMatchObject({ rulesRun: 18, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -93,7 +93,7 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
         expect(run.stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(run.stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
-        expect(run.stdout).toContain("Policy: 17 rules on");
+        expect(run.stdout).toContain("Policy: 18 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
         expect(run.stdout).toMatch(/Cost: \$2,680\/month estimated of a \$10,000 budget share/);
