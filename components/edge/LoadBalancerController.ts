@@ -124,14 +124,19 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                             { apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] },
                         ],
                     },
+                    // Only what would create a load balancer is refused: a new LoadBalancer Service (or a change to
+                    // that type) and a new Ingress. Updates of objects that already are one stay possible, so their
+                    // finalizers can be removed and a deletion never hangs.
                     validations: [
                         {
-                            expression: "request.kind.kind != 'Service' || !has(object.spec.type) || object.spec.type != 'LoadBalancer'",
+                            expression:
+                                "request.kind.kind != 'Service' || !has(object.spec.type) || object.spec.type != 'LoadBalancer' || " +
+                                "(request.operation == 'UPDATE' && (has(object.metadata.deletionTimestamp) || (has(oldObject.spec.type) && oldObject.spec.type == 'LoadBalancer')))",
                             message: "type: LoadBalancer Services are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
                             reason: "Forbidden",
                         },
                         {
-                            expression: "request.kind.kind != 'Ingress'",
+                            expression: "request.kind.kind != 'Ingress' || request.operation == 'UPDATE'",
                             message: "Ingresses are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
                             reason: "Forbidden",
                         },

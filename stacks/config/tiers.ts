@@ -25,7 +25,7 @@ const nodeGroup = z
 export type NodeGroupSizing = z.infer<typeof nodeGroup>;
 
 // 1.30 and later: ValidatingAdmissionPolicy (v1) guards the public entry; 1.28/1.29 are past EKS extended support.
-const K8S_VERSION = /^1\.3\d$/;
+const K8S_VERSION = /^1\.[3-9]\d$/;
 
 /** The AWS Load Balancer Controller's Helm chart: pinned, so a controller upgrade is a reviewed, per-region change. */
 const loadBalancerController = z

@@ -75,6 +75,7 @@ interface ReadRequest {
 interface ReadResponse {
     getUrn(): string;
     getProperties(): Struct | undefined;
+    setProperties(value: unknown): void;
 }
 interface OutputsRequest {
     getUrn(): string;
@@ -173,6 +174,9 @@ export class RecordingMonitor extends MockMonitor {
         const inputs = req.getProperties()?.toJavaScript() ?? {};
         await super.readResource(req, (err: Error | null, resp: ReadResponse | undefined) => {
             if (!err && resp) {
+                // Answered as the engine does, so the program sees the same secretness offline and for real.
+                const state = withReferencedSecrets(req.getType(), resp.getProperties()?.toJavaScript() ?? {});
+                resp.setProperties(Struct.fromJavaScript(state));
                 this.add({
                     urn: resp.getUrn(),
                     type: req.getType(),
@@ -184,7 +188,7 @@ export class RecordingMonitor extends MockMonitor {
                     dependencies: req.getDependenciesList(),
                     propertyDependencies: {},
                     inputs,
-                    outputs: withReferencedSecrets(req.getType(), resp.getProperties()?.toJavaScript() ?? {}),
+                    outputs: state,
                     protect: false,
                     retainOnDelete: false,
                     ignoreChanges: [],

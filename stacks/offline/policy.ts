@@ -93,16 +93,42 @@ const deserialize = (wire: WireProps): Record<string, unknown> => {
 };
 
 /**
+ * A read-only view: the server gives each rule fresh props, this evaluator shares one copy, so a rule that
+ * wrote to its props would change what the next rule sees. Writing throws instead. (Not Object.freeze: the
+ * unknown-checking proxy cannot wrap frozen values and would stop detecting unknowns.)
+ */
+function readOnly<T extends object>(value: T, views: WeakMap<object, object>): T {
+    const existing = views.get(value);
+    if (existing) return existing as T;
+    const refuse = (): never => {
+        throw new TypeError("policy rules must not modify the resource properties they are given");
+    };
+    const view = new Proxy(value, {
+        get: (target, key, receiver) => {
+            const v: unknown = Reflect.get(target, key, receiver);
+            return v && typeof v === "object" ? readOnly(v, views) : v;
+        },
+        set: refuse,
+        defineProperty: refuse,
+        deleteProperty: refuse,
+        setPrototypeOf: refuse,
+    });
+    views.set(value, view);
+    return view;
+}
+
+/**
  * Props as the server hands them to a rule: deserialized, in the unknown-checking proxy. Deserialized once per
- * resource and shared by all rules (each rule still gets its own proxy): rules read their arguments, never write.
+ * resource and shared, read-only, by all rules (each rule still gets its own unknown-checking proxy).
  */
 function propsReader(): (wire: WireProps | undefined) => Record<string, unknown> {
     const cache = new Map<WireProps, Record<string, unknown>>();
+    const views = new WeakMap<object, object>();
     const none: WireProps = {};
     return (wire) => {
         const key = wire ?? none;
         let value = cache.get(key);
-        if (!value) cache.set(key, (value = deserialize(key)));
+        if (!value) cache.set(key, (value = readOnly(deserialize(key), views)));
         return unknownCheckingProxy(value) as Record<string, unknown>;
     };
 }

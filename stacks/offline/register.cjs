@@ -12,7 +12,21 @@ const { addHook } = require("pirates");
 
 const OPTIONS = { transforms: ["imports", "typescript"] };
 const CACHE_DIR = path.join(__dirname, "..", "..", "node_modules", ".cache", "intelgraph-ts");
+/** Entries not rewritten for this long are dropped (an unchanged file is then transpiled once more). */
+const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 let sucrase;
+
+function pruneOldEntries() {
+    try {
+        const now = Date.now();
+        for (const f of fs.readdirSync(CACHE_DIR)) {
+            const file = path.join(CACHE_DIR, f);
+            if (now - fs.statSync(file).mtimeMs > MAX_AGE_MS) fs.rmSync(file, { force: true });
+        }
+    } catch {
+        // No cache yet, or not ours to clean.
+    }
+}
 
 /** The key covers what decides the output: the source, its path (source map), sucrase's version and options. */
 function cacheKey(code, filePath) {
@@ -26,6 +40,7 @@ function transpile(code, filePath) {
     return `${js}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap)).toString("base64")}`;
 }
 
+pruneOldEntries();
 addHook(
     (code, filePath) => {
         const file = path.join(CACHE_DIR, `${cacheKey(code, filePath)}.js`);
@@ -33,14 +48,15 @@ addHook(
             return fs.readFileSync(file, "utf8");
         } catch {
             const js = transpile(code, filePath);
+            // Write then rename: a concurrent run (another process, container or CI job) never reads a half-written file.
+            const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
             try {
-                // Write then rename: a concurrent run never reads a half-written file.
                 fs.mkdirSync(CACHE_DIR, { recursive: true });
-                const tmp = `${file}.${process.pid}.tmp`;
                 fs.writeFileSync(tmp, js);
                 fs.renameSync(tmp, file);
             } catch {
-                // A read-only checkout still runs, uncached.
+                // A read-only or full disk still runs, uncached.
+                fs.rmSync(tmp, { force: true });
             }
             return js;
         }

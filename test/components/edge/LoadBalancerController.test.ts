@@ -89,8 +89,11 @@ describe.each(["us-west-2", "us-east-1"] as const)("public entry admission polic
         message: string;
     }
     /** The CEL verdicts of the policy for one admission request, as the API server evaluates them. */
-    const refusals = (kind: string, object: Record<string, unknown>) =>
-        ((policy().spec as { validations: Validation[] }).validations).filter((v) => evaluate(v.expression, { request: { kind: { kind } }, object }) !== true).map((v) => v.message);
+    const refusals = (kind: string, object: Record<string, unknown>, update?: { oldObject: Record<string, unknown> }) =>
+        (policy().spec as { validations: Validation[] }).validations
+            .filter((v) => evaluate(v.expression, { request: { kind: { kind }, operation: update ? "UPDATE" : "CREATE" }, object, oldObject: update?.oldObject ?? null }) !== true)
+            .map((v) => v.message);
+    const LB_REFUSED = "type: LoadBalancer Services are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)";
 
     it("is enforced (Deny) on Service and Ingress creates and updates, failing closed", () => {
         expect(policy()).toMatchObject({ metadata: { name: "intelgraph-no-unreviewed-load-balancers" }, spec: { failurePolicy: "Fail" } });
@@ -107,10 +110,19 @@ describe.each(["us-west-2", "us-east-1"] as const)("public entry admission polic
     });
 
     it("refuses a LoadBalancer Service (a Classic ELB outside Pulumi) and any Ingress, with a message naming the real entry", () => {
-        expect(refusals("Service", { spec: { type: "LoadBalancer", ports: [{ port: 443 }] } })).toEqual([
-            "type: LoadBalancer Services are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
-        ]);
+        expect(refusals("Service", { metadata: {}, spec: { type: "LoadBalancer", ports: [{ port: 443 }] } })).toEqual([LB_REFUSED]);
         expect(refusals("Ingress", { spec: { rules: [] } })).toEqual(["Ingresses are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)"]);
+    });
+
+    it("refuses turning an existing Service into a LoadBalancer", () => {
+        expect(refusals("Service", { metadata: {}, spec: { type: "LoadBalancer" } }, { oldObject: { metadata: {}, spec: { type: "ClusterIP" } } })).toEqual([LB_REFUSED]);
+    });
+
+    it("lets an existing LoadBalancer Service or Ingress be updated and finalized, so its deletion never hangs", () => {
+        const lb = { metadata: { finalizers: ["service.k8s.aws/resources"] }, spec: { type: "LoadBalancer" } };
+        expect(refusals("Service", { ...lb, metadata: { deletionTimestamp: "2026-11-22T00:00:00Z" } }, { oldObject: lb })).toEqual([]);
+        expect(refusals("Service", { ...lb, metadata: { labels: { a: "b" } } }, { oldObject: lb })).toEqual([]);
+        expect(refusals("Ingress", { metadata: {}, spec: {} }, { oldObject: { metadata: {}, spec: {} } })).toEqual([]);
     });
 
     it("admits the Services the platform itself creates (ClusterIP, headless, unset type)", () => {
