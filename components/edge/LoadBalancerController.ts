@@ -40,8 +40,8 @@ export const PUBLIC_ENTRY_POLICY = "intelgraph-no-unreviewed-load-balancers";
  * preferably in separate zones, behind a PodDisruptionBudget: its webhooks admit the API's pods.
  *
  * The role alone does not close every way in: EKS's own cloud provider still creates a Classic ELB for a
- * `type: LoadBalancer` Service. A ValidatingAdmissionPolicy refuses those Services and any Ingress, so the only
- * public entry is the ALB this program manages and the policy pack checks.
+ * `type: LoadBalancer` Service. A ValidatingAdmissionPolicy refuses creating such a Service (or turning one into
+ * it) and creating an Ingress, so the only public entry is the ALB this program manages and the policy pack checks.
  */
 export class LoadBalancerController extends pulumi.ComponentResource {
     readonly roleArn: pulumi.Output<string>;
