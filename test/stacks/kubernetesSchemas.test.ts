@@ -21,7 +21,8 @@ type ModelClass = new (data: Record<string, unknown>) => Model;
 async function modelFor(type: string): Promise<ModelClass> {
     const [, groupVersion, kind] = type.split(":");
     const modulePath = groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion;
-    const mod = (await import(`kubernetes-models/${modulePath}`)) as Record<string, ModelClass>;
+    // Resolved at run time by Node (the package exports every group/version); vite cannot analyse the template.
+    const mod = (await import(/* @vite-ignore */ `kubernetes-models/${modulePath}`)) as Record<string, ModelClass>;
     const cls = mod[kind];
     if (!cls) throw new Error(`kubernetes-models has no ${kind} in ${modulePath}`);
     return cls;
