@@ -77,6 +77,11 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly storageClassName: pulumi.Output<string>;
     /** The security group EKS creates for the control plane and managed nodes; pods on the VPC CNI use it too. */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /**
+     * What a workload on the general tier needs before it can become ready (nodes, pod networking, DNS). Depending
+     * on it also keeps the nodes until the workload is gone on destroy, so its finalizers can still run.
+     */
+    readonly generalTierReady: pulumi.Resource[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:compute:EksCluster", name, {}, opts);
@@ -246,10 +251,11 @@ export class EksCluster extends pulumi.ComponentResource {
                 { clusterName: cluster.name, addonName, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE", ...extra },
                 { parent: this, dependsOn },
             );
-        addon("vpc-cni");
-        addon("kube-proxy");
+        const vpcCni = addon("vpc-cni");
+        const kubeProxy = addon("kube-proxy");
         // CoreDNS and the EBS CSI controller are Deployments: they need nodes to become ACTIVE.
-        addon("coredns", {}, [general]);
+        const coreDns = addon("coredns", {}, [general]);
+        this.generalTierReady = [general, vpcCni, kubeProxy, coreDns];
         const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [general, ...ebsCsiRole.grants]);
 
         this.kubeconfig = pulumi.secret(

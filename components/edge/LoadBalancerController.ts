@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { IrsaRole, IrsaRoleArgs } from "../compute/EksCluster";
 import { loadBalancerControllerPolicy } from "./loadBalancerControllerPolicy";
+import { PUBLIC_ENTRY_POLICY, PUBLIC_ENTRY_RESOURCE_RULES, PUBLIC_ENTRY_VALIDATIONS } from "./publicEntryPolicy";
 
 export const LOAD_BALANCER_CONTROLLER = {
     chart: "aws-load-balancer-controller",
@@ -13,6 +14,8 @@ export const LOAD_BALANCER_CONTROLLER = {
 /** What the controller needs of its EKS cluster (an `EksCluster` satisfies it). */
 export interface ControllerCluster {
     readonly clusterName: pulumi.Output<string>;
+    /** Its replicas (two, on separate nodes) must be able to become ready within the release's timeout. */
+    readonly generalTierReady: pulumi.Resource[];
     irsaRole(name: string, args: IrsaRoleArgs, parent?: pulumi.Resource): IrsaRole;
 }
 
@@ -31,8 +34,6 @@ export interface LoadBalancerControllerArgs {
 
 const ZONE_KEY = "topology.kubernetes.io/zone";
 const HOST_KEY = "kubernetes.io/hostname";
-
-export const PUBLIC_ENTRY_POLICY = "intelgraph-no-unreviewed-load-balancers";
 
 /**
  * The AWS Load Balancer Controller, installed from its Helm chart with an IRSA role that may only register
@@ -108,8 +109,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
                 },
             },
-            // Its webhooks call AWS on admission: the role's policy must exist before the first pod starts.
-            { parent: this, dependsOn: role.grants },
+            // Its webhooks call AWS on admission: the role's policy must exist before the first pod starts. On
+            // destroy, the nodes stay until it is gone: it removes the TargetGroupBinding's finalizer.
+            { parent: this, dependsOn: [...role.grants, ...args.cluster.generalTierReady] },
         );
 
         const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
@@ -118,29 +120,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                 metadata: { name: PUBLIC_ENTRY_POLICY },
                 spec: {
                     failurePolicy: "Fail",
-                    matchConstraints: {
-                        resourceRules: [
-                            { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] },
-                            { apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] },
-                        ],
-                    },
-                    // Only what would create a load balancer is refused: a new LoadBalancer Service (or a change to
-                    // that type) and a new Ingress. Updates of objects that already are one stay possible, so their
-                    // finalizers can be removed and a deletion never hangs.
-                    validations: [
-                        {
-                            expression:
-                                "request.kind.kind != 'Service' || !has(object.spec.type) || object.spec.type != 'LoadBalancer' || " +
-                                "(request.operation == 'UPDATE' && (has(object.metadata.deletionTimestamp) || (has(oldObject.spec.type) && oldObject.spec.type == 'LoadBalancer')))",
-                            message: "type: LoadBalancer Services are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
-                            reason: "Forbidden",
-                        },
-                        {
-                            expression: "request.kind.kind != 'Ingress' || request.operation == 'UPDATE'",
-                            message: "Ingresses are refused: the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)",
-                            reason: "Forbidden",
-                        },
-                    ],
+                    matchConstraints: { resourceRules: PUBLIC_ENTRY_RESOURCE_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], operations: [...r.operations], resources: [...r.resources] })) },
+                    validations: PUBLIC_ENTRY_VALIDATIONS.map((v) => ({ ...v })),
                 },
             },
             { parent: this },

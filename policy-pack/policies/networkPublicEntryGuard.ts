@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PUBLIC_ENTRY_VALIDATIONS } from "../../components/edge/publicEntryPolicy";
 import { subjectOf, violationMessage } from "../lib/message";
 import { readPath } from "../lib/read";
 
@@ -13,7 +14,7 @@ const GUARDED = [
 ] as const;
 
 const REQUIRED =
-    "a ValidatingAdmissionPolicy matching CREATE and UPDATE of services and networking.k8s.io ingresses, failurePolicy Fail, bound with validationActions [Deny]";
+    "a ValidatingAdmissionPolicy with the public-entry validations (components/edge/publicEntryPolicy.ts) on CREATE and UPDATE of all services and networking.k8s.io ingresses, failurePolicy Fail, bound cluster-wide with validationActions [Deny]";
 const REMEDIATION = "Install the public-entry admission policy with the cluster (LoadBalancerController does); the API's only way in is the ALB of RegionalEntrypoint";
 
 const list = (r: PolicyResource, path: (string | number)[]): unknown[] => {
@@ -33,16 +34,29 @@ function uncovered(policy: PolicyResource): string[] {
     ).map((g) => g.what);
 }
 
+/** A selector or rule list that limits what a policy or binding applies to (an empty one limits nothing). */
+function narrows(r: PolicyResource, path: (string | number)[]): boolean {
+    const v = readPath(r.props, path);
+    if (Array.isArray(v)) return v.length > 0;
+    return !!v && typeof v === "object" && Object.values(v).some((x) => (Array.isArray(x) ? x.length > 0 : !!x && typeof x === "object" && Object.keys(x).length > 0));
+}
+
 /** Why a policy does not guard the public entry, or undefined when it does. */
 function shortfall(policy: PolicyResource, bindings: PolicyResource[]): string | undefined {
-    const name = readPath(policy.props, ["metadata", "name"]);
+    const name = String(readPath(policy.props, ["metadata", "name"]));
     const missing = uncovered(policy);
-    if (missing.length) return `${String(name)} does not match ${missing.join(" or ")}`;
+    if (missing.length) return `${name} does not match ${missing.join(" or ")}`;
+    const narrowedBy = ["namespaceSelector", "objectSelector", "excludeResourceRules"].filter((k) => narrows(policy, ["spec", "matchConstraints", k]));
+    if (narrows(policy, ["spec", "matchConditions"])) narrowedBy.push("matchConditions");
+    if (narrowedBy.length) return `${name} is narrowed by ${narrowedBy.join(", ")}`;
     // Absent means Fail (the API server's default); Ignore would admit everything while the policy cannot run.
-    if (readPath(policy.props, ["spec", "failurePolicy"]) === "Ignore") return `${String(name)} has failurePolicy Ignore`;
-    if (!list(policy, ["spec", "validations"]).length) return `${String(name)} has no validations`;
-    const denying = bindings.some((b) => readPath(b.props, ["spec", "policyName"]) === name && list(b, ["spec", "validationActions"]).includes("Deny"));
-    return denying ? undefined : `${String(name)} is not bound with validationActions [Deny]`;
+    if (readPath(policy.props, ["spec", "failurePolicy"]) === "Ignore") return `${name} has failurePolicy Ignore`;
+    const expressions = (list(policy, ["spec", "validations"]) as { expression?: unknown }[]).map((v) => v?.expression);
+    const absent = PUBLIC_ENTRY_VALIDATIONS.filter((v) => !expressions.includes(v.expression));
+    if (absent.length) return `${name} lacks the refusal of ${absent.map((v) => (v.expression.includes("'Service'") ? "LoadBalancer Services" : "Ingresses")).join(" and ")}`;
+    const denying = bindings.filter((b) => readPath(b.props, ["spec", "policyName"]) === name && list(b, ["spec", "validationActions"]).includes("Deny"));
+    if (!denying.length) return `${name} is not bound with validationActions [Deny]`;
+    return denying.some((b) => !narrows(b, ["spec", "matchResources"])) ? undefined : `${name} is bound only to part of the cluster (matchResources)`;
 }
 
 export const networkPublicEntryGuard: StackValidationPolicy = {

@@ -49,6 +49,18 @@ describe.each(["us-west-2", "us-east-1"] as const)("LoadBalancerController in %s
         expect(release().dependencies).toEqual(expect.arrayContaining([role().urn, one(s(), "aws:iam/rolePolicy:RolePolicy", "lb-controller-role-inline").urn]));
     });
 
+    it("installs once the general nodes, pod networking and DNS exist (atomic wait), and is removed before them", () => {
+        const urnOf = (type: string, name: string) => one(s(), type, name).urn;
+        expect(release().dependencies).toEqual(
+            expect.arrayContaining([
+                urnOf("aws:eks/nodeGroup:NodeGroup", "eks-ng-general"),
+                urnOf("aws:eks/addon:Addon", "eks-addon-vpc-cni"),
+                urnOf("aws:eks/addon:Addon", "eks-addon-kube-proxy"),
+                urnOf("aws:eks/addon:Addon", "eks-addon-coredns"),
+            ]),
+        );
+    });
+
     it("may register targets only in this region's API target group", () => {
         const inline = one(s(), "aws:iam/rolePolicy:RolePolicy", "lb-controller-role-inline");
         expect(inputsOf(inline).role).toBe(role().id);

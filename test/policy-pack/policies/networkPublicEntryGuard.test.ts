@@ -6,7 +6,7 @@ const RULE = "intelgraph-network-public-entry-guard";
 const POLICY = "lb-controller-public-entry-policy";
 const BINDING = "lb-controller-public-entry-binding";
 const REQUIRED =
-    "required: a ValidatingAdmissionPolicy matching CREATE and UPDATE of services and networking.k8s.io ingresses, failurePolicy Fail, bound with validationActions [Deny]. " +
+    "required: a ValidatingAdmissionPolicy with the public-entry validations (components/edge/publicEntryPolicy.ts) on CREATE and UPDATE of all services and networking.k8s.io ingresses, failurePolicy Fail, bound cluster-wide with validationActions [Deny]. " +
     "Install the public-entry admission policy with the cluster (LoadBalancerController does); the API's only way in is the ALB of RegionalEntrypoint.";
 const violation = (stack: string, observed: string) => `aws:eks/cluster:Cluster 'eks-cluster' (${stack}): admission policy for Services and Ingresses is ${JSON.stringify(observed)}; ${REQUIRED}`;
 
@@ -58,6 +58,31 @@ describe(RULE, () => {
         const policy = byName(resources, POLICY);
         setProp(policy, "spec", { ...specOf(policy), failurePolicy: "Ignore" });
         expect(await messages(resources, "us-west-2", RULE)).toEqual([violation("us-west-2", "intelgraph-no-unreviewed-load-balancers has failurePolicy Ignore")]);
+    });
+
+    it("blocks a policy that matches everything but refuses nothing", async () => {
+        const resources = await stackResources("us-west-2");
+        const policy = byName(resources, POLICY);
+        setProp(policy, "spec", { ...specOf(policy), validations: [{ expression: "true", message: "allowed" }] });
+        expect(await messages(resources, "us-west-2", RULE)).toEqual([
+            violation("us-west-2", "intelgraph-no-unreviewed-load-balancers lacks the refusal of LoadBalancer Services and Ingresses"),
+        ]);
+    });
+
+    it("blocks a policy narrowed to some namespaces or objects, or bound only to part of the cluster", async () => {
+        const narrowed = await stackResources("us-west-2");
+        const policy = byName(narrowed, POLICY);
+        const spec = specOf(policy) as { matchConstraints: Record<string, unknown> };
+        setProp(policy, "spec", { ...spec, matchConstraints: { ...spec.matchConstraints, namespaceSelector: { matchLabels: { guarded: "yes" } } } } as WireProps);
+        expect(await messages(narrowed, "us-west-2", RULE)).toEqual([violation("us-west-2", "intelgraph-no-unreviewed-load-balancers is narrowed by namespaceSelector")]);
+
+        const scoped = await stackResources("us-west-2");
+        setProp(byName(scoped, BINDING), "spec", {
+            policyName: "intelgraph-no-unreviewed-load-balancers",
+            validationActions: ["Deny"],
+            matchResources: { namespaceSelector: { matchLabels: { team: "platform" } } },
+        });
+        expect(await messages(scoped, "us-west-2", RULE)).toEqual([violation("us-west-2", "intelgraph-no-unreviewed-load-balancers is bound only to part of the cluster (matchResources)")]);
     });
 
     it("accepts wildcards that cover the guarded kinds", async () => {
