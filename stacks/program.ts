@@ -142,6 +142,7 @@ export async function program() {
             heapGi: config.neo4j.heapGi,
             pageCacheGi: config.neo4j.pageCacheGi,
             storageClassName: eks.storageClassName,
+            nodesReady: eks.graphTierReady,
             nodeTier: { label: TIER_LABEL, value: "graph", taint: GRAPH_TAINT },
             backup: {
                 bucketName: backups.bucketName,

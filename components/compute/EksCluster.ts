@@ -82,6 +82,8 @@ export class EksCluster extends pulumi.ComponentResource {
      * on it also keeps the nodes until the workload is gone on destroy, so its finalizers can still run.
      */
     readonly generalTierReady: pulumi.Resource[];
+    /** The same for workloads on the graph tier: its per-AZ node groups, pod networking, DNS and the EBS CSI driver. */
+    readonly graphTierReady: pulumi.Resource[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:compute:EksCluster", name, {}, opts);
@@ -257,6 +259,7 @@ export class EksCluster extends pulumi.ComponentResource {
         const coreDns = addon("coredns", {}, [general]);
         this.generalTierReady = [general, vpcCni, kubeProxy, coreDns];
         const ebsCsi = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [general, ...ebsCsiRole.grants]);
+        this.graphTierReady = [...graph, vpcCni, kubeProxy, coreDns, ebsCsi];
 
         this.kubeconfig = pulumi.secret(
             pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) =>

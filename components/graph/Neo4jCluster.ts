@@ -18,6 +18,11 @@ export interface Neo4jClusterArgs {
     readonly pageCacheGi: number;
     /** The encrypted, Retain StorageClass of the region's EKS cluster. */
     readonly storageClassName: pulumi.Input<string>;
+    /**
+     * The graph nodes and cluster add-ons the servers need to become ready (the provider waits for that), kept until
+     * the servers are gone on destroy.
+     */
+    readonly nodesReady: readonly pulumi.Resource[];
     /** Node label and taint of the graph node groups. */
     readonly nodeTier: { readonly label: string; readonly value: string; readonly taint: { readonly key: string; readonly value: string; readonly effect: string } };
     readonly backup: {
@@ -180,7 +185,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                     },
                 },
                 // The servers' data lives on their volumes; the StatefulSets are protected with them.
-                { ...child, protect: true, dependsOn: [role] },
+                { ...child, protect: true, dependsOn: [role, ...args.nodesReady] },
             );
         });
 

@@ -30,6 +30,15 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         }
     });
 
+    it("is created once the graph nodes, pod networking, DNS and the EBS CSI driver exist, and removed before them", () => {
+        const needed = [
+            ...ofType(s(), "aws:eks/nodeGroup:NodeGroup").filter((g) => g.name.startsWith("eks-ng-graph-")),
+            ...["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"].map((a) => one(s(), "aws:eks/addon:Addon", `eks-addon-${a}`)),
+        ].map((r) => r.urn);
+        expect(needed).toHaveLength(7);
+        for (const set of ofType(s(), "kubernetes:apps/v1:StatefulSet")) expect(set.dependencies, set.name).toEqual(expect.arrayContaining(needed));
+    });
+
     it("accepts the licence from config (NEO4J_ACCEPT_LICENSE_AGREEMENT) and takes the admin password from a secret", () => {
         for (const x of sets()) expect(env(x)).toMatchObject({ NEO4J_ACCEPT_LICENSE_AGREEMENT: "yes", NEO4J_AUTH: "(from secret)" });
         const auth = one(s(), "kubernetes:core/v1:Secret", "neo4j-auth");
