@@ -46,7 +46,6 @@ export interface IrsaRoleArgs {
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 /** An IRSA role and the policies that give it its permissions. */
 export interface IrsaRole {
-    readonly role: aws.iam.Role;
     readonly arn: pulumi.Output<string>;
     /**
      * The role with its policies: what a workload using the role depends on, so it never starts before its
@@ -315,6 +314,6 @@ export class EksCluster extends pulumi.ComponentResource {
         );
         const grants: pulumi.Resource[] = (args.managedPolicyArns ?? []).map((policyArn, i) => new aws.iam.RolePolicyAttachment(`${name}-managed-${i}`, { role: role.name, policyArn }, { parent }));
         if (args.policy) grants.push(new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policy }, { parent }));
-        return { role, arn: role.arn, grants: [role, ...grants] };
+        return { arn: role.arn, grants: [role, ...grants] };
     }
 }

@@ -120,8 +120,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                 metadata: { name: PUBLIC_ENTRY_POLICY },
                 spec: {
                     failurePolicy: "Fail",
-                    matchConstraints: { resourceRules: PUBLIC_ENTRY_RESOURCE_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups], apiVersions: [...r.apiVersions], operations: [...r.operations], resources: [...r.resources] })) },
-                    validations: PUBLIC_ENTRY_VALIDATIONS.map((v) => ({ ...v })),
+                    matchConstraints: { resourceRules: PUBLIC_ENTRY_RESOURCE_RULES },
+                    validations: PUBLIC_ENTRY_VALIDATIONS,
                 },
             },
             { parent: this },

@@ -10,26 +10,27 @@ export const PUBLIC_ENTRY_POLICY = "intelgraph-no-unreviewed-load-balancers";
 export const PUBLIC_ENTRY_RESOURCE_RULES = [
     { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["services"] },
     { apiGroups: ["networking.k8s.io"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["ingresses"] },
-] as const;
+];
 
 const ENTRY = "the public entry is the API's ALB, managed by Pulumi (RegionalEntrypoint, ApiTargetBinding)";
 
-/**
+/*
  * Only what would create a load balancer is refused: a new LoadBalancer Service (or a change to that type) and a
  * new Ingress. Updates of objects that already are one stay possible, so their finalizers can be removed and a
  * deletion never hangs.
  */
-export const PUBLIC_ENTRY_VALIDATIONS = [
-    {
-        expression:
-            "request.kind.kind != 'Service' || !has(object.spec.type) || object.spec.type != 'LoadBalancer' || " +
-            "(request.operation == 'UPDATE' && (has(object.metadata.deletionTimestamp) || (has(oldObject.spec.type) && oldObject.spec.type == 'LoadBalancer')))",
-        message: `type: LoadBalancer Services are refused: ${ENTRY}`,
-        reason: "Forbidden",
-    },
-    {
-        expression: "request.kind.kind != 'Ingress' || request.operation == 'UPDATE'",
-        message: `Ingresses are refused: ${ENTRY}`,
-        reason: "Forbidden",
-    },
-] as const;
+export const REFUSE_LOAD_BALANCER_SERVICES = {
+    expression:
+        "request.kind.kind != 'Service' || !has(object.spec.type) || object.spec.type != 'LoadBalancer' || " +
+        "(request.operation == 'UPDATE' && (has(object.metadata.deletionTimestamp) || (has(oldObject.spec.type) && oldObject.spec.type == 'LoadBalancer')))",
+    message: `type: LoadBalancer Services are refused: ${ENTRY}`,
+    reason: "Forbidden",
+};
+
+export const REFUSE_INGRESSES = {
+    expression: "request.kind.kind != 'Ingress' || request.operation == 'UPDATE'",
+    message: `Ingresses are refused: ${ENTRY}`,
+    reason: "Forbidden",
+};
+
+export const PUBLIC_ENTRY_VALIDATIONS = [REFUSE_LOAD_BALANCER_SERVICES, REFUSE_INGRESSES];

@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { PUBLIC_ENTRY_VALIDATIONS } from "../../components/edge/publicEntryPolicy";
+import { REFUSE_INGRESSES, REFUSE_LOAD_BALANCER_SERVICES } from "../../components/edge/publicEntryPolicy";
 import { subjectOf, violationMessage } from "../lib/message";
 import { readPath } from "../lib/read";
 
@@ -11,6 +11,12 @@ const BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionP
 const GUARDED = [
     { group: "", resource: "services", what: "Services (type: LoadBalancer gets a Classic ELB from EKS's cloud provider)" },
     { group: "networking.k8s.io", resource: "ingresses", what: "Ingresses" },
+] as const;
+
+/** The component's validations a guarding policy must carry, verbatim. */
+const REFUSALS = [
+    [REFUSE_LOAD_BALANCER_SERVICES, "LoadBalancer Services"],
+    [REFUSE_INGRESSES, "Ingresses"],
 ] as const;
 
 const REQUIRED =
@@ -52,8 +58,8 @@ function shortfall(policy: PolicyResource, bindings: PolicyResource[]): string |
     // Absent means Fail (the API server's default); Ignore would admit everything while the policy cannot run.
     if (readPath(policy.props, ["spec", "failurePolicy"]) === "Ignore") return `${name} has failurePolicy Ignore`;
     const expressions = (list(policy, ["spec", "validations"]) as { expression?: unknown }[]).map((v) => v?.expression);
-    const absent = PUBLIC_ENTRY_VALIDATIONS.filter((v) => !expressions.includes(v.expression));
-    if (absent.length) return `${name} lacks the refusal of ${absent.map((v) => (v.expression.includes("'Service'") ? "LoadBalancer Services" : "Ingresses")).join(" and ")}`;
+    const absent = REFUSALS.filter(([v]) => !expressions.includes(v.expression)).map(([, what]) => what);
+    if (absent.length) return `${name} lacks the refusal of ${absent.join(" and ")}`;
     const denying = bindings.filter((b) => readPath(b.props, ["spec", "policyName"]) === name && list(b, ["spec", "validationActions"]).includes("Deny"));
     if (!denying.length) return `${name} is not bound with validationActions [Deny]`;
     return denying.some((b) => !narrows(b, ["spec", "matchResources"])) ? undefined : `${name} is bound only to part of the cluster (matchResources)`;

@@ -8,7 +8,7 @@ import { ConfigError } from "../config/schema";
 import { program } from "../program";
 import { type MockResourceContext, mockId, mockInvoke, mockOutputs } from "./mocks";
 import { RecordingMonitor, type RecordedResource } from "./monitor";
-import { UNKNOWN, type WireProps, type WireValue, isSecret, unwrapWire } from "./wire";
+import { UNKNOWN, type WireProps, containsSecret, unwrapWire } from "./wire";
 import { type ProjectFile, ProjectFileError, type StackFile, dependencyOrder, listStacks, loadProject, loadStackFile } from "./project";
 import { getRuntimeStore, waitForRPCs } from "./runtimeInternals";
 
@@ -115,10 +115,7 @@ class StackMocks implements pulumi.runtime.Mocks {
             const why = !target ? "it is not planned in this run" : `its plan failed (${target.error?.kind} error)`;
             throw new Error(`offline engine: cannot answer StackReference '${name}': ${why}`);
         }
-        // The engine lists an output whose value holds a secret anywhere, not only at its top.
-        const holdsSecret = (v: WireValue): boolean =>
-            isSecret(v) || (Array.isArray(v) ? v.some(holdsSecret) : !!v && typeof v === "object" && Object.values(v).some(holdsSecret));
-        const secretOutputNames = Object.entries(target.outputs).filter(([, v]) => holdsSecret(v)).map(([k]) => k);
+        const secretOutputNames = Object.entries(target.outputs).filter(([, v]) => containsSecret(v)).map(([k]) => k);
         const outputs = Object.fromEntries(Object.entries(target.outputs).map(([k, v]) => [k, unwrapWire(v)]));
         return { id: name, state: { name, outputs, secretOutputNames } };
     }

@@ -7,7 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { Struct } from "./runtimeInternals";
 
-import { SECRET_SIG, SIG_KEY, UNKNOWN, type WireProps, type WireValue, isSecret } from "./wire";
+import { SECRET_SIG, SIG_KEY, UNKNOWN, type WireProps, type WireValue, isSecret, withSecretKeys } from "./wire";
 
 export { SECRET_SIG, SIG_KEY, UNKNOWN, type WireProps, type WireValue, isSecret };
 
@@ -101,9 +101,8 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
 function withReferencedSecrets(type: string, state: WireProps): WireProps {
     if (type !== "pulumi:pulumi:StackReference") return state;
     const names = Array.isArray(state.secretOutputNames) ? state.secretOutputNames.map(String) : [];
-    const outputs = state.outputs && typeof state.outputs === "object" && !Array.isArray(state.outputs) ? { ...state.outputs } : {};
-    for (const k of names) if (k in outputs && !isSecret(outputs[k])) outputs[k] = { [SIG_KEY]: SECRET_SIG, value: outputs[k] };
-    return { ...state, outputs };
+    const outputs = state.outputs && typeof state.outputs === "object" && !Array.isArray(state.outputs) ? state.outputs : {};
+    return { ...state, outputs: withSecretKeys(outputs, names) };
 }
 
 export class RecordingMonitor extends MockMonitor {
@@ -139,9 +138,7 @@ export class RecordingMonitor extends MockMonitor {
             if (!err && resp && secretOutputs.length) {
                 // The engine marks a resource's additionalSecretOutputs secret (random passwords, auth tokens);
                 // MockMonitor does not, which would let them flow in clear into other resources' inputs.
-                const state = resp.getObject()?.toJavaScript() ?? {};
-                for (const k of secretOutputs) if (k in state && !isSecret(state[k])) state[k] = { [SIG_KEY]: SECRET_SIG, value: state[k] };
-                resp.setObject(Struct.fromJavaScript(state));
+                resp.setObject(Struct.fromJavaScript(withSecretKeys(resp.getObject()?.toJavaScript() ?? {}, secretOutputs)));
             }
             if (!err && resp) {
                 this.add({

@@ -15,6 +15,20 @@ export function isSecret(v: WireValue | undefined): boolean {
     return !!v && typeof v === "object" && !Array.isArray(v) && v[SIG_KEY] === SECRET_SIG;
 }
 
+/** Whether a secret sits anywhere in the value (the engine lists such an output among a stack's secret outputs). */
+export function containsSecret(v: WireValue): boolean {
+    if (isSecret(v)) return true;
+    if (Array.isArray(v)) return v.some(containsSecret);
+    return !!v && typeof v === "object" && Object.values(v).some(containsSecret);
+}
+
+/** The bag with the given keys marked secret, as the engine marks additionalSecretOutputs and referenced secret outputs. */
+export function withSecretKeys(bag: WireProps, keys: readonly string[]): WireProps {
+    const out = { ...bag };
+    for (const k of keys) if (k in out && !isSecret(out[k])) out[k] = { [SIG_KEY]: SECRET_SIG, value: out[k] };
+    return out;
+}
+
 /** Plain JS value of a wire value, secrets unwrapped (for answering a StackReference, or asserting in tests). */
 export function unwrapWire(v: WireValue): unknown {
     if (isSecret(v)) return unwrapWire((v as { value: WireValue }).value);
