@@ -28,11 +28,25 @@ export const VIA_SERVICES = ["eks", "rds", "elasticache", "s3", "ec2", "secretsm
 
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"] as const;
 
+/**
+ * The EC2 Auto Scaling service-linked role launches the managed node groups' instances and must use the key
+ * for their encrypted EBS volumes (AWS EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with
+ * encrypted volumes"). It is not named as a principal: it exists only once the account first uses Auto
+ * Scaling, and KMS rejects a key policy naming a principal that does not exist (MalformedPolicyDocumentException,
+ * "Policy contains a statement with one or more invalid principals"; AWS re:Post knowledge center
+ * kms-policy-error-invalid-principals). An account-root principal would not do either: root only enables IAM
+ * policies, and the service-linked role's own policy grants no key permissions. So the statements admit any
+ * principal whose ARN is the role's (`aws:PrincipalArn`, IAM global condition keys) calling from this account
+ * (`kms:CallerAccount`, AWS KMS condition keys): valid before the role exists, effective once it does, and the
+ * same document on every `pulumi up` (no create-or-fail flip-flop).
+ */
+export function autoScalingServiceLinkedRoleArn(partition: string, accountId: string): string {
+    return `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+}
+
 export function buildKeyPolicy({ accountId, partition, region }: KeyPolicyContext): KeyPolicyDocument {
     const root = `arn:${partition}:iam::${accountId}:root`;
-    // EC2 Auto Scaling launches managed node groups; it needs this service-linked role to attach
-    // EBS volumes encrypted with a customer-managed key (AWS: "Required KMS key policy for use with encrypted volumes").
-    const autoscaling = `arn:${partition}:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const onlyAutoScaling = { "aws:PrincipalArn": autoScalingServiceLinkedRoleArn(partition, accountId), "kms:CallerAccount": accountId };
     return {
         Version: "2012-10-17",
         Statement: [
@@ -47,14 +61,14 @@ export function buildKeyPolicy({ accountId, partition, region }: KeyPolicyContex
                 // Scopes the logs service to this account's log groups in this region only.
                 Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` } },
             },
-            { Sid: "AutoScalingEbsUse", Effect: "Allow", Principal: { AWS: autoscaling }, Action: [...USE_ACTIONS], Resource: "*" },
+            { Sid: "AutoScalingEbsUse", Effect: "Allow", Principal: { AWS: "*" }, Action: [...USE_ACTIONS], Resource: "*", Condition: { StringEquals: onlyAutoScaling } },
             {
                 Sid: "AutoScalingEbsGrants",
                 Effect: "Allow",
-                Principal: { AWS: autoscaling },
+                Principal: { AWS: "*" },
                 Action: "kms:CreateGrant",
                 Resource: "*",
-                Condition: { Bool: { "kms:GrantIsForAWSResource": true } },
+                Condition: { StringEquals: onlyAutoScaling, Bool: { "kms:GrantIsForAWSResource": true } },
             },
             {
                 Sid: "AccountUseThroughRegionalServices",

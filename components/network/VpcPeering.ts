@@ -95,7 +95,7 @@ export class VpcPeering extends pulumi.ComponentResource {
             );
             allowIngress(
                 `${name}-${p.name}-from-requester`,
-                { securityGroupId: p.accepterSecurityGroupId, port: p.port, cidrs: args.requester.appSubnetCidrs, description: `${p.name} from the peer region's app subnets` },
+                { securityGroupId: p.accepterSecurityGroupId, port: p.port, cidrs: args.requester.appSubnetCidrs, description: `${p.name} from the peer region app subnets` },
                 { ...onAccepter, dependsOn: [accepter] },
             );
         }

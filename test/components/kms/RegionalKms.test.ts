@@ -46,6 +46,18 @@ describe.each(["us-west-2", "us-east-1"])("RegionalKms in %s", (region) => {
         expect(policy.Statement[1].Principal.Service).toBe(`logs.${region}.amazonaws.com`);
     });
 
+    it("names no IAM principal a fresh account may lack: only the account root and '*' under conditions", () => {
+        const s = mustGet(stacks, region);
+        const account = /^arn:aws:kms:[^:]+:(\d{12}):/.exec(String(outputsOf(key()).arn))?.[1];
+        const policy = JSON.parse(inputsOf(key()).policy as string) as { Statement: { Sid: string; Principal: { AWS?: string }; Condition?: Record<string, Record<string, unknown>> }[] };
+        for (const st of policy.Statement) {
+            if (st.Principal.AWS === undefined) continue;
+            // A role ARN here would make CreateKey fail with MalformedPolicyDocumentException until the role exists.
+            expect([`arn:aws:iam::${account}:root`, "*"], `${s.stack} ${st.Sid}`).toContain(st.Principal.AWS);
+            if (st.Principal.AWS === "*") expect(st.Condition?.StringEquals, `${s.stack} ${st.Sid}`).toMatchObject({ "kms:CallerAccount": account, "aws:PrincipalArn": expect.any(String) });
+        }
+    });
+
     it("has an alias naming the region", () => {
         const alias = one(mustGet(stacks, region), "aws:kms/alias:Alias");
         expect(inputsOf(alias).name).toBe(`alias/intelgraph-${region}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildKeyPolicy } from "../../../components/kms/keyPolicy";
+import { autoScalingServiceLinkedRoleArn, buildKeyPolicy } from "../../../components/kms/keyPolicy";
+import { type KmsRequest, allowingStatements } from "../../helpers/keyPolicyEval";
 
 const policy = buildKeyPolicy({ accountId: "111122223333", partition: "aws", region: "us-east-1" });
 const statement = (sid: string) => {
@@ -19,11 +20,53 @@ describe("regional key policy", () => {
         expect(s.Condition).toEqual({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:111122223333:log-group:*" } });
     });
 
-    it("lets the Auto Scaling service-linked role use the key and create grants for encrypted EBS", () => {
-        const role = "arn:aws:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
-        expect(statement("AutoScalingEbsUse").Principal).toEqual({ AWS: role });
-        expect(statement("AutoScalingEbsUse").Action).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]));
-        expect(statement("AutoScalingEbsGrants")).toMatchObject({ Principal: { AWS: role }, Action: "kms:CreateGrant", Condition: { Bool: { "kms:GrantIsForAWSResource": true } } });
+    describe("the EC2 Auto Scaling service-linked role (encrypted EBS of the managed node groups)", () => {
+        const role = autoScalingServiceLinkedRoleArn("aws", "111122223333");
+        // What the role does when it launches an instance with a CMK-encrypted volume (EC2 Auto Scaling User
+        // Guide, "Required AWS KMS key policy for use with encrypted volumes"), through EC2 of this region.
+        const launch = (action: string, extra: Partial<KmsRequest> = {}): KmsRequest => ({
+            principalArn: role,
+            principalAccount: "111122223333",
+            // Its service-linked policy holds no permission on customer-managed keys.
+            identityPolicyAllows: false,
+            action,
+            context: { "kms:ViaService": "ec2.us-east-1.amazonaws.com", "kms:GrantIsForAWSResource": true },
+            ...extra,
+        });
+
+        it.each(["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"])(
+            "is authorised for %s by the key policy alone",
+            (action) => {
+                expect(allowingStatements(policy, launch(action))).toEqual([action === "kms:CreateGrant" ? "AutoScalingEbsGrants" : "AutoScalingEbsUse"]);
+            },
+        );
+
+        it("may create grants only for AWS resources", () => {
+            expect(allowingStatements(policy, launch("kms:CreateGrant", { context: { "kms:ViaService": "ec2.us-east-1.amazonaws.com", "kms:GrantIsForAWSResource": false } }))).toEqual([]);
+        });
+
+        it("is not named as a principal (it may not exist yet in a fresh account, and KMS rejects unknown principals)", () => {
+            const principals = policy.Statement.flatMap((s) => (s.Principal.AWS === undefined ? [] : [s.Principal.AWS]));
+            expect(principals).not.toContain(role);
+            expect(new Set(principals)).toEqual(new Set(["*", "arn:aws:iam::111122223333:root"]));
+        });
+
+        it("grants nothing to another role of the account, nor to the same role name in another account", () => {
+            const other = { ...launch("kms:Decrypt"), principalArn: "arn:aws:iam::111122223333:role/somebody" };
+            expect(allowingStatements(policy, other)).toEqual([]);
+            const foreign = { ...launch("kms:Decrypt"), principalArn: autoScalingServiceLinkedRoleArn("aws", "444455556666"), principalAccount: "444455556666" };
+            expect(allowingStatements(policy, foreign)).toEqual([]);
+        });
+
+        it("would not be authorised by an account-root statement with an aws:PrincipalArn condition (root only delegates to IAM policies)", () => {
+            const rootOnly = {
+                Version: "2012-10-17" as const,
+                Statement: [
+                    { Sid: "RootWithCondition", Effect: "Allow" as const, Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:Decrypt", Resource: "*" as const, Condition: { StringEquals: { "aws:PrincipalArn": role } } },
+                ],
+            };
+            expect(allowingStatements(rootOnly, launch("kms:Decrypt"))).toEqual([]);
+        });
     });
 
     it("allows use through EKS, RDS, ElastiCache, S3, EC2 and Secrets Manager of this region only", () => {
