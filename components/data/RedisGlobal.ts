@@ -96,7 +96,10 @@ export class RedisGlobal extends pulumi.ComponentResource {
             const globalGroup = new aws.elasticache.GlobalReplicationGroup(
                 `${name}-global`,
                 { globalReplicationGroupIdSuffix: role.globalIdSuffix, primaryReplicationGroupId: group.id, globalReplicationGroupDescription: "IntelGraph global cache" },
-                { parent: this, protect: true },
+                // primaryReplicationGroupId forces replacement, and the provider reads it back from whichever member
+                // is primary now: after a promotion to another region it differs from this group, and a `pulumi up`
+                // would replace the global datastore (terraform-provider-aws#46121). A promotion is an operator action.
+                { parent: this, protect: true, ignoreChanges: ["primaryReplicationGroupId"] },
             );
             // The resource id is the global replication group id (with AWS's prefix), known as soon as it is created.
             this.globalReplicationGroupId = globalGroup.id;

@@ -50,6 +50,10 @@ describe("RedisGlobal primary (us-west-2)", () => {
         expect(g.protect).toBe(true);
         expect(west.outputs.redisGlobalReplicationGroupId).toBe(g.id);
     });
+
+    it("ignores primaryReplicationGroupId, which forces replacement and moves with a promotion (terraform-provider-aws#46121)", () => {
+        expect(one(west, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup").ignoreChanges).toEqual(["primaryReplicationGroupId"]);
+    });
 });
 
 describe("RedisGlobal secondary (us-east-1), per DESIGN §5", () => {
