@@ -17,7 +17,7 @@ import { VpcPeering } from "../components/network/VpcPeering";
 import { loadStackConfig } from "./config/load";
 import { residencyTags } from "./config/residency";
 import { type PrimaryLink, readPrimary } from "./primary";
-import { regionalProvider } from "./providers";
+import { generatorProviders, regionalProvider } from "./providers";
 
 /** The API pods' port: the ALB target group, its health check and the Service behind the TargetGroupBinding. */
 const API_PORT = 8080;
@@ -35,7 +35,8 @@ export async function program() {
     const primary: PrimaryLink | undefined = config.role === "secondary" ? await readPrimary(config) : undefined;
 
     const provider = regionalProvider(config, config.region);
-    const onRegion = { providers: [provider] };
+    const generators = generatorProviders();
+    const onRegion = { providers: [provider, ...generators] };
     const [identity, partition] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
 
     const prefix = `intelgraph-${config.region}`;
@@ -57,7 +58,8 @@ export async function program() {
             availabilityZones: config.network.availabilityZones,
             kmsKeyArn: kms.keyArn,
             publicAccessCidrs: config.eks.publicAccessCidrs,
-            adminRoleArns: config.eks.adminRoleArns,
+            privateAccessCidrs: config.eks.privateAccessCidrs,
+            access: config.eks.access,
             general: config.eks.general,
             graphPerAz: config.eks.graphPerAz,
             instanceTags: residencyTags(config.residency, config.region, config.stack),
@@ -154,7 +156,7 @@ export async function program() {
                 suspended: config.role === "secondary",
             },
         },
-        { providers: [eks.kubernetesProvider] },
+        { providers: [eks.kubernetesProvider, ...generators] },
     );
 
     const entry = new RegionalEntrypoint(
@@ -174,7 +176,7 @@ export async function program() {
         },
         onRegion,
     );
-    const onCluster = { providers: [provider, eks.kubernetesProvider] };
+    const onCluster = { providers: [provider, eks.kubernetesProvider, ...generators] };
     const controller = new LoadBalancerController(
         "lb-controller",
         {

@@ -1,4 +1,6 @@
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
 import type { StackConfig } from "./config/schema";
 import { residencyTags } from "./config/residency";
 
@@ -11,4 +13,12 @@ export function regionalProvider(config: StackConfig, region: string): aws.Provi
         region,
         defaultTags: { tags: residencyTags(config.residency, region, config.stack) },
     });
+}
+
+/**
+ * The stack files disable every default provider (`pulumi:disable-default-providers: ["*"]`), so the
+ * generators of passwords and certificates get explicit providers too. Neither has configuration.
+ */
+export function generatorProviders(): [random.Provider, tls.Provider] {
+    return [new random.Provider("random"), new tls.Provider("tls")];
 }

@@ -26,8 +26,10 @@ export interface EksClusterArgs {
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Empty: the API endpoint is private only. */
     readonly publicAccessCidrs: readonly string[];
-    /** IAM roles granted cluster admin through access entries. */
-    readonly adminRoleArns: readonly string[];
+    /** Where the deploy runners reach the private endpoint from (inside the VPC or routed to it): admitted on 443. */
+    readonly privateAccessCidrs: readonly string[];
+    /** The identities that get an access entry, by what they do; full IAM role ARNs, each listed once. */
+    readonly access: ClusterAccess;
     readonly general: NodeGroupSize;
     /** Sizes of each per-AZ graph node group. */
     readonly graphPerAz: NodeGroupSize;
@@ -41,6 +43,38 @@ export interface IrsaRoleArgs {
     readonly managedPolicyArns?: readonly pulumi.Input<string>[];
     /** Inline policy document (JSON). */
     readonly policy?: pulumi.Input<string>;
+}
+
+/** IAM roles with an access entry, by what they do in the cluster. */
+export interface ClusterAccess {
+    readonly admins: readonly string[];
+    readonly deployers: readonly string[];
+    readonly previewers: readonly string[];
+    readonly breakGlass: readonly string[];
+}
+
+/**
+ * The EKS access policy each kind gets, cluster-wide (EKS User Guide, "Access policy permissions"). The program
+ * creates cluster-scoped objects (StorageClass, CRDs and ClusterRoles through the controller's chart, webhook
+ * configurations, a ValidatingAdmissionPolicy), which none of the Admin, Edit or View policies allows: deploying
+ * needs ClusterAdmin. A preview only reads: AdminView (get/list/watch on everything, Secrets included, which a
+ * refresh of the Helm release reads); dry-run applies it may not make fall back to a client-side preview.
+ */
+export const ACCESS_POLICIES: Readonly<Record<keyof ClusterAccess, string>> = {
+    admins: "AmazonEKSClusterAdminPolicy",
+    deployers: "AmazonEKSClusterAdminPolicy",
+    previewers: "AmazonEKSAdminViewPolicy",
+    breakGlass: "AmazonEKSClusterAdminPolicy",
+};
+
+/**
+ * A logical name per principal, not per list position: reordering the config never replaces an entry (a
+ * replacement is created before the old one is deleted, and a second entry for one principal is refused).
+ */
+export function accessEntryName(principalArn: string): string {
+    const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+    if (!m) throw new Error(`EksCluster: access principal ${principalArn} is not an IAM role ARN`);
+    return `${m[1]}-${m[2]}`;
 }
 
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -133,19 +167,44 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this, protect: true, dependsOn: [clusterPolicy, logGroup] },
         );
 
-        args.adminRoleArns.forEach((principalArn, i) => {
-            const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD" }, { parent: this });
-            new aws.eks.AccessPolicyAssociation(
-                `${name}-admin-${i}-policy`,
-                {
-                    clusterName: cluster.name,
-                    principalArn: entry.principalArn,
-                    policyArn: pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-                    accessScope: { type: "cluster" },
-                },
-                { parent: this },
-            );
-        });
+        // Typed as always present; known only once the cluster exists.
+        const clusterSecurityGroupId = cluster.vpcConfig.apply((c) => c?.clusterSecurityGroupId ?? "");
+        const accessGrants: pulumi.Resource[] = [];
+        for (const kind of Object.keys(ACCESS_POLICIES) as (keyof ClusterAccess)[]) {
+            for (const principalArn of args.access[kind]) {
+                const id = `${name}-access-${accessEntryName(principalArn)}`;
+                const entry = new aws.eks.AccessEntry(id, { clusterName: cluster.name, principalArn, type: "STANDARD", tags: tag(`access-${kind}`) }, { parent: this });
+                const association = new aws.eks.AccessPolicyAssociation(
+                    `${id}-policy`,
+                    {
+                        clusterName: cluster.name,
+                        principalArn: entry.principalArn,
+                        policyArn: pulumi.interpolate`arn:${args.partition}:eks::aws:cluster-access-policy/${ACCESS_POLICIES[kind]}`,
+                        accessScope: { type: "cluster" },
+                    },
+                    { parent: this },
+                );
+                accessGrants.push(entry, association);
+            }
+        }
+
+        // The deploy runners' path to the private endpoint: the control plane's network interfaces carry the
+        // cluster security group, so the rule goes there (EKS User Guide, "Cluster API server endpoint").
+        const endpointRules = args.privateAccessCidrs.map(
+            (cidrIpv4, i) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-api-from-runners-${i}`,
+                    {
+                        securityGroupId: clusterSecurityGroupId,
+                        ipProtocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        cidrIpv4,
+                        description: "Kubernetes API from the deploy runners",
+                    },
+                    { parent: this },
+                ),
+        );
 
         const nodeRole = new aws.iam.Role(
             `${name}-node-role`,
@@ -265,7 +324,16 @@ export class EksCluster extends pulumi.ComponentResource {
                 buildKubeconfig({ clusterName, endpoint, certificateAuthority: ca?.data ?? "", region: args.region }),
             ),
         );
-        this.kubernetesProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+        // The provider reaches the API as whoever runs `pulumi up`, which has no permissions until its access policy
+        // is associated, and access changes are eventually consistent ("may take several seconds to be effective",
+        // EKS User Guide, "Create access entries"); the provider retries neither 401 nor 403. So it waits for every
+        // association and the runners' network path, and for the general node group (minutes after the associations,
+        // and every Kubernetes object here needs nodes anyway).
+        this.kubernetesProvider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+            { parent: this, dependsOn: [...accessGrants, ...endpointRules, general] },
+        );
 
         const storageClass = new k8s.storage.v1.StorageClass(
             `${name}-${STORAGE_CLASS_NAME}`,
@@ -286,8 +354,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.nodeGroupNames = [general, ...graph].map((g) => g.nodeGroupName);
         this.graphNodeGroupNames = graph.map((g) => g.nodeGroupName);
         this.storageClassName = storageClass.metadata.name;
-        // Typed as always present; known only once the cluster exists.
-        this.clusterSecurityGroupId = cluster.vpcConfig.apply((c) => c?.clusterSecurityGroupId ?? "");
+        this.clusterSecurityGroupId = clusterSecurityGroupId;
         this.registerOutputs({
             clusterName: this.clusterName,
             endpoint: this.endpoint,

@@ -1,13 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfigKey, type StackConfig, parseStackConfig } from "./schema";
+import { type StackConfig, parseStackConfig } from "./schema";
 
-/** The only place the program reads configuration: raw strings in, a validated StackConfig out. */
+/**
+ * The only place the program reads configuration: the whole config map (so an unknown or misspelt key is an
+ * error, not a silent default) in, a validated StackConfig out.
+ */
 export function loadStackConfig(): StackConfig {
-    const namespaces = new Map<string, pulumi.Config>();
-    const raw = (key: ConfigKey): string | undefined => {
-        const [ns, name] = key.split(":");
-        if (!namespaces.has(ns)) namespaces.set(ns, new pulumi.Config(ns));
-        return namespaces.get(ns)!.get(name);
-    };
-    return parseStackConfig(pulumi.getStack(), raw);
+    return parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
 }

@@ -4,6 +4,7 @@
  * the keys that parsed. Every problem is reported at once, naming the stack file, the key and the bad value,
  * and the program throws before registering any resource.
  */
+import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, zoneAllowsRegion } from "./residency";
@@ -63,6 +64,8 @@ function formatProblems(problems: readonly ConfigProblem[]): string {
 const ZONE_NAMES = Object.keys(RESIDENCY_ZONES);
 const describeZones = () => ZONE_NAMES.map((z) => `${z} (${RESIDENCY_ZONES[z].join(", ")})`).join("; ");
 
+const DISABLE_DEFAULTS = '["*"]: every resource names its explicit provider (stacks/providers.ts)';
+
 /** Per-key schemas; the message of each is the "allowed" half of the problem. */
 const keySchemas = {
     "aws:region": z.string({ error: "an AWS region name equal to the stack name" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
@@ -94,12 +97,74 @@ const keySchemas = {
     "intelgraph:redis": redisSchema,
     "intelgraph:neo4j": neo4jSchema,
     "intelgraph:dns": dnsSchema,
+    // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
+    // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
+    // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
+    "pulumi:disable-default-providers": z
+        .array(z.string(), { error: DISABLE_DEFAULTS })
+        .refine((a) => a.includes("*"), { error: DISABLE_DEFAULTS }),
 } as const;
 
 export type ConfigKey = keyof typeof keySchemas;
 export const CONFIG_KEYS = Object.keys(keySchemas) as ConfigKey[];
 /** Keys whose raw string is JSON (Pulumi hands structured config to the program JSON-encoded). */
-const JSON_KEYS: readonly ConfigKey[] = ["intelgraph:availabilityZones", "intelgraph:eks", "intelgraph:aurora", "intelgraph:redis", "intelgraph:neo4j", "intelgraph:dns"];
+const JSON_KEYS: readonly ConfigKey[] = [
+    "intelgraph:availabilityZones",
+    "intelgraph:eks",
+    "intelgraph:aurora",
+    "intelgraph:redis",
+    "intelgraph:neo4j",
+    "intelgraph:dns",
+    "pulumi:disable-default-providers",
+];
+
+/** The closest known name, when it is close enough to be a typo: at most a third of its name (after `ns:`), at least 2 edits. */
+export function suggest(name: string, known: readonly string[]): string | undefined {
+    if (!known.length) return undefined;
+    const best = closest(name, [...known]);
+    const own = best.slice(best.lastIndexOf(":") + 1);
+    return distance(name, best) <= Math.max(2, Math.floor(own.length / 3)) ? best : undefined;
+}
+const didYouMean = (name: string, known: readonly string[]) => {
+    const s = suggest(name, known);
+    return s ? ` (did you mean ${s}?)` : "";
+};
+
+/**
+ * Keys the schema does not know. With explicit providers every `aws:*` key but aws:region is silently ignored
+ * (credentials, profile and endpoints come from the deploy identity's environment), and a misspelt key would
+ * silently fall back to a default: both are errors.
+ */
+function unknownKeyProblems(file: string, config: Readonly<Record<string, string | undefined>>): ConfigProblem[] {
+    const known: readonly string[] = CONFIG_KEYS;
+    return Object.keys(config)
+        .filter((k) => config[k] !== undefined && !known.includes(k))
+        .sort()
+        .map((key) => ({
+            file,
+            key,
+            value: config[key],
+            allowed: key.startsWith("aws:")
+                ? "no aws:* key but aws:region: the stack's explicit providers (stacks/providers.ts) ignore them; AWS credentials and profiles come from the deploy identity's environment"
+                : `no such key; the keys a stack file may set are ${known.join(", ")}${didYouMean(key, known)}`,
+        }));
+}
+
+/** The object schema at `path` inside a key's schema, to name the fields an unknown nested key could have meant. */
+function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    let at: z.ZodType | undefined = schema;
+    for (const step of [...path, undefined]) {
+        while (at instanceof z.ZodOptional || at instanceof z.ZodDefault) at = at.unwrap() as z.ZodType;
+        if (at instanceof z.ZodArray && typeof step === "number") {
+            at = at.element as z.ZodType;
+            continue;
+        }
+        if (!(at instanceof z.ZodObject)) return [];
+        if (step === undefined) return Object.keys(at.shape);
+        at = (at.shape as Record<string, z.ZodType>)[String(step)];
+    }
+    return [];
+}
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     return path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), value);
@@ -108,17 +173,18 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 type Parsed = { -readonly [K in ConfigKey]?: z.infer<(typeof keySchemas)[K]> };
 
 /**
- * Parses raw config strings (as `pulumi.Config#get` returns them) for `stack`.
- * Throws ConfigError listing every problem; never returns a partially valid config.
+ * Parses the stack's whole config map (`ns:key` -> the raw string the language host hands the program, as
+ * `pulumi.runtime.allConfig()` returns it) for `stack`. Throws ConfigError listing every problem, unknown keys
+ * included; never returns a partially valid config.
  */
-export function parseStackConfig(stack: string, raw: (key: ConfigKey) => string | undefined): StackConfig {
+export function parseStackConfig(stack: string, config: Readonly<Record<string, string | undefined>>): StackConfig {
     const file = `Pulumi.${stack}.yaml`;
-    const problems: ConfigProblem[] = [];
+    const problems: ConfigProblem[] = unknownKeyProblems(file, config);
     const values: Record<string, unknown> = {};
     const parsed: Parsed = {};
 
     for (const key of CONFIG_KEYS) {
-        const text = raw(key);
+        const text = config[key];
         let value: unknown = text;
         if (text !== undefined && JSON_KEYS.includes(key)) {
             try {
@@ -136,6 +202,14 @@ export function parseStackConfig(stack: string, raw: (key: ConfigKey) => string 
         // Structured keys report each nested field on its own: intelgraph:eks.general.minSize.
         const seen = new Set<string>();
         for (const issue of result.error.issues) {
+            if (issue.code === "unrecognized_keys") {
+                const fields = objectKeysAt(keySchemas[key], issue.path);
+                const parent = [key, ...issue.path.map(String)].join(".");
+                for (const k of issue.keys) {
+                    problems.push({ file, key: `${parent}.${k}`, value: valueAt(value, [...issue.path, k]), allowed: `no such key in ${parent}; its keys are ${fields.join(", ")}${didYouMean(k, fields)}` });
+                }
+                continue;
+            }
             const where = issue.path.length ? `${key}.${issue.path.map(String).join(".")}` : key;
             if (seen.has(where)) continue;
             seen.add(where);

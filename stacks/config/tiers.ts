@@ -3,6 +3,7 @@
  * that depend on the stack's role. Messages are the "allowed" half of a config problem.
  */
 import { z } from "zod";
+import { parseCidr } from "../../components/network/cidr";
 
 const count = (what: string, min: number, max: number) =>
     z.number({ error: `a whole number of ${what} from ${min} to ${max}` }).int({ error: `a whole number of ${what} from ${min} to ${max}` }).min(min, { error: `at least ${min} ${what}` }).max(max, { error: `at most ${max} ${what}` });
@@ -41,14 +42,69 @@ const loadBalancerController = z
     )
     .strict();
 
+/**
+ * An IAM role ARN as an EKS access entry takes it: the role's full ARN with its path (access entries, unlike
+ * the aws-auth ConfigMap, keep the path; EKS User Guide, "Create access entries"), never an STS session ARN.
+ */
+const roleArn = z
+    .string({ error: "an IAM role ARN such as arn:aws:iam::123456789012:role/ci/intelgraph-deploy" })
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, {
+        error: "an IAM role ARN with its full path, e.g. arn:aws:iam::123456789012:role/ci/intelgraph-deploy (not an sts assumed-role session ARN)",
+    });
+const roleArns = (min: number, what: string) => z.array(roleArn, { error: `a list of IAM role ARNs (${what})` }).min(min, { error: `at least ${min} IAM role ARN (${what})` });
+
+/** What each kind of identity may do in the cluster; the access policy each gets is in EksCluster (ACCESS_POLICIES). */
+export const ACCESS_KINDS = ["admins", "deployers", "previewers", "breakGlass"] as const;
+export type AccessKind = (typeof ACCESS_KINDS)[number];
+
+const access = z
+    .object(
+        {
+            /** Operators administering the cluster by hand. */
+            admins: roleArns(1, "operators, cluster admin"),
+            /** Identities that run `pulumi up`: the CI deploy role and platform engineers' deploy role. */
+            deployers: roleArns(1, "identities that run pulumi up"),
+            /** Identities that run `pulumi preview` only (the PR workflow): read-only in the cluster. */
+            previewers: roleArns(0, "identities that only preview").default([]),
+            /** On-call's break-glass role for a failover when the usual sign-in path is down. */
+            breakGlass: roleArns(1, "on-call break-glass role"),
+        },
+        { error: "an object { admins, deployers, previewers?, breakGlass } of IAM role ARNs" },
+    )
+    .strict()
+    .superRefine((a, ctx) => {
+        // One access entry per principal: a second CreateAccessEntry answers 409 ResourceInUseException.
+        const seen = new Map<string, string>();
+        for (const kind of ACCESS_KINDS) {
+            a[kind].forEach((arn, i) => {
+                const first = seen.get(arn);
+                if (first !== undefined) {
+                    ctx.addIssue({ code: "custom", path: [kind, i], message: `a role listed once across admins, deployers, previewers and breakGlass (already in ${first}; EKS allows one access entry per principal and answers 409 to a second)` });
+                } else seen.set(arn, `${kind}[${i}]`);
+            });
+        }
+    });
+
+/** A CIDR that reaches the API endpoint: never the whole internet. */
+const endpointCidr = (where: string) =>
+    z
+        .string({ error: `an IPv4 CIDR (${where})` })
+        .refine((c) => typeof parseCidr(c) !== "string", { error: `a canonical IPv4 CIDR such as 203.0.113.0/28 (${where})` })
+        .refine((c) => c !== "0.0.0.0/0", { error: `a CIDR narrower than 0.0.0.0/0 (${where})` });
+
 export const eksSchema = z
     .object(
         {
             kubernetesVersion: z.string({ error: "a pinned Kubernetes minor version such as \"1.31\"" }).regex(K8S_VERSION, { error: "a pinned EKS Kubernetes minor version from 1.30, e.g. \"1.31\"" }),
+            /** Access entries (API authentication mode, no aws-auth ConfigMap), one per identity. */
+            access,
+            /**
+             * Where the deploy runners of this region sit (inside this VPC, or a VPN range routed to it): admitted to
+             * the private endpoint on 443. A runner in the other region could not deploy this one during its outage.
+             */
+            privateAccessCidrs: z.array(endpointCidr("deploy runners reaching the private endpoint"), { error: "a list of CIDRs" }).default([]),
             /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private only. */
-            publicAccessCidrs: z.array(z.string(), { error: "a list of CIDRs (empty: private endpoint only)" }).default([]),
-            /** IAM roles granted cluster admin through access entries (no aws-auth ConfigMap). */
-            adminRoleArns: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "IAM role ARNs" })).min(1, { error: "at least one IAM role ARN for cluster administration" }),
+            publicAccessCidrs: z.array(endpointCidr("the public endpoint"), { error: "a list of CIDRs (empty: private endpoint only)" }).default([]),
             /** The general tier spans the three private subnets. */
             general: nodeGroup,
             /** Sizes of each of the three per-AZ graph node groups (EBS volumes are zonal). */
@@ -56,9 +112,13 @@ export const eksSchema = z
             /** Binds the API pods to the ALB target group this program creates (TargetGroupBinding). */
             loadBalancerController,
         },
-        { error: "an object { kubernetesVersion, adminRoleArns, general, graphPerAz, loadBalancerController, publicAccessCidrs? }" },
+        { error: "an object { kubernetesVersion, access, privateAccessCidrs?, publicAccessCidrs?, general, graphPerAz, loadBalancerController }" },
     )
-    .strict();
+    .strict()
+    .refine((e) => e.privateAccessCidrs.length + e.publicAccessCidrs.length > 0, {
+        path: ["privateAccessCidrs"],
+        error: "at least one CIDR here or in publicAccessCidrs: pulumi up must reach the Kubernetes API (a deploy runner inside this region's VPC, or a public endpoint restricted to its egress CIDR)",
+    });
 
 /** Aurora PostgreSQL needs memory-optimised classes; burstable db.t* cannot join a global database. */
 const AURORA_CLASS = /^db\.(r5|r6g|r6gd|r6i|r7g|r7i|r8g|x2g)\.(large|xlarge|\d{1,2}xlarge)$/;

@@ -125,6 +125,15 @@ class StackMocks implements pulumi.runtime.Mocks {
     }
 }
 
+function disabledDefaultProviders(config: Readonly<Record<string, string>>): string[] {
+    try {
+        const v: unknown = JSON.parse(config["pulumi:disable-default-providers"] ?? "[]");
+        return Array.isArray(v) ? v.map(String) : [];
+    } catch {
+        return [];
+    }
+}
+
 function classify(err: unknown): PlanError {
     const e = err instanceof Error ? err : new Error(String(err));
     if (e instanceof ConfigError || e.name === "ConfigError") return { kind: "config", message: e.message };
@@ -194,7 +203,7 @@ export async function planStack(project: ProjectFile, stackFile: StackFile, opts
 
     const mocks = new StackMocks(stackFile, opts.preview, opts.references);
     await pulumi.runtime.setMocks(mocks, project.name, stackFile.stack, opts.preview, opts.organization);
-    const monitor = new RecordingMonitor(mocks, stackFile.stack, project.name);
+    const monitor = new RecordingMonitor(mocks, stackFile.stack, project.name, disabledDefaultProviders(stackFile.config));
     getRuntimeStore().settings.monitor = monitor;
     pulumi.runtime.setAllConfig({ ...stackFile.config });
 

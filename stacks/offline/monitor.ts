@@ -63,6 +63,10 @@ interface RegisterResponse {
     getObject(): Struct | undefined;
     setObject(value: unknown): void;
 }
+interface InvokeRequest {
+    getTok(): string;
+    getProvider(): string;
+}
 interface ReadRequest {
     getId(): string;
     getType(): string;
@@ -113,6 +117,8 @@ export class RecordingMonitor extends MockMonitor {
         mocks: pulumi.runtime.Mocks,
         private readonly stack: string,
         private readonly project: string,
+        /** `pulumi:disable-default-providers` of the stack: packages ("*" for all) that must name a provider. */
+        private readonly disabledDefaultProviders: readonly string[] = [],
     ) {
         super(mocks);
         // MockMonitor qualifies a type with its parent's last type segment, and with `pulumi:pulumi:Stack` for
@@ -127,7 +133,29 @@ export class RecordingMonitor extends MockMonitor {
         this.byUrn.set(r.urn, r);
     }
 
+    /**
+     * The engine refuses a resource or invoke that would need a disabled default provider (its message, from
+     * pkg/resource/deploy/providers/registry.go); mocks never register default providers, so without this a
+     * forgotten `provider` would plan cleanly offline and fail (or worse, deploy elsewhere) for real.
+     */
+    private defaultProviderRefusal(token: string, provider: string, what: string): Error | undefined {
+        const pkg = token.split(":")[0];
+        if (provider || pkg === "pulumi") return undefined;
+        if (!this.disabledDefaultProviders.includes("*") && !this.disabledDefaultProviders.includes(pkg)) return undefined;
+        return new Error(`Default provider for '${pkg}' disabled. '${what}' must use an explicit provider.`);
+    }
+
+    override async invoke(req: InvokeRequest, callback: Callback<unknown>): Promise<void> {
+        const refusal = this.defaultProviderRefusal(req.getTok(), req.getProvider(), req.getTok());
+        if (refusal) return callback(refusal, undefined);
+        return super.invoke(req, callback);
+    }
+
     override async registerResource(req: RegisterRequest, callback: Callback<RegisterResponse>): Promise<void> {
+        if (req.getCustom() && !req.getType().startsWith("pulumi:providers:")) {
+            const refusal = this.defaultProviderRefusal(req.getType(), req.getProvider(), engineUrn(this.stack, this.project, req.getParent(), req.getType(), req.getName()));
+            if (refusal) return callback(refusal, undefined);
+        }
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((deps, key) => {
             propertyDependencies[key] = deps.getUrnsList();

@@ -30,13 +30,56 @@ describe.each(["us-west-2", "us-east-1"] as const)("EksCluster in %s", (region) 
         expect(cluster().dependencies).toContain(logs.urn);
     });
 
-    it("uses access entries (authenticationMode API) for the configured admin roles", () => {
+    it("uses access entries (authenticationMode API): one per configured identity, with its kind's access policy", () => {
         expect(inputsOf(cluster()).accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
-        expect(inputsOf(one(s(), "aws:eks/accessEntry:AccessEntry")).principalArn).toBe("arn:aws:iam::123456789012:role/intelgraph-platform-admin");
-        expect(inputsOf(one(s(), "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"))).toMatchObject({
-            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-            accessScope: { type: "cluster" },
+        const policyOf = (principal: string) =>
+            ofType(s(), "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+                .filter((a) => a.propertyDependencies.principalArn?.includes(ofType(s(), "aws:eks/accessEntry:AccessEntry").find((e) => inputsOf(e).principalArn === principal)?.urn ?? "-"))
+                .map((a) => [inputsOf(a).policyArn, inputsOf(a).accessScope]);
+        const admin = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+        expect(Object.fromEntries(ofType(s(), "aws:eks/accessEntry:AccessEntry").map((e) => [inputsOf(e).principalArn, policyOf(String(inputsOf(e).principalArn))]))).toEqual({
+            "arn:aws:iam::123456789012:role/intelgraph-platform-admin": [[admin, { type: "cluster" }]],
+            "arn:aws:iam::123456789012:role/ci/intelgraph-deploy": [[admin, { type: "cluster" }]],
+            "arn:aws:iam::123456789012:role/ci/intelgraph-preview": [["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }]],
+            "arn:aws:iam::123456789012:role/intelgraph-break-glass": [[admin, { type: "cluster" }]],
         });
+    });
+
+    it("names access entries after their principal, so reordering the config replaces none", () => {
+        expect(ofType(s(), "aws:eks/accessEntry:AccessEntry").map((e) => e.name).sort()).toEqual([
+            "eks-access-123456789012-intelgraph-break-glass",
+            "eks-access-123456789012-intelgraph-deploy",
+            "eks-access-123456789012-intelgraph-platform-admin",
+            "eks-access-123456789012-intelgraph-preview",
+        ]);
+    });
+
+    it("admits the region's deploy runners to the private endpoint on 443 only", () => {
+        const rules = ofType(s(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("eks-api-from-runners-"));
+        const clusterSg = (outputsOf(cluster()).vpcConfig as { clusterSecurityGroupId: string }).clusterSecurityGroupId;
+        expect(clusterSg).toMatch(/^sg-/);
+        expect(rules.map((r) => inputsOf(r))).toEqual(
+            (s().outputs.privateSubnetCidrs as string[]).map((cidrIpv4) => ({
+                securityGroupId: clusterSg,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4,
+                description: "Kubernetes API from the deploy runners",
+            })),
+        );
+    });
+
+    it("configures the Kubernetes provider only after every access policy association, the runners' path and the general nodes", () => {
+        const provider = one(s(), "pulumi:providers:kubernetes");
+        const needed = [
+            ...ofType(s(), "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"),
+            ...ofType(s(), "aws:eks/accessEntry:AccessEntry"),
+            ...ofType(s(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("eks-api-from-runners-")),
+            one(s(), "aws:eks/nodeGroup:NodeGroup", "eks-ng-general"),
+        ].map((r) => r.urn);
+        expect(needed).toHaveLength(12);
+        expect(provider.dependencies).toEqual(expect.arrayContaining(needed));
     });
 
     it("is protected and has deletion protection", () => {

@@ -59,7 +59,10 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
         expect(egress).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: pods })]);
         expect(egress[0]).not.toHaveProperty("cidrIpv4");
         const intoPods = ofType(s(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(inputsOf).filter((r) => r.securityGroupId === pods);
-        expect(intoPods).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: alb })]);
+        // Besides the ALB, only the deploy runners reach that group, on the Kubernetes API port (EksCluster).
+        const [fromAlb, others] = [intoPods.filter((r) => r.referencedSecurityGroupId !== undefined), intoPods.filter((r) => r.referencedSecurityGroupId === undefined)];
+        expect(fromAlb).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: alb })]);
+        expect(others.map((r) => [r.fromPort, r.toPort, r.description])).toEqual(others.map(() => [443, 443, "Kubernetes API from the deploy runners"]));
     });
 
     it("writes access logs to a locked-down bucket that ELB may write to", () => {

@@ -10,7 +10,7 @@ const fileConfig = (stack: string) => loadStackFile(project, stack).config;
 /** Parses the real stack file with some keys replaced (undefined removes a key). */
 function parseWith(stack: string, changes: Partial<Record<ConfigKey, string | undefined>> = {}) {
     const config: Record<string, string | undefined> = { ...fileConfig(stack), ...changes };
-    return parseStackConfig(stack, (k) => config[k]);
+    return parseStackConfig(stack, config);
 }
 
 
@@ -86,6 +86,34 @@ describe("stack config schema", () => {
 
     it("reports a missing key as missing", () => {
         expect(() => parseWith("us-west-2", { "intelgraph:owner": undefined })).toThrow("Pulumi.us-west-2.yaml: intelgraph:owner is missing; allowed:");
+    });
+
+    it.each([
+        ["aws:profile", "prod-admin"],
+        ["aws:accessKey", "AKIAEXAMPLE"],
+    ])("refuses %s: explicit providers ignore every aws:* key but aws:region", (key, value) => {
+        expect(problemsOf(() => parseWith("us-west-2", { [key]: value } as Partial<Record<ConfigKey, string>>))).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key,
+                value,
+                allowed: "no aws:* key but aws:region: the stack's explicit providers (stacks/providers.ts) ignore them; AWS credentials and profiles come from the deploy identity's environment",
+            },
+        ]);
+    });
+
+    it("refuses an unknown key, naming the closest known one", () => {
+        const [p] = problemsOf(() => parseWith("us-east-1", { "intelgraph:primaryStak": "us-west-2" } as Partial<Record<ConfigKey, string>>));
+        expect(p).toMatchObject({ file: "Pulumi.us-east-1.yaml", key: "intelgraph:primaryStak", value: "us-west-2" });
+        expect(p.allowed).toMatch(/^no such key; the keys a stack file may set are aws:region, intelgraph:role, .* \(did you mean intelgraph:primaryStack\?\)$/);
+        expect(problemsOf(() => parseWith("us-east-1", { "intelgraph:zzz": "1" } as Partial<Record<ConfigKey, string>>))[0].allowed).not.toContain("did you mean");
+    });
+
+    it("requires every default provider disabled, so a resource without an explicit provider fails a real deploy", () => {
+        expect(problemsOf(() => parseWith("us-west-2", { "pulumi:disable-default-providers": undefined }))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "pulumi:disable-default-providers", value: undefined, allowed: '["*"]: every resource names its explicit provider (stacks/providers.ts)' },
+        ]);
+        expect(problemsOf(() => parseWith("us-west-2", { "pulumi:disable-default-providers": '["aws"]' }))[0].value).toEqual(["aws"]);
     });
 
     it("lists every problem at once", () => {

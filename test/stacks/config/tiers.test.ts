@@ -10,7 +10,7 @@ const project = loadProject(PROJECT_DIR);
 function withTier(stack: string, key: string, change: Record<string, unknown>) {
     const config = { ...loadStackFile(project, stack).config };
     config[key] = JSON.stringify({ ...JSON.parse(config[key]), ...change });
-    return () => parseStackConfig(stack, (k) => config[k]);
+    return () => parseStackConfig(stack, config);
 }
 
 
@@ -21,7 +21,7 @@ const generalWith = (stack: string, sizes: Record<string, number>) => {
 
 describe("tier sizes in the stack files", () => {
     it("parses the committed tiers", () => {
-        const west = parseStackConfig("us-west-2", (k) => loadStackFile(project, "us-west-2").config[k]);
+        const west = parseStackConfig("us-west-2", loadStackFile(project, "us-west-2").config);
         expect(west.eks.general).toEqual({ instanceTypes: ["m6i.xlarge"], minSize: 4, desiredSize: 4, maxSize: 8 });
         expect(west.aurora).toEqual({ engineVersion: "16.4", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
         expect(west.redis).toEqual({ engineVersion: "7.1", nodeType: "cache.r7g.large", nodes: 2, snapshotRetentionDays: 7 });
@@ -88,14 +88,79 @@ describe("tier sizes in the stack files", () => {
         );
     });
 
-    it("rejects unknown fields (a typo must not be silently ignored)", () => {
-        expect(withTier("us-west-2", "intelgraph:aurora", { instanceClas: "db.r6g.large" })).toThrow("intelgraph:aurora is");
+    it("rejects unknown fields (a typo must not be silently ignored), suggesting the closest", () => {
+        expect(problemsOf(withTier("us-west-2", "intelgraph:aurora", { instanceClas: "db.r6g.large" }))).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key: "intelgraph:aurora.instanceClas",
+                value: "db.r6g.large",
+                allowed: "no such key in intelgraph:aurora; its keys are engineVersion, instanceClass, instances, backupRetentionDays (did you mean instanceClass?)",
+            },
+        ]);
     });
 
-    it("requires at least one admin role for the cluster", () => {
-        expect(withTier("us-west-2", "intelgraph:eks", { adminRoleArns: [] })).toThrow(
-            "intelgraph:eks.adminRoleArns is []; allowed: at least one IAM role ARN for cluster administration",
-        );
+    describe("cluster access (access entries) and the network path of pulumi up", () => {
+        const eks = (stack: string) => JSON.parse(loadStackFile(project, stack).config["intelgraph:eks"]) as { access: Record<string, string[]> };
+        const withAccess = (change: Record<string, string[]>) => withTier("us-west-2", "intelgraph:eks", { access: { ...eks("us-west-2").access, ...change } });
+
+        it("parses the committed access lists: admins, deployers, previewers, break-glass", () => {
+            const west = parseStackConfig("us-west-2", loadStackFile(project, "us-west-2").config);
+            expect(west.eks.access.deployers).toEqual(["arn:aws:iam::123456789012:role/ci/intelgraph-deploy"]);
+            expect(west.eks.access.previewers).toEqual(["arn:aws:iam::123456789012:role/ci/intelgraph-preview"]);
+            expect(west.eks.privateAccessCidrs).toEqual(["10.10.0.0/18", "10.10.64.0/18", "10.10.128.0/18"]);
+        });
+
+        it("refuses an identity listed twice (EKS answers 409 to a second access entry)", () => {
+            const admin = eks("us-west-2").access.admins[0];
+            expect(problemsOf(withAccess({ breakGlass: [admin] }))).toEqual([
+                {
+                    file: "Pulumi.us-west-2.yaml",
+                    key: "intelgraph:eks.access.breakGlass.0",
+                    value: admin,
+                    allowed: "a role listed once across admins, deployers, previewers and breakGlass (already in admins[0]; EKS allows one access entry per principal and answers 409 to a second)",
+                },
+            ]);
+        });
+
+        it("requires role ARNs with their path, not STS session ARNs", () => {
+            const session = "arn:aws:sts::123456789012:assumed-role/intelgraph-deploy/ci-run";
+            expect(problemsOf(withAccess({ deployers: [session] }))).toEqual([
+                {
+                    file: "Pulumi.us-west-2.yaml",
+                    key: "intelgraph:eks.access.deployers.0",
+                    value: session,
+                    allowed: "an IAM role ARN with its full path, e.g. arn:aws:iam::123456789012:role/ci/intelgraph-deploy (not an sts assumed-role session ARN)",
+                },
+            ]);
+        });
+
+        it("requires a deployer and a break-glass role", () => {
+            expect(problemsOf(withAccess({ deployers: [], breakGlass: [] })).map((p) => [p.key, p.allowed])).toEqual([
+                ["intelgraph:eks.access.deployers", "at least 1 IAM role ARN (identities that run pulumi up)"],
+                ["intelgraph:eks.access.breakGlass", "at least 1 IAM role ARN (on-call break-glass role)"],
+            ]);
+        });
+
+        it("requires a network path to the Kubernetes API", () => {
+            expect(problemsOf(withTier("us-west-2", "intelgraph:eks", { privateAccessCidrs: [], publicAccessCidrs: [] }))).toEqual([
+                {
+                    file: "Pulumi.us-west-2.yaml",
+                    key: "intelgraph:eks.privateAccessCidrs",
+                    value: [],
+                    allowed:
+                        "at least one CIDR here or in publicAccessCidrs: pulumi up must reach the Kubernetes API (a deploy runner inside this region's VPC, or a public endpoint restricted to its egress CIDR)",
+                },
+            ]);
+        });
+
+        it.each([
+            ["0.0.0.0/0", "a CIDR narrower than 0.0.0.0/0 (the public endpoint)"],
+            ["203.0.113.7/24", "a canonical IPv4 CIDR such as 203.0.113.0/28 (the public endpoint)"],
+        ])("refuses the public endpoint CIDR %s", (cidr, allowed) => {
+            expect(problemsOf(withTier("us-west-2", "intelgraph:eks", { publicAccessCidrs: [cidr] }))).toEqual([
+                { file: "Pulumi.us-west-2.yaml", key: "intelgraph:eks.publicAccessCidrs.0", value: cidr, allowed },
+            ]);
+        });
     });
 
     it("requires a pinned Kubernetes version", () => {
@@ -116,7 +181,7 @@ describe("tier sizes in the stack files", () => {
         const eks = JSON.parse(config["intelgraph:eks"]) as Record<string, unknown>;
         delete eks.loadBalancerController;
         config["intelgraph:eks"] = JSON.stringify(eks);
-        expect(problemsOf(() => parseStackConfig("us-west-2", (k) => config[k]))).toEqual([
+        expect(problemsOf(() => parseStackConfig("us-west-2", config))).toEqual([
             { file: "Pulumi.us-west-2.yaml", key: "intelgraph:eks.loadBalancerController", value: undefined, allowed: "an object { chartVersion, replicas }" },
         ]);
     });

@@ -36,12 +36,15 @@ describe("offline engine: recorded graph", () => {
         expect(one(west, "pulumi:providers:aws").urn).toBe("urn:pulumi:us-west-2::intelgraph::pulumi:providers:aws::aws-us-west-2");
     });
 
-    it("records the explicit provider of every AWS resource (no default providers)", () => {
+    it("records the explicit provider of every resource (the stack files disable default providers)", () => {
         for (const s of stacks.values()) {
-            const providers = ofType(s, "pulumi:providers:aws");
+            expect(s.config["pulumi:disable-default-providers"]).toBe('["*"]');
+            const providers = s.resources.filter((r) => r.type.startsWith("pulumi:providers:"));
             expect(providers.every((p) => !p.name.startsWith("default"))).toBe(true);
-            for (const r of s.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
-                expect(r.provider, `${s.stack} ${r.urn}`).toMatch(/::pulumi:providers:aws::aws-(us-west-2|us-east-1)::/);
+            for (const r of s.resources.filter((x) => x.custom && !x.external && !x.type.startsWith("pulumi:"))) {
+                const pkg = r.type.split(":")[0];
+                expect(r.provider, `${s.stack} ${r.urn}`).toMatch(new RegExp(`[:$]pulumi:providers:${pkg}::`));
+                if (pkg === "aws") expect(r.provider, `${s.stack} ${r.urn}`).toMatch(/::pulumi:providers:aws::aws-(us-west-2|us-east-1)::/);
             }
         }
     });

@@ -151,6 +151,41 @@ describe("npm run plan: failures", () => {
         expect(failed.deployment.resources).toEqual([]);
     });
 
+    it.each([
+        [
+            "Pulumi.us-west-2.yaml",
+            "intelgraph:vpcCidr: 10.10.0.0/16",
+            "intelgraph:vpcCidrr: 10.10.0.0/16",
+            "Pulumi.us-west-2.yaml: intelgraph:vpcCidrr is \"10.10.0.0/16\"; allowed: no such key; the keys a stack file may set are ",
+            "(did you mean intelgraph:vpcCidr?)",
+        ],
+        [
+            "Pulumi.us-east-1.yaml",
+            "      maxSize: 8\n",
+            "      maxSzie: 8\n",
+            "Pulumi.us-east-1.yaml: intelgraph:eks.general.maxSzie is 8; allowed: no such key in intelgraph:eks.general; its keys are instanceTypes, minSize, desiredSize, maxSize",
+            "(did you mean maxSize?)",
+        ],
+        [
+            "Pulumi.us-east-1.yaml",
+            "  aws:region: us-east-1\n",
+            "  aws:region: us-east-1\n  aws:profile: prod-admin\n",
+            "Pulumi.us-east-1.yaml: aws:profile is \"prod-admin\"; allowed: no aws:* key but aws:region: the stack's explicit providers (stacks/providers.ts) ignore them",
+            "",
+        ],
+    ])("exits 2 on an unknown key in %s (%s -> %s), registering nothing for that stack", async (file, from, to, message, suggestion) => {
+        const dir = projectCopy((f, text) => (f === file ? text.replace(from, to) : text));
+        const stack = file.slice("Pulumi.".length, -".yaml".length);
+        const { code, stderr } = await planInProcess(["--stack", stack, "--out", "plan.json"], dir);
+        expect(code).toBe(2);
+        expect(stderr).toContain(message);
+        expect(stderr).toContain(suggestion);
+        const report = JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8")) as PlanReport;
+        const failed = report.stacks.find((s) => s.stack === stack)!;
+        expect(failed.error?.kind).toBe("config");
+        expect(failed.deployment.resources).toEqual([]);
+    });
+
     it("exits 1 on a mandatory policy violation (Redis below the stack's N+1 minimum), naming rule and resource", async () => {
         const dir = projectCopy();
         const config = path.join(dir, "policy-pack", "config", "us-east-1.json");
