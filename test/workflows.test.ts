@@ -17,6 +17,7 @@ interface Step {
 }
 interface Job {
     needs?: string;
+    "runs-on"?: string | string[];
     permissions?: Record<string, string>;
     strategy?: { "max-parallel"?: number; matrix: { stack: string[] } };
     steps: Step[];
@@ -58,11 +59,25 @@ describe("GitHub workflows", () => {
         for (const stack of ["us-west-2", "us-east-1"]) expect(fs.existsSync(path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`))).toBe(true);
     });
 
-    it("reaches AWS through OIDC only: no long-lived keys", () => {
+    it("runs on Node 22, the floor @pulumi/pulumi declares", () => {
+        const setups = Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("actions/setup-node@")));
+        expect(setups.length).toBeGreaterThan(0);
+        for (const s of setups) expect(s.with?.["node-version"]).toBe(22);
+    });
+
+    it("previews on a self-hosted runner inside the stack's region, which reaches its private EKS endpoint", () => {
+        expect(wf.jobs.preview["runs-on"]).toEqual(["self-hosted", "linux", "x64", "intelgraph-${{ matrix.stack }}"]);
+    });
+
+    it("reaches AWS through OIDC only, as the stack file's previewer (an identity with an access entry)", () => {
         const preview = wf.jobs.preview;
         expect(preview.permissions).toMatchObject({ "id-token": "write", "pull-requests": "write" });
-        const aws = preview.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
-        expect(aws.with).toHaveProperty("role-to-assume");
+        const steps = preview.steps;
+        const identity = steps.findIndex((s) => s.run?.includes("npm run -s identity -- --stack '${{ matrix.stack }}' --kind previewers"));
+        const awsAt = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+        expect(identity).toBeGreaterThan(-1);
+        expect(identity).toBeLessThan(awsAt);
+        expect(steps[awsAt].with?.["role-to-assume"]).toBe(`\${{ steps.${(steps[identity] as Step & { id?: string }).id}.outputs.role }}`);
         expect(read("pull-request.yml")).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
     });
 });
