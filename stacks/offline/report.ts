@@ -8,7 +8,8 @@ import type { CostEstimate } from "../../policy-pack/lib/cost";
 import type { ResilienceModel } from "../../policy-pack/lib/resilience";
 import type { PolicySummary } from "./policy";
 import type { RecordedResource } from "./monitor";
-import { SECRET_SIG, SIG_KEY, type WireProps, type WireValue } from "./wire";
+import { QuotaDataError, type QuotaNeed, quotaNeeds } from "./quotas";
+import { SECRET_SIG, SIG_KEY, type WireProps, type WireValue, unwrapWire } from "./wire";
 
 export const REPORT_VERSION = 1;
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -47,6 +48,11 @@ export interface StackReport {
     deployment: { manifest: { time: string; magic: string; version: string }; resources: ReportResource[] };
     outputs: WireProps;
     policy: { violations: PolicyViolation[]; summary?: PolicySummary };
+    /**
+     * Service Quotas the stack needs at its maxima (every node group at maxSize) against the AWS defaults of
+     * policy-pack/data/aws-quotas.json; for a secondary, what a failover to it needs.
+     */
+    quotas?: QuotaNeed[];
     /** Monthly estimate from the planned resources and the price table (policy-pack/data/aws-prices.json). */
     cost?: CostEstimate & { budgetUsd?: number };
     /** RTO/RPO of failing this region over, per tier, with the objectives from the policy config. */
@@ -93,20 +99,36 @@ function toReportResource(r: RecordedResource): ReportResource {
     };
 }
 
+/** The stack's quota needs, or the config error that names the instance type or quota the data lacks. */
+function quotasOf(resources: readonly ReportResource[], region: string): { quotas: QuotaNeed[] } | { error: PlanError } {
+    try {
+        const inputs = resources.map((r) => ({ ...r, inputs: unwrapWire(r.inputs) as Record<string, unknown> }));
+        return { quotas: quotaNeeds(inputs, region) };
+    } catch (e) {
+        if (e instanceof QuotaDataError) return { error: { kind: "config", message: e.message } };
+        throw e;
+    }
+}
+
 export function stackReport(s: PlannedStack, version: string, violations: PolicyViolation[] = []): StackReport {
+    const region = s.config["aws:region"] ?? "";
+    const resources = s.resources.map(toReportResource);
+    const quotas = s.error ? undefined : quotasOf(resources, region);
+    const error = s.error ?? (quotas && "error" in quotas ? quotas.error : undefined);
     return {
         stack: s.stack,
         project: s.project,
-        region: s.config["aws:region"] ?? "",
+        region,
         role: s.config["intelgraph:role"] ?? "",
         preview: s.preview,
         deployment: {
             manifest: { time: new Date().toISOString(), magic: "", version },
-            resources: s.resources.map(toReportResource),
+            resources,
         },
         outputs: maskProps(s.outputs),
         policy: { violations },
-        ...(s.error ? { error: s.error } : {}),
+        ...(quotas && "quotas" in quotas ? { quotas: quotas.quotas } : {}),
+        ...(error ? { error } : {}),
     };
 }
 

@@ -1,8 +1,9 @@
-/** The human summary `npm run plan` prints: per stack, resources by component and type, outputs, policy. */
+/** The human summary `npm run plan` prints: per stack, resources by component and type, outputs, policy, recovery, cost, quotas. */
 import Table from "cli-table3";
 import { UNKNOWN, type WireValue } from "./wire";
 import { renderPolicyResults } from "./policyReport";
 import type { PlanReport, ReportResource, StackReport } from "./report";
+import { QUOTA_DATA_FILE } from "./quotas";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 /** Tables without rules between rows: long resource lists stay readable in a CI log. */
@@ -79,6 +80,47 @@ function costSection(s: StackReport): string {
     ].join("\n");
 }
 
+/** Joins items with ", " into lines of at most `width` characters, the first after `first`, the rest after `indent`. */
+function wrapList(first: string, indent: string, items: readonly string[], width = 150): string[] {
+    const lines: string[] = [];
+    let cur = first;
+    let fresh = true;
+    items.forEach((item, i) => {
+        const piece = item + (i < items.length - 1 ? "," : "");
+        if (!fresh && cur.length + 1 + piece.length > width) {
+            lines.push(cur);
+            cur = indent;
+            fresh = true;
+        }
+        cur += (fresh ? "" : " ") + piece;
+        fresh = false;
+    });
+    lines.push(cur);
+    return lines;
+}
+
+/**
+ * Quotas needed at the maxima, kept short: a header, one line per quota over its AWS default, the rest packed
+ * as needed/default, and where the defaults come from. The full list (with every basis) is the JSON's `quotas`.
+ */
+function quotaSection(s: StackReport): string {
+    const q = s.quotas;
+    if (!q?.length) return "";
+    const over = q.filter((x) => x.overDefault);
+    const where = (x: { region: string }) => (x.region && x.region !== s.region ? ` in ${x.region}` : "");
+    const secondary = s.role === "secondary";
+    const what = secondary ? "what a failover to this secondary needs" : `this ${s.role || "stack"} fully scaled out`;
+    const when = secondary ? "before deploying, or a failover cannot scale out" : "before the first deploy";
+    const verdict = over.length ? `${over.length} over default, request ${over.length === 1 ? "an increase" : "increases"} ${when}` : "all within default";
+    const within = q.filter((x) => !x.overDefault).map((x) => `${x.short} ${x.code} ${x.needed}/${x.default}${where(x)}`);
+    return [
+        `Quotas in ${s.region || "?"} at every node group's maxSize (${what}), needed vs AWS default; ${verdict}`,
+        ...over.map((x) => `  OVER ${x.name} (${x.code})${where(x)}: ${x.needed} ${x.unit} needed, default ${x.default}; ${x.basis}`),
+        ...(within.length ? wrapList("  within default (needed/default): ", "    ", within) : []),
+        `  defaults, codes, sources: ${QUOTA_DATA_FILE} (checked ${q[0].checked}); compare with the account's applied values in Service Quotas`,
+    ].join("\n");
+}
+
 export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap<string, number> }): string {
     const parts: string[] = [];
     for (const s of report.stacks) {
@@ -96,6 +138,7 @@ export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap
             renderPolicyResults(s.policy.violations, s.policy.summary),
             resilienceSection(s),
             costSection(s),
+            quotaSection(s),
         );
     }
     const costed = report.stacks.filter((s) => s.cost);
