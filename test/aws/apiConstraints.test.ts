@@ -44,7 +44,6 @@ describe("AWS API constraints over the planned stacks", () => {
             unknown: result.unknown.map((u) => `${u.stack} ${u.urn} ${u.property}`),
             providerGenerated: result.providerGenerated.map((u) => `${u.stack} ${u.urn} ${u.property}: ${u.reason}`),
         };
-        console.info(`AWS API constraints: ${JSON.stringify(summary, null, 2)}`);
         // The normal (non-preview) plan knows every input; an unknown here means a name now depends on an output.
         expect(summary.unknown).toEqual([]);
         // Every auto-named resource of the program was checked through its generated name.
