@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    // The TypeScript loader of `npm run plan` (stacks/offline/register.cjs) runs before TypeScript can: plain Node CommonJS.
+    // The TypeScript loader of `npm run plan` (tools/offline/register.cjs) runs before TypeScript can: plain Node CommonJS.
     files: ["**/*.cjs"],
     languageOptions: {
       sourceType: "commonjs",

@@ -17,7 +17,7 @@ describe("what the real launchers compile with", () => {
     });
 
     it("Pulumi.yaml points the language host at the program entry", async () => {
-        const { loadProject } = await import("../stacks/offline/project");
+        const { loadProject } = await import("../tools/offline/project");
         expect(loadProject(PROJECT_DIR)).toMatchObject({ name: "intelgraph", main: "stacks/index.ts" });
     });
 });

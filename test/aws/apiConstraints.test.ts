@@ -4,8 +4,8 @@
  * The rules, their sources and the autonaming model are in apiConstraints.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../stacks/offline/engine";
-import { listStacks, loadProject } from "../../stacks/offline/project";
+import type { PlannedStack } from "../../tools/offline/engine";
+import { listStacks, loadProject } from "../../tools/offline/project";
 import { PROJECT_DIR, inputsOf, plan } from "../helpers/plan";
 import { API_RULES, CHECKED, NO_NAME_CONSTRAINT, NOT_CHECKED } from "./apiConstraints";
 import { type PlannedResource, checkResource, checkResources } from "./checkApiConstraints";

@@ -5,7 +5,7 @@
  */
 import { API_RULES, type ApiRule } from "./apiConstraints";
 
-/** Pulumi's unknown-value marker (stacks/offline/wire.ts); redeclared to keep this module free of engine imports. */
+/** Pulumi's unknown-value marker (tools/offline/wire.ts); redeclared to keep this module free of engine imports. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Pulumi autonaming: separator and random suffix (pulumi-terraform-bridge AutoName: "-", Randlen 7, [0-9a-f]). */

@@ -4,7 +4,7 @@
  */
 import * as path from "node:path";
 import type { TestProject } from "vitest/node";
-import { type PlannedStack, planStacks } from "../../stacks/offline/engine";
+import { type PlannedStack, planStacks } from "../../tools/offline/engine";
 
 declare module "vitest" {
     export interface ProvidedContext {

@@ -1,7 +1,7 @@
 /** Test helpers over the offline engine's recorded graph (the same engine `npm run plan` uses). */
-import type { PlannedStack, PlanOptions } from "../../stacks/offline/engine";
-import { unwrapWire } from "../../stacks/offline/wire";
-import type { RecordedResource } from "../../stacks/offline/monitor";
+import type { PlannedStack, PlanOptions } from "../../tools/offline/engine";
+import { unwrapWire } from "../../tools/offline/wire";
+import type { RecordedResource } from "../../tools/offline/monitor";
 import * as path from "node:path";
 import { inject } from "vitest";
 
@@ -16,7 +16,7 @@ export async function plan(opts: PlanOptions = {}): Promise<Map<string, PlannedS
     // The engine (and with it the Pulumi SDK) is loaded only by files that plan for themselves.
     const stacks = shared
         ? inject(opts.preview ? "previewedStacks" : "plannedStacks")
-        : await (await import("../../stacks/offline/engine")).planStacks({ projectDir: PROJECT_DIR, ...opts });
+        : await (await import("../../tools/offline/engine")).planStacks({ projectDir: PROJECT_DIR, ...opts });
     return new Map(stacks.map((s) => [s.stack, s]));
 }
 

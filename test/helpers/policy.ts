@@ -2,10 +2,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type IntelGraphPolicy, policies } from "../../policy-pack/policies";
-import type { PlannedStack } from "../../stacks/offline/engine";
-import { type EvaluatedResource, type PolicyResult, evaluatePolicies } from "../../stacks/offline/policy";
-import { buildReport } from "../../stacks/offline/report";
-import type { WireValue } from "../../stacks/offline/wire";
+import type { PlannedStack } from "../../tools/offline/engine";
+import { type EvaluatedResource, type PolicyResult, evaluatePolicies } from "../../tools/offline/policy";
+import { buildReport } from "../../tools/offline/report";
+import type { WireValue } from "../../tools/offline/wire";
 import { PROJECT_DIR, mustGet, plan } from "./plan";
 
 export type Resources = EvaluatedResource[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../stacks/offline/engine";
-import type { RecordedResource } from "../../stacks/offline/monitor";
-import { UNKNOWN, type WireValue } from "../../stacks/offline/wire";
+import type { PlannedStack } from "../../tools/offline/engine";
+import type { RecordedResource } from "../../tools/offline/monitor";
+import { UNKNOWN, type WireValue } from "../../tools/offline/wire";
 import { inputsOf, mustGet, one, outputsOf, plan } from "../helpers/plan";
 
 /** Every input property (at any depth) whose name says it holds a KMS key. */

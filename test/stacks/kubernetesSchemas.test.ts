@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { RecordedResource } from "../../stacks/offline/monitor";
+import type { RecordedResource } from "../../tools/offline/monitor";
 import { PROJECT_DIR, inputsOf, mustGet, plan } from "../helpers/plan";
 
 interface Model {

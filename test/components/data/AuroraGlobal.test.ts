@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parameterGroupFamily } from "../../../components/data/AuroraGlobal";
-import type { PlannedStack } from "../../../stacks/offline/engine";
-import { SECRET_SIG, SIG_KEY, isSecret, unwrapWire } from "../../../stacks/offline/wire";
+import type { PlannedStack } from "../../../tools/offline/engine";
+import { SECRET_SIG, SIG_KEY, isSecret, unwrapWire } from "../../../tools/offline/wire";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let west: PlannedStack;

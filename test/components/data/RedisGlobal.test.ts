@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../../stacks/offline/engine";
-import { SECRET_SIG, SIG_KEY, isSecret } from "../../../stacks/offline/wire";
+import type { PlannedStack } from "../../../tools/offline/engine";
+import { SECRET_SIG, SIG_KEY, isSecret } from "../../../tools/offline/wire";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let west: PlannedStack;

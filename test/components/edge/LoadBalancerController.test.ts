@@ -1,6 +1,6 @@
 import { evaluate } from "@marcbachmann/cel-js";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../../stacks/offline/engine";
+import type { PlannedStack } from "../../../tools/offline/engine";
 import { inputsOf, mustGet, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../../stacks/offline/engine";
+import type { PlannedStack } from "../../../tools/offline/engine";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALIAS_CACHE_SECONDS, failoverDetectionSeconds } from "../../../components/edge/WeightedDns";
-import type { PlannedStack } from "../../../stacks/offline/engine";
+import type { PlannedStack } from "../../../tools/offline/engine";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;

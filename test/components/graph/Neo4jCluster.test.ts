@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../../stacks/offline/engine";
-import { SECRET_SIG, SIG_KEY } from "../../../stacks/offline/wire";
+import type { PlannedStack } from "../../../tools/offline/engine";
+import { SECRET_SIG, SIG_KEY } from "../../../tools/offline/wire";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UNKNOWN } from "../../../stacks/offline/wire";
+import { UNKNOWN } from "../../../tools/offline/wire";
 import { type Resources, byName, messages, setProp, stackResources } from "../../helpers/policy";
 
 const RULE = "intelgraph-kms-regional-cmk";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WireProps } from "../../../stacks/offline/wire";
+import type { WireProps } from "../../../tools/offline/wire";
 import { byName, evaluate, messages, setProp, stackResources } from "../../helpers/policy";
 
 const RULE = "intelgraph-network-public-entry-guard";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ConfigKey, parseStackConfig, validateAgainstPrimary } from "../../../stacks/config/schema";
-import { loadProject, loadStackFile } from "../../../stacks/offline/project";
+import { loadProject, loadStackFile } from "../../../tools/offline/project";
 import { problemsOf } from "../../helpers/config";
 import { PROJECT_DIR } from "../../helpers/plan";
 

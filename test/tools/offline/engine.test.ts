@@ -1,11 +1,9 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../../stacks/offline/engine";
-import { UNKNOWN, type WireProps, isSecret, unwrapWire } from "../../../stacks/offline/wire";
-import { mockInvoke } from "../../../stacks/offline/mocks";
+import type { PlannedStack } from "../../../tools/offline/engine";
+import { UNKNOWN, type WireProps, isSecret, unwrapWire } from "../../../tools/offline/wire";
+import { mockInvoke } from "../../../tools/offline/mocks";
 import { PROJECT_DIR, inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
+import { projectCopy } from "../../helpers/project";
 
 let stacks: Map<string, PlannedStack>;
 let preview: Map<string, PlannedStack>;
@@ -149,10 +147,7 @@ describe("offline engine: bad stack files fail before any resource is registered
     });
 
     it("reports secure: values it cannot decrypt instead of guessing", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-secure-"));
-        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        const text = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-west-2.yaml"), "utf8");
-        fs.writeFileSync(path.join(dir, "Pulumi.us-west-2.yaml"), `${text}  intelgraph:apiToken:\n    secure: v1:abcdef\n`);
+        const dir = projectCopy((f, text) => (f === "Pulumi.us-west-2.yaml" ? `${text}  intelgraph:apiToken:\n    secure: v1:abcdef\n` : text));
         const planned = mustGet(await plan({ projectDir: dir, stacks: ["us-west-2"] }), "us-west-2");
         expect(planned.error).toEqual({ kind: "config", message: expect.stringContaining("Pulumi.us-west-2.yaml: intelgraph:apiToken hold secure: (encrypted) values") });
         expect(planned.error?.message).not.toContain("v1:abcdef");
@@ -164,8 +159,8 @@ describe("offline engine: a secondary against an incomplete primary", () => {
         ["the primary's writer instance exists", "auroraWriterInstanceArn"],
         ["the primary exports the credentials it copies (a secret output)", "auroraMasterPassword"],
     ])("refuses to plan until %s, and registers nothing", async (_, missing) => {
-        const { planStack } = await import("../../../stacks/offline/engine");
-        const { loadProject, loadStackFile } = await import("../../../stacks/offline/project");
+        const { loadProgram, planStack } = await import("../../../tools/offline/engine");
+        const { loadProject, loadStackFile } = await import("../../../tools/offline/project");
         const project = loadProject(PROJECT_DIR);
         const west = mustGet(stacks, "us-west-2");
         const outputs = { ...west.outputs };
@@ -173,6 +168,7 @@ describe("offline engine: a secondary against an incomplete primary", () => {
         const east = await planStack(project, loadStackFile(project, "us-east-1"), {
             preview: false,
             organization: "organization",
+            program: await loadProgram(project),
             references: new Map([["us-west-2", { ...west, outputs }]]),
         });
         expect(east.error).toEqual({
@@ -195,5 +191,42 @@ describe("offline engine: strict invokes", () => {
         expect(() => mockInvoke("aws:ec2/getAmi:getAmi", { mostRecent: true }, "us-east-1")).toThrow(
             "offline engine: no mock for invoke 'aws:ec2/getAmi:getAmi'",
         );
+    });
+});
+
+describe("offline engine: a tool of its own", () => {
+    it("imports nothing from the project's stacks/ or components/ (the program comes from Pulumi.yaml's main)", async () => {
+        const fs = await import("node:fs");
+        const path = await import("node:path");
+        const dir = path.join(PROJECT_DIR, "tools", "offline");
+        for (const f of fs.readdirSync(dir).filter((x) => /\.(ts|cjs)$/.test(x))) {
+            const imports = [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/(?:from|import\(|require\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
+            expect(imports.filter((i) => /(^|\/)(stacks|components)(\/|$)|^\.\.\/(config|program)/.test(i)), f).toEqual([]);
+        }
+    });
+
+    it("plans a referenced stack first, found from the StackReferences the program reads", async () => {
+        const fs = await import("node:fs");
+        const os = await import("node:os");
+        const path = await import("node:path");
+        const pulumi = await import("@pulumi/pulumi");
+        const { planStacks } = await import("../../../tools/offline/engine");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-refs-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: refs\nruntime: nodejs\nmain: index.ts\n");
+        // Nothing in either stack file names the other: only the program knows "a" reads "b".
+        fs.writeFileSync(path.join(dir, "Pulumi.a.yaml"), "config: {}\n");
+        fs.writeFileSync(path.join(dir, "Pulumi.b.yaml"), "config: {}\n");
+        const program = async () => {
+            if (pulumi.getStack() === "b") return { answer: 42 };
+            const b = new pulumi.StackReference("organization/refs/b");
+            return { fromB: b.getOutput("answer") };
+        };
+        const planned = await planStacks({ projectDir: dir, program });
+        expect(planned.map((p) => [p.stack, p.error, unwrapWire(p.outputs)])).toEqual([
+            ["b", undefined, { answer: 42 }],
+            ["a", undefined, { fromB: 42 }],
+        ]);
+        const previewed = await planStacks({ projectDir: dir, program, preview: true, stacks: ["a"] });
+        expect(previewed.map((p) => [p.stack, unwrapWire(p.outputs)])).toEqual([["a", { fromB: 42 }]]);
     });
 });

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { mermaidGraph } from "../../../stacks/offline/graph";
-import { buildReport } from "../../../stacks/offline/report";
+import { mermaidGraph } from "../../../tools/offline/graph";
+import { buildReport } from "../../../tools/offline/report";
 import { PROJECT_DIR, plan } from "../../helpers/plan";
 
 const graph = async () => mermaidGraph(buildReport([...(await plan()).values()], "test"));

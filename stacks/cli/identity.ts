@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError, parseStackConfig } from "../config/schema";
 import { ACCESS_KINDS, type AccessKind } from "../config/tiers";
-import { ProjectFileError, loadProject, loadStackFile } from "./project";
+import { ProjectFileError, loadProject, loadStackFile } from "../../tools/offline/project";
 
 export async function main(argv: readonly string[]): Promise<number> {
     const cmd = new Command("identity")

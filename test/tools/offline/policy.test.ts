@@ -1,7 +1,7 @@
 /** The offline evaluator behaves as CrossGuard's analyzer where rules can tell the difference. */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
-import { evaluatePolicies } from "../../../stacks/offline/policy";
+import { evaluatePolicies } from "../../../tools/offline/policy";
 import { stackResources } from "../../helpers/policy";
 
 const rule = (name: string, validateResource: ResourceValidationPolicy["validateResource"]): ResourceValidationPolicy => ({

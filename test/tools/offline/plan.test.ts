@@ -3,14 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PlannedStack } from "../../../stacks/offline/engine";
-import { type PlanReport, SECRET_PLACEHOLDER, buildReport } from "../../../stacks/offline/report";
+import type { PlannedStack } from "../../../tools/offline/engine";
+import { type PlanReport, SECRET_PLACEHOLDER, buildReport } from "../../../tools/offline/report";
 import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR, outputsOf, plan } from "../../helpers/plan";
+import { projectCopy } from "../../helpers/project";
 
 /** Runs `npm run plan`'s command line (same node flags) in `cwd`. */
 function runPlan(args: string[], cwd = PROJECT_DIR) {
-    const res = spawnSync(process.execPath, ["-r", require.resolve("v8-compile-cache"), "-r", path.join(PROJECT_DIR, "stacks/offline/register.cjs"), path.join(PROJECT_DIR, "stacks/offline/plan.ts"), ...args], {
+    const res = spawnSync(process.execPath, ["-r", require.resolve("v8-compile-cache"), "-r", path.join(PROJECT_DIR, "tools/offline/register.cjs"), path.join(PROJECT_DIR, "tools/offline/plan.ts"), ...args], {
         cwd,
         encoding: "utf8",
         timeout: 60_000,
@@ -20,18 +21,8 @@ function runPlan(args: string[], cwd = PROJECT_DIR) {
 
 /** Calls the CLI in-process (as `npm run plan` would, from `cwd`). */
 async function planInProcess(args: string[], cwd: string) {
-    const { main } = await import("../../../stacks/offline/plan");
+    const { main } = await import("../../../tools/offline/plan");
     return runCli(main, args, cwd);
-}
-
-function projectCopy(change?: (file: string, text: string) => string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-plan-"));
-    for (const f of ["Pulumi.yaml", "Pulumi.us-west-2.yaml", "Pulumi.us-east-1.yaml"]) {
-        const text = fs.readFileSync(path.join(PROJECT_DIR, f), "utf8");
-        fs.writeFileSync(path.join(dir, f), change ? change(f, text) : text);
-    }
-    fs.cpSync(path.join(PROJECT_DIR, "policy-pack", "config"), path.join(dir, "policy-pack", "config"), { recursive: true });
-    return dir;
 }
 
 describe("npm run plan (the real command line)", () => {

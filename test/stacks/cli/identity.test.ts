@@ -6,7 +6,7 @@ import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR } from "../../helpers/plan";
 
 async function identity(args: string[], cwd = PROJECT_DIR) {
-    const { main } = await import("../../../stacks/offline/identity");
+    const { main } = await import("../../../stacks/cli/identity");
     return runCli(main, args, cwd);
 }
 

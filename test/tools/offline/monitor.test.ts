@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { RecordingMonitor } from "../../../stacks/offline/monitor";
+import { RecordingMonitor } from "../../../tools/offline/monitor";
 // The SDK's own protobuf messages: the requests the language SDK sends the engine.
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
-import { Struct } from "../../../stacks/offline/runtimeInternals";
+import { Struct } from "../../../tools/offline/runtimeInternals";
 
 type ProtoStruct = Parameters<resproto.RegisterResourceRequest["setObject"]>[0];
 const emptyStruct = () => Struct.fromJavaScript({}) as ProtoStruct;

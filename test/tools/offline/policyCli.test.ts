@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { targetsOf } from "../../../stacks/offline/policyCli";
+import { targetsOf } from "../../../tools/offline/policyCli";
 import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR } from "../../helpers/plan";
 import { byName, setProp, stackResources } from "../../helpers/policy";
@@ -10,7 +10,7 @@ import { byName, setProp, stackResources } from "../../helpers/policy";
 const FIXTURE = path.join(PROJECT_DIR, "test", "fixtures", "stack-export-us-east-1.json");
 
 async function policyCli(args: string[]) {
-    const { main } = await import("../../../stacks/offline/policyCli");
+    const { main } = await import("../../../tools/offline/policyCli");
     return runCli(main, args, PROJECT_DIR);
 }
 

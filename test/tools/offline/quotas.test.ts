@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import quotaTable from "../../../policy-pack/data/aws-quotas.json";
 import instanceTable from "../../../policy-pack/data/ec2-instance-types.json";
-import type { PlannedStack } from "../../../stacks/offline/engine";
-import type { RecordedResource } from "../../../stacks/offline/monitor";
-import { QuotaDataError, type QuotaInput, type QuotaNeed, quotaNeeds, vcpuQuotaOf, vcpusOf } from "../../../stacks/offline/quotas";
-import { type StackReport, buildReport } from "../../../stacks/offline/report";
-import { renderSummary } from "../../../stacks/offline/summary";
+import type { PlannedStack } from "../../../tools/offline/engine";
+import type { RecordedResource } from "../../../tools/offline/monitor";
+import { QuotaDataError, type QuotaInput, type QuotaNeed, quotaNeeds, vcpuQuotaOf, vcpusOf } from "../../../tools/offline/quotas";
+import { type StackReport, buildReport } from "../../../tools/offline/report";
+import { renderSummary } from "../../../tools/offline/summary";
 import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR, inputsOf, mustGet, ofType, plan } from "../../helpers/plan";
 
@@ -201,7 +201,7 @@ describe("quotas: the summary", () => {
     });
 
     it("is printed and written by npm run plan (--json carries the quotas)", async () => {
-        const { main } = await import("../../../stacks/offline/plan");
+        const { main } = await import("../../../tools/offline/plan");
         const summary = await runCli(main, ["--stack", "us-west-2"], PROJECT_DIR);
         expect(summary.code).toBe(0);
         expect(summary.stdout).toContain("OVER Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (L-1216C47A): 80 vCPUs needed, default 5");

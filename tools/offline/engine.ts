@@ -1,20 +1,38 @@
 /**
  * The offline engine: runs the real program of each stack under Pulumi's mock runtime, in one process,
  * stack after stack in dependency order, and records the full resource graph. Tests, `npm run plan` and
- * `npm run policy` all go through here. The program is the same function the Pulumi language host calls.
+ * `npm run policy` all go through here. The program is the one the Pulumi language host runs: the module
+ * Pulumi.yaml's `main` names (its export is the program function), unless a caller passes another.
+ *
+ * It knows nothing of the project's internals. Stack order comes from the StackReferences each program
+ * actually reads: a reference to a stack of the project that is not planned yet stops that run, the
+ * referenced stack is planned, and the run starts again (a program reads its references before it registers
+ * anything, so the retry is cheap). Config errors are errors named `ConfigError`, or whose message starts
+ * with the stack file's name.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../config/schema";
-import { program } from "../program";
 import { type MockResourceContext, mockId, mockInvoke, mockOutputs } from "./mocks";
 import { RecordingMonitor, type RecordedResource } from "./monitor";
 import { UNKNOWN, type WireProps, containsSecret, unwrapWire } from "./wire";
-import { type ProjectFile, ProjectFileError, type StackFile, dependencyOrder, listStacks, loadProject, loadStackFile } from "./project";
+import { type ProjectFile, ProjectFileError, type StackFile, listStacks, loadProject, loadStackFile } from "./project";
 import { getRuntimeStore, waitForRPCs } from "./runtimeInternals";
 
-/** The config key naming the stack a stack references; the engine plans that one first. */
-export const REFERENCE_KEY = "intelgraph:primaryStack";
 export const DEFAULT_ORGANIZATION = "organization";
+
+/** A Pulumi program: what the language host calls; its result becomes the stack outputs. */
+export type Program = () => Promise<Record<string, unknown> | void>;
+
+/** The program of Pulumi.yaml's `main` (the module exports the function, as `export =` or `export default`). */
+export async function loadProgram(project: ProjectFile): Promise<Program> {
+    if (!project.main) throw new ProjectFileError(`${path.join(project.dir, "Pulumi.yaml")}: 'main' must name the program's entry module`);
+    const entry = path.resolve(project.dir, project.main);
+    // A path, not a file: URL: under `npm run plan` the loader turns import() into require().
+    const mod = (await import(entry)) as Program | { default?: unknown };
+    const fn = typeof mod === "function" ? mod : mod.default;
+    if (typeof fn !== "function") throw new ProjectFileError(`${project.main}: exports no program function (export = program, or export default)`);
+    return fn as Program;
+}
 
 export type PlanErrorKind = "config" | "program";
 
@@ -36,6 +54,8 @@ export interface PlannedStack {
     readonly error?: PlanError;
     /** On error: URNs of resources the program registered before failing (reads excluded). Must stay empty for config errors. */
     readonly registeredBeforeError?: readonly string[];
+    /** Stacks of the project the program read through a StackReference before they were planned. */
+    readonly unresolvedReferences?: readonly string[];
     readonly durationMs: number;
 }
 
@@ -49,6 +69,8 @@ export interface PlanOptions {
     readonly organization?: string;
     /** Extra or replaced config per stack, e.g. a test's bad value: { "us-east-1": { "intelgraph:vpcCidr": "..." } }. */
     readonly configOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    /** Run this program instead of Pulumi.yaml's `main` (e.g. one component with a test's own args). */
+    readonly program?: Program;
 }
 
 
@@ -73,11 +95,13 @@ function parseDefaultTags(v: unknown): Record<string, string> {
 
 class StackMocks implements pulumi.runtime.Mocks {
     private readonly providers = new Map<string, ProviderInfo>();
+    readonly unresolved = new Set<string>();
 
     constructor(
         private readonly stack: StackFile,
         private readonly preview: boolean,
         private readonly references: ReadonlyMap<string, PlannedStack>,
+        private readonly plannable: ReadonlySet<string>,
     ) {}
 
     private regionOf(inputs: Record<string, unknown>, provider: string | undefined): string {
@@ -110,7 +134,14 @@ class StackMocks implements pulumi.runtime.Mocks {
     }
 
     private stackReference(name: string): pulumi.runtime.MockResourceResult {
-        const target = this.references.get(name.split("/").pop() ?? name);
+        const stack = name.split("/").pop() ?? name;
+        const target = this.references.get(stack);
+        if (!target && this.plannable.has(stack)) {
+            // Answered empty rather than failed (a failed read rejects promises the SDK chained on it long after
+            // the run); the run is discarded and repeated once the referenced stack is planned.
+            this.unresolved.add(stack);
+            return { id: name, state: { name, outputs: {}, secretOutputNames: [] } };
+        }
         if (!target || target.error) {
             const why = !target ? "it is not planned in this run" : `its plan failed (${target.error?.kind} error)`;
             throw new Error(`offline engine: cannot answer StackReference '${name}': ${why}`);
@@ -136,7 +167,7 @@ function disabledDefaultProviders(config: Readonly<Record<string, string>>): str
 
 function classify(err: unknown): PlanError {
     const e = err instanceof Error ? err : new Error(String(err));
-    if (e instanceof ConfigError || e.name === "ConfigError") return { kind: "config", message: e.message };
+    if (e.name === "ConfigError") return { kind: "config", message: e.message };
     if (e instanceof ProjectFileError) return { kind: "config", message: e.message };
     // Errors the program raises about its stack file (e.g. a primary that is not deployed) name the file first.
     if (/^Pulumi\.[^:]+\.yaml: /.test(e.message)) return { kind: "config", message: e.message };
@@ -166,7 +197,11 @@ async function withCollectedRejections<T>(run: () => Promise<T>): Promise<{ valu
 export interface PlanStackOptions {
     readonly preview: boolean;
     readonly organization: string;
+    readonly program: Program;
+    /** Deployed (up-mode) plans that answer StackReferences, by stack name. */
     readonly references: ReadonlyMap<string, PlannedStack>;
+    /** Stacks a StackReference may name that are not in `references` yet: reading one stops the run. */
+    readonly plannable?: ReadonlySet<string>;
     /** Capture stack traces while the program runs (slower; used to explain a program error). */
     readonly stackTraces?: boolean;
 }
@@ -201,7 +236,7 @@ export async function planStack(project: ProjectFile, stackFile: StackFile, opts
         });
     }
 
-    const mocks = new StackMocks(stackFile, opts.preview, opts.references);
+    const mocks = new StackMocks(stackFile, opts.preview, opts.references, opts.plannable ?? new Set());
     await pulumi.runtime.setMocks(mocks, project.name, stackFile.stack, opts.preview, opts.organization);
     const monitor = new RecordingMonitor(mocks, stackFile.stack, project.name, disabledDefaultProviders(stackFile.config));
     getRuntimeStore().settings.monitor = monitor;
@@ -209,25 +244,79 @@ export async function planStack(project: ProjectFile, stackFile: StackFile, opts
 
     const run = await withStackTraces(opts.stackTraces === true, () =>
         withCollectedRejections(async () => {
-            const outputs = await pulumi.runtime.runInPulumiStack(program);
-            await waitForRPCs();
-            return outputs;
+            try {
+                const outputs = await pulumi.runtime.runInPulumiStack(opts.program);
+                await waitForRPCs();
+                return outputs;
+            } catch (e) {
+                // The SDK's promises chained on the failure reject while its RPCs drain: collect them too.
+                await waitForRPCs().catch(() => undefined);
+                throw e;
+            }
         }),
     );
     const error = run.error ?? run.rejections[0];
     if (error !== undefined) {
-        await waitForRPCs().catch(() => undefined);
+        if (mocks.unresolved.size) return { ...failed({ kind: "program", message: String(error) }), unresolvedReferences: [...mocks.unresolved] };
         const planError = classify(error);
         if (planError.kind === "program" && !opts.stackTraces) return planStack(project, stackFile, { ...opts, stackTraces: true });
         const registered = monitor.records.filter((r) => !r.external && r.type !== "pulumi:pulumi:Stack").map((r) => r.urn);
         return { ...failed(planError), registeredBeforeError: registered };
     }
 
+    if (mocks.unresolved.size) return { ...failed({ kind: "program", message: "read a stack that is not planned yet" }), unresolvedReferences: [...mocks.unresolved] };
     const stackRecord = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack");
     return { ...base, resources: monitor.records, outputs: stackRecord?.outputs ?? {}, durationMs: performance.now() - started };
 }
 
-/** Plans the requested stacks (and the stacks they reference) in dependency order. */
+/**
+ * A stack whose config mentions another stack of the project by name (a string value, or one inside a JSON
+ * value, equal to it or ending in `/<name>`) probably references it: plan that one first. Only a hint (a
+ * mention that is no reference costs nothing; a cycle of mentions keeps the given order): the StackReferences
+ * the program really reads decide.
+ */
+export function referenceHintOrder(stacks: readonly string[], files: ReadonlyMap<string, StackFile>): { order: string[]; referenced: Set<string> } {
+    const names = [...files.keys()];
+    const mentions = (stack: string): string[] => {
+        const found = new Set<string>();
+        const visit = (v: unknown): void => {
+            if (typeof v === "string") {
+                for (const n of names) if (n !== stack && (v === n || v.endsWith(`/${n}`))) found.add(n);
+            } else if (Array.isArray(v)) v.forEach(visit);
+            else if (v && typeof v === "object") Object.values(v).forEach(visit);
+        };
+        for (const raw of Object.values(files.get(stack)?.config ?? {})) {
+            let value: unknown = raw;
+            try {
+                value = JSON.parse(raw);
+            } catch {
+                // a plain string
+            }
+            visit(value);
+        }
+        return [...found];
+    };
+    const order: string[] = [];
+    const referenced = new Set<string>();
+    const visiting = new Set<string>();
+    const visit = (s: string) => {
+        if (order.includes(s) || visiting.has(s)) return;
+        visiting.add(s);
+        for (const m of mentions(s)) {
+            referenced.add(m);
+            visit(m);
+        }
+        visiting.delete(s);
+        order.push(s);
+    };
+    stacks.forEach(visit);
+    return { order, referenced };
+}
+
+/**
+ * Plans the requested stacks, and the stacks they reference first. A StackReference is answered from an
+ * up-plan of the referenced stack, as `pulumi preview` reads it from that stack's deployed state.
+ */
 export async function planStacks(options: PlanOptions = {}): Promise<PlannedStack[]> {
     const project = loadProject(options.projectDir ?? process.cwd());
     const all = listStacks(project);
@@ -235,32 +324,47 @@ export async function planStacks(options: PlanOptions = {}): Promise<PlannedStac
     const unknown = wanted.filter((s) => !all.includes(s));
     if (unknown.length) throw new ProjectFileError(`no stack file for ${unknown.join(", ")} (stacks: ${all.join(", ")})`);
 
-    const files = all.map((s) => {
-        const f = loadStackFile(project, s);
-        const overrides = options.configOverrides?.[s];
-        return overrides ? { ...f, config: { ...f.config, ...overrides } } : f;
-    });
-    const needed = new Set<string>();
-    const addWithRefs = (s: string) => {
-        if (needed.has(s)) return;
-        needed.add(s);
-        const ref = files.find((f) => f.stack === s)?.config[REFERENCE_KEY]?.split("/").pop();
-        if (ref && all.includes(ref)) addWithRefs(ref);
-    };
-    wanted.forEach(addWithRefs);
-
+    const files = new Map(
+        all.map((s) => {
+            const f = loadStackFile(project, s);
+            const overrides = options.configOverrides?.[s];
+            return [s, overrides ? { ...f, config: { ...f.config, ...overrides } } : f];
+        }),
+    );
+    const program = options.program ?? (await loadProgram(project));
     const organization = options.organization ?? DEFAULT_ORGANIZATION;
-    const order = dependencyOrder(files.filter((x) => needed.has(x.stack)), REFERENCE_KEY);
-    const planAll = async (preview: boolean, references?: ReadonlyMap<string, PlannedStack>) => {
-        const planned = new Map<string, PlannedStack>();
-        for (const f of order) planned.set(f.stack, await planStack(project, f, { preview, organization, references: references ?? planned }));
-        return planned;
+    const deployed = new Map<string, PlannedStack>();
+    const previewed = new Map<string, PlannedStack>();
+    const running = new Set<string>();
+
+    const planOne = async (stack: string, preview: boolean): Promise<PlannedStack> => {
+        const done = (preview ? previewed : deployed).get(stack);
+        if (done) return done;
+        const key = `${preview ? "preview" : "up"}:${stack}`;
+        if (running.has(key)) throw new ProjectFileError(`stack reference cycle through ${stack}`);
+        running.add(key);
+        try {
+            for (;;) {
+                const plannable = new Set(all.filter((s) => !deployed.has(s)));
+                const planned = await planStack(project, files.get(stack) as StackFile, { preview, organization, program, references: deployed, plannable });
+                if (!planned.unresolvedReferences?.length) {
+                    (preview ? previewed : deployed).set(stack, planned);
+                    return planned;
+                }
+                for (const ref of planned.unresolvedReferences) await planOne(ref, false);
+            }
+        } finally {
+            running.delete(key);
+        }
     };
-    if (!options.preview) return [...(await planAll(false)).values()].filter((p) => wanted.includes(p.stack));
-    // A secondary is previewed against a deployed primary, whose outputs are known: answer its
-    // StackReference from an up-plan of the primary, as `pulumi preview` reads it from the primary's state.
-    const deployed = order.some((f) => f.config[REFERENCE_KEY]) ? await planAll(false) : new Map<string, PlannedStack>();
-    return [...(await planAll(true, deployed)).values()].filter((p) => wanted.includes(p.stack));
+    const preview = options.preview === true;
+    // Likely references first, and as the deployed state that answers them, so discovery rarely needs a discarded run.
+    const hint = referenceHintOrder(all.filter((x) => wanted.includes(x)), files);
+    for (const s of hint.order) {
+        if (hint.referenced.has(s)) await planOne(s, false);
+        if (wanted.includes(s)) await planOne(s, preview);
+    }
+    return [...(preview ? previewed : deployed).values()].filter((p) => wanted.includes(p.stack));
 }
 
 export { UNKNOWN, unwrapWire };

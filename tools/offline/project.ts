@@ -105,27 +105,3 @@ export function loadStackFile(project: ProjectFile, stack: string): StackFile {
     }
     return { stack, file: `Pulumi.${stack}.yaml`, config, encryptedKeys };
 }
-
-/**
- * Orders stacks so that a stack comes after the stack it references (intelgraph:primaryStack), which
- * must be planned first for its outputs to answer the StackReference.
- */
-export function dependencyOrder(stacks: readonly StackFile[], referenceKey: string): StackFile[] {
-    const byName = new Map(stacks.map((s) => [s.stack, s]));
-    const done = new Set<string>();
-    const visiting = new Set<string>();
-    const order: StackFile[] = [];
-    const visit = (s: StackFile) => {
-        if (done.has(s.stack)) return;
-        if (visiting.has(s.stack)) throw new ProjectFileError(`stack reference cycle through ${s.stack} (${referenceKey})`);
-        visiting.add(s.stack);
-        const dep = s.config[referenceKey]?.split("/").pop();
-        const target = dep ? byName.get(dep) : undefined;
-        if (target) visit(target);
-        visiting.delete(s.stack);
-        done.add(s.stack);
-        order.push(s);
-    };
-    [...stacks].sort((a, b) => a.stack.localeCompare(b.stack)).forEach(visit);
-    return order;
-}

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_DIR } from "../../helpers/plan";
 
-const LOADER = path.join(PROJECT_DIR, "stacks/offline/register.cjs");
+const LOADER = path.join(PROJECT_DIR, "tools/offline/register.cjs");
 const CACHE = path.join(PROJECT_DIR, "node_modules/.cache/intelgraph-ts");
 const cached = () => (fs.existsSync(CACHE) ? fs.readdirSync(CACHE).filter((f) => f.endsWith(".js")) : []);
 
@@ -21,7 +21,7 @@ function run(file: string) {
     return { code: res.status, stdout: res.stdout.trim(), stderr: res.stderr };
 }
 
-describe("stacks/offline/register.cjs", () => {
+describe("tools/offline/register.cjs", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-register-"));
     const file = path.join(dir, "main.ts");
     const existing = new Set(cached());

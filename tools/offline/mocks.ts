@@ -299,7 +299,7 @@ export function mockInvoke(token: string, args: Props, region: string): Props {
         default:
             throw new Error(
                 `offline engine: no mock for invoke '${token}' (args ${JSON.stringify(args)}); ` +
-                    "answer it in stacks/offline/mocks.ts mockInvoke if the program really needs this data source",
+                    "answer it in tools/offline/mocks.ts mockInvoke if the program really needs this data source",
             );
     }
 }
