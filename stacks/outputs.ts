@@ -2,6 +2,8 @@
  * Stack outputs: the contract between the primary and its secondaries (read through a StackReference) and
  * the names runbooks and the plan report refer to. Renaming one is a breaking change for both.
  */
+import type { Input } from "@pulumi/pulumi";
+
 export interface NetworkOutputs {
     readonly region: string;
     readonly role: "primary" | "secondary";
@@ -64,6 +66,11 @@ export interface GraphAndEdgeOutputs {
     readonly apiLoadBalancerArn: string;
     readonly apiTargetGroupArn: string;
     readonly apiCertificateArn: string;
+    /** The contract with the API's deployment (README, "What the API's own deployment must provide"). */
+    readonly apiNamespace: string;
+    readonly apiServiceName: string;
+    readonly apiTargetGroupBindingName: string;
+    readonly loadBalancerControllerRoleArn: string;
     readonly apiHealthCheckId: string;
     readonly apiRecordFqdn: string;
     readonly dnsWeight: number;
@@ -116,4 +123,17 @@ export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
  */
 export const PRIMARY_SECRETS_FOR_SECONDARY = ["auroraMasterPassword", "redisAuthToken"] as const;
 
-export type StackOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;
+export type RegionalOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs;
+/** What the regional base provides (stacks/regional.ts); the data and graph tiers add the rest. */
+export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">;
+export type PrimaryStackOutputs = RegionalOutputs & PrimaryOnlyOutputs;
+export type SecondaryStackOutputs = RegionalOutputs & PeeringOutputs;
+/** What any stack may have: the reader's view (runbooks, the plan report, a secondary reading its primary). */
+export type StackOutputs = RegionalOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;
+
+/**
+ * What a program returns for outputs of type T: every declared output, each as a value or an Output of it.
+ * The role programs return object literals of this type, so an undeclared output or a missing one fails
+ * the typecheck.
+ */
+export type ProgramOutputs<T> = { readonly [K in keyof T]-?: Input<T[K]> | (T[K] extends readonly (infer E)[] ? Input<E>[] : never) };

@@ -8,32 +8,65 @@ import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, zoneAllowsRegion } from "./residency";
-import { type AuroraConfig, type DnsConfig, type EksConfig, INHERITED_BY_SECONDARY, type Neo4jConfig, type RedisConfig, auroraSchema, dnsSchema, eksSchema, neo4jSchema, redisSchema } from "./tiers";
+import {
+    type DnsConfig,
+    type EksConfig,
+    type MemberAuroraConfig,
+    type MemberRedisConfig,
+    type Neo4jConfig,
+    OWNED_BY_PRIMARY,
+    type PrimaryAuroraConfig,
+    type PrimaryRedisConfig,
+    auroraSchema,
+    dnsSchema,
+    eksSchema,
+    memberTiers,
+    neo4jSchema,
+    primaryTiers,
+    redisSchema,
+} from "./tiers";
 
+/**
+ * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
+ * cluster, the global datastore and the shared credentials; a secondary is a member of them. Which region takes
+ * writes is operational state a failover changes, and is not this.
+ */
 export const ROLES = ["primary", "secondary"] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface StackConfig {
+/** What every regional stack has, whatever its ownership role. */
+export interface RegionalStackConfig {
     readonly stack: string;
     /** The stack file the values came from, for messages. */
     readonly file: string;
     readonly region: string;
-    readonly role: Role;
-    /** Secondary only: the primary stack's reference name (stack, or org/project/stack). */
-    readonly primaryStack?: string;
     readonly residency: Residency;
     readonly network: {
         readonly cidr: string;
         readonly availabilityZones: readonly [string, string, string];
     };
     readonly eks: EksConfig;
-    /** engineVersion set on a primary only. */
-    readonly aurora: AuroraConfig;
-    /** engineVersion and nodeType set on a primary only. */
-    readonly redis: RedisConfig;
     readonly neo4j: Neo4jConfig;
     readonly dns: DnsConfig;
 }
+
+/** The stack that owns the global cluster, the global datastore and the credentials. */
+export interface PrimaryStackConfig extends RegionalStackConfig {
+    readonly role: "primary";
+    readonly aurora: PrimaryAuroraConfig;
+    readonly redis: PrimaryRedisConfig;
+}
+
+/** A member of the primary's global cluster and datastore, linked to it through a StackReference. */
+export interface SecondaryStackConfig extends RegionalStackConfig {
+    readonly role: "secondary";
+    /** The primary stack's reference name (stack, or org/project/stack). */
+    readonly primaryStack: string;
+    readonly aurora: MemberAuroraConfig;
+    readonly redis: MemberRedisConfig;
+}
+
+export type StackConfig = PrimaryStackConfig | SecondaryStackConfig;
 
 export interface ConfigProblem {
     readonly file: string;
@@ -244,7 +277,7 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         problem("intelgraph:primaryStack", "another stack than this one");
     }
 
-    for (const [key, fields] of Object.entries(INHERITED_BY_SECONDARY) as [ConfigKey, readonly string[]][]) {
+    for (const [key, fields] of Object.entries(OWNED_BY_PRIMARY) as [ConfigKey, readonly string[]][]) {
         const tier = parsed[key] as Record<string, unknown> | undefined;
         if (!tier || role === undefined) continue;
         for (const field of fields) {
@@ -252,19 +285,17 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
                 problems.push({ file, key: `${key}.${field}`, value: tier[field], allowed: "unset on a secondary: it is inherited from the primary's outputs (global cluster / global datastore)" });
             }
             if (role === "primary" && tier[field] === undefined) {
-                problems.push({ file, key: `${key}.${field}`, value: undefined, allowed: "set on the primary, which defines the global cluster / global datastore" });
+                problems.push({ file, key: `${key}.${field}`, value: undefined, allowed: "set on the primary, which owns the global cluster / global datastore" });
             }
         }
     }
 
     if (problems.length) throw new ConfigError(problems);
     const p = parsed as Required<Parsed>;
-    return {
+    const regional: RegionalStackConfig = {
         stack,
         file,
         region: p["aws:region"],
-        role: p["intelgraph:role"],
-        primaryStack: role === "secondary" ? primaryStack : undefined,
         residency: {
             zone: p["intelgraph:residencyZone"],
             owner: p["intelgraph:owner"],
@@ -276,11 +307,14 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
             availabilityZones: p["intelgraph:availabilityZones"] as unknown as readonly [string, string, string],
         },
         eks: p["intelgraph:eks"],
-        aurora: p["intelgraph:aurora"],
-        redis: p["intelgraph:redis"],
         neo4j: p["intelgraph:neo4j"],
         dns: p["intelgraph:dns"],
     };
+    if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
+    const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);
+    // Unreachable: every owned key was checked present above.
+    if (!owned) throw new Error(`${file}: the primary's global keys (${Object.values(OWNED_BY_PRIMARY).flat().join(", ")}) were not all set`);
+    return { ...regional, role: "primary", ...owned };
 }
 
 /** What a secondary learns about its primary through the StackReference, checked before any resource exists. */
@@ -292,7 +326,7 @@ export interface PrimaryFacts {
 }
 
 /** Cross-stack rules: the peer CIDR arrives only through the StackReference in a real deploy. */
-export function validateAgainstPrimary(config: StackConfig, primary: PrimaryFacts): void {
+export function validateAgainstPrimary(config: SecondaryStackConfig, primary: PrimaryFacts): void {
     const problems: ConfigProblem[] = [];
     const own = parseCidr(config.network.cidr);
     const peer = parseCidr(primary.vpcCidr);

@@ -128,13 +128,18 @@ export const auroraSchema = z
         {
             /** Primary only: the secondary takes engine and version from the primary's outputs. */
             engineVersion: z.string().regex(/^\d{2}\.\d+$/, { error: "an Aurora PostgreSQL version such as \"16.4\"" }).optional(),
+            /** Primary only: the global cluster it creates (unique per account; RDS identifier rules). */
+            globalClusterIdentifier: z
+                .string()
+                .regex(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/, { error: "an RDS identifier: 2-63 lowercase letters, digits and hyphens, starting with a letter, no double or trailing hyphen" })
+                .optional(),
             instanceClass: z.string({ error: "a memory-optimised class such as db.r6g.large" }).regex(AURORA_CLASS, {
                 error: "a memory-optimised Aurora class (db.r5/r6g/r6gd/r6i/r7g/r7i/r8g/x2g, large or bigger); db.t* is not supported by global databases",
             }),
             instances: count("instances (a writer and at least one standby in another AZ)", 2, 15),
             backupRetentionDays: count("days of backups", 7, 35),
         },
-        { error: "an object { engineVersion?, instanceClass, instances, backupRetentionDays }" },
+        { error: "an object { engineVersion?, globalClusterIdentifier?, instanceClass, instances, backupRetentionDays }" },
     )
     .strict();
 
@@ -149,10 +154,12 @@ export const redisSchema = z
             nodeType: z.string().regex(GLOBAL_DATASTORE_NODE, {
                 error: "a node type global datastores support: cache.m5/m6g/m7g/r5/r6g/r6gd/r7g, large or bigger",
             }).optional(),
+            /** Primary only: the global datastore's id suffix (AWS prefixes it per account and region). */
+            globalDatastoreSuffix: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, { error: "1-40 lowercase letters, digits and hyphens, starting with a letter" }).optional(),
             nodes: count("nodes (a primary and at least one replica in another AZ)", 2, 6),
             snapshotRetentionDays: count("days of snapshots", 1, 35),
         },
-        { error: "an object { engineVersion?, nodeType?, nodes, snapshotRetentionDays }" },
+        { error: "an object { engineVersion?, nodeType?, globalDatastoreSuffix?, nodes, snapshotRetentionDays }" },
     )
     .strict();
 
@@ -201,11 +208,38 @@ export const dnsSchema = z
 export type EksConfig = z.infer<typeof eksSchema>;
 export type Neo4jConfig = z.infer<typeof neo4jSchema>;
 export type DnsConfig = z.infer<typeof dnsSchema>;
-export type AuroraConfig = z.infer<typeof auroraSchema>;
-export type RedisConfig = z.infer<typeof redisSchema>;
+/** What a stack that owns the global cluster sets; a member inherits the engine and the global cluster. */
+export type PrimaryAuroraConfig = Omit<z.infer<typeof auroraSchema>, "engineVersion" | "globalClusterIdentifier"> & { readonly engineVersion: string; readonly globalClusterIdentifier: string };
+export type MemberAuroraConfig = Omit<z.infer<typeof auroraSchema>, "engineVersion" | "globalClusterIdentifier">;
+/** What a stack that owns the global datastore sets; a member inherits engine, version and node type. */
+export type PrimaryRedisConfig = Omit<z.infer<typeof redisSchema>, "engineVersion" | "nodeType" | "globalDatastoreSuffix"> & {
+    readonly engineVersion: string;
+    readonly nodeType: string;
+    readonly globalDatastoreSuffix: string;
+};
+export type MemberRedisConfig = Omit<z.infer<typeof redisSchema>, "engineVersion" | "nodeType" | "globalDatastoreSuffix">;
 
-/** Keys a primary must set and a secondary must leave to the primary (it inherits them). */
-export const INHERITED_BY_SECONDARY = {
-    "intelgraph:aurora": ["engineVersion"],
-    "intelgraph:redis": ["engineVersion", "nodeType"],
+/** Keys the owner of the global cluster / datastore must set and a member must leave to it (it inherits them). */
+export const OWNED_BY_PRIMARY = {
+    "intelgraph:aurora": ["engineVersion", "globalClusterIdentifier"],
+    "intelgraph:redis": ["engineVersion", "nodeType", "globalDatastoreSuffix"],
 } as const;
+
+/** The tiers of a stack that owns the global resources; the owner's keys were checked present (OWNED_BY_PRIMARY). */
+export function primaryTiers(aurora: z.infer<typeof auroraSchema>, redis: z.infer<typeof redisSchema>): { aurora: PrimaryAuroraConfig; redis: PrimaryRedisConfig } | undefined {
+    const { engineVersion, globalClusterIdentifier, ...auroraRest } = aurora;
+    const { engineVersion: redisVersion, nodeType, globalDatastoreSuffix, ...redisRest } = redis;
+    if (engineVersion === undefined || globalClusterIdentifier === undefined || redisVersion === undefined || nodeType === undefined || globalDatastoreSuffix === undefined) return undefined;
+    return { aurora: { ...auroraRest, engineVersion, globalClusterIdentifier }, redis: { ...redisRest, engineVersion: redisVersion, nodeType, globalDatastoreSuffix } };
+}
+
+/** The tiers of a member stack: what it inherits is left out (checked unset, OWNED_BY_PRIMARY). */
+export function memberTiers(aurora: z.infer<typeof auroraSchema>, redis: z.infer<typeof redisSchema>): { aurora: MemberAuroraConfig; redis: MemberRedisConfig } {
+    return { aurora: omit(aurora, OWNED_BY_PRIMARY["intelgraph:aurora"]), redis: omit(redis, OWNED_BY_PRIMARY["intelgraph:redis"]) };
+}
+
+function omit<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Omit<T, K> {
+    const copy = { ...value };
+    for (const k of keys) delete copy[k];
+    return copy;
+}

@@ -171,7 +171,7 @@ describe("AuroraGlobal secondary (us-east-1), per DESIGN §5", () => {
 
 describe("AuroraGlobal follows the primary's engine version", () => {
     it("a version change on the primary reaches the secondary through the StackReference", async () => {
-        const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
+        const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", globalClusterIdentifier: "intelgraph-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
         expect(inputsOf(cluster(mustGet(stacks, "us-east-1"))).engineVersion).toBe("16.6");
     });
 });

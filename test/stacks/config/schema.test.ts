@@ -17,7 +17,8 @@ function parseWith(stack: string, changes: Partial<Record<ConfigKey, string | un
 describe("stack config schema", () => {
     it("parses both committed stack files", () => {
         const west = parseWith("us-west-2");
-        expect(west).toMatchObject({ region: "us-west-2", role: "primary", primaryStack: undefined, residency: { zone: "us", environment: "prod" } });
+        expect(west).toMatchObject({ region: "us-west-2", role: "primary", residency: { zone: "us", environment: "prod" } });
+        expect(west).not.toHaveProperty("primaryStack");
         expect(west.network.availabilityZones).toEqual(["us-west-2a", "us-west-2b", "us-west-2c"]);
         expect(parseWith("us-east-1")).toMatchObject({ region: "us-east-1", role: "secondary", primaryStack: "us-west-2", network: { cidr: "10.20.0.0/16" } });
     });
@@ -138,7 +139,11 @@ describe("stack config schema", () => {
 });
 
 describe("checks against the primary's outputs", () => {
-    const secondary = () => parseWith("us-east-1");
+    const secondary = () => {
+        const c = parseWith("us-east-1");
+        if (c.role !== "secondary") throw new Error("us-east-1 is a secondary");
+        return c;
+    };
     const primary = { stack: "us-west-2", region: "us-west-2", residencyZone: "us", vpcCidr: "10.10.0.0/16" };
 
     it("accepts the committed pair", () => {

@@ -23,8 +23,12 @@ describe("tier sizes in the stack files", () => {
     it("parses the committed tiers", () => {
         const west = parseStackConfig("us-west-2", loadStackFile(project, "us-west-2").config);
         expect(west.eks.general).toEqual({ instanceTypes: ["m6i.xlarge"], minSize: 4, desiredSize: 4, maxSize: 8 });
-        expect(west.aurora).toEqual({ engineVersion: "16.4", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
-        expect(west.redis).toEqual({ engineVersion: "7.1", nodeType: "cache.r7g.large", nodes: 2, snapshotRetentionDays: 7 });
+        expect(west.aurora).toEqual({ engineVersion: "16.4", globalClusterIdentifier: "intelgraph-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
+        expect(west.redis).toEqual({ engineVersion: "7.1", nodeType: "cache.r7g.large", globalDatastoreSuffix: "intelgraph-prod", nodes: 2, snapshotRetentionDays: 7 });
+        const east = parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config);
+        // A member's config has no place for what it inherits (the type has no engineVersion or nodeType).
+        expect(east.aurora).toEqual({ instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
+        expect(east.redis).toEqual({ nodes: 2, snapshotRetentionDays: 7 });
     });
 
     it("rejects a node group with minSize above maxSize", () => {
@@ -82,9 +86,27 @@ describe("tier sizes in the stack files", () => {
         );
     });
 
+    it("keeps the global names with the stack that owns them", () => {
+        expect(problemsOf(withTier("us-east-1", "intelgraph:aurora", { globalClusterIdentifier: "intelgraph-prod" }))).toEqual([
+            {
+                file: "Pulumi.us-east-1.yaml",
+                key: "intelgraph:aurora.globalClusterIdentifier",
+                value: "intelgraph-prod",
+                allowed: "unset on a secondary: it is inherited from the primary's outputs (global cluster / global datastore)",
+            },
+        ]);
+        expect(problemsOf(withTier("us-west-2", "intelgraph:redis", { globalDatastoreSuffix: undefined }))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:redis.globalDatastoreSuffix", value: undefined, allowed: "set on the primary, which owns the global cluster / global datastore" },
+        ]);
+        expect(problemsOf(withTier("us-west-2", "intelgraph:aurora", { globalClusterIdentifier: "Intelgraph--Prod" }))[0]).toMatchObject({
+            key: "intelgraph:aurora.globalClusterIdentifier",
+            allowed: "an RDS identifier: 2-63 lowercase letters, digits and hyphens, starting with a letter, no double or trailing hyphen",
+        });
+    });
+
     it("requires the primary to define engine versions and node type", () => {
         expect(withTier("us-west-2", "intelgraph:redis", { nodeType: undefined })).toThrow(
-            "intelgraph:redis.nodeType is missing; allowed: set on the primary, which defines the global cluster / global datastore",
+            "intelgraph:redis.nodeType is missing; allowed: set on the primary, which owns the global cluster / global datastore",
         );
     });
 
@@ -94,7 +116,7 @@ describe("tier sizes in the stack files", () => {
                 file: "Pulumi.us-west-2.yaml",
                 key: "intelgraph:aurora.instanceClas",
                 value: "db.r6g.large",
-                allowed: "no such key in intelgraph:aurora; its keys are engineVersion, instanceClass, instances, backupRetentionDays (did you mean instanceClass?)",
+                allowed: "no such key in intelgraph:aurora; its keys are engineVersion, globalClusterIdentifier, instanceClass, instances, backupRetentionDays (did you mean instanceClass?)",
             },
         ]);
     });

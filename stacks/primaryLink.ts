@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type StackConfig, validateAgainstPrimary } from "./config/schema";
+import { type SecondaryStackConfig, validateAgainstPrimary } from "./config/schema";
 import { PRIMARY_OUTPUTS_FOR_SECONDARY, PRIMARY_SECRETS_FOR_SECONDARY, type StackOutputs } from "./outputs";
 
 export type PrimaryNetwork = Pick<StackOutputs, (typeof PRIMARY_OUTPUTS_FOR_SECONDARY)[number]>;
@@ -21,8 +21,7 @@ export function primaryReferenceName(primaryStack: string): string {
  * Reads the primary's outputs and checks them against this stack's config before anything is created:
  * the peer CIDR, zone and region exist only in the primary's state in a real deploy.
  */
-export async function readPrimary(config: StackConfig): Promise<PrimaryLink> {
-    if (!config.primaryStack) throw new Error(`${config.file}: readPrimary called for a stack without intelgraph:primaryStack`);
+export async function readPrimary(config: SecondaryStackConfig): Promise<PrimaryLink> {
     const stackName = primaryReferenceName(config.primaryStack);
     const reference = new pulumi.StackReference(stackName);
     const required = [...PRIMARY_OUTPUTS_FOR_SECONDARY, ...PRIMARY_SECRETS_FOR_SECONDARY];

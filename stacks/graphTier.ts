@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import { GRAPH_TAINT } from "../components/compute/EksCluster";
+import { Neo4jCluster } from "../components/graph/Neo4jCluster";
+import { TIER_LABEL } from "../components/labels";
+import type { RegionalBase } from "./regional";
+
+export interface GraphTierOptions {
+    /** The backup job runs where the graph is written; elsewhere it waits, suspended, for a promotion. */
+    readonly backupsSuspended: boolean;
+}
+
+/** The region's Neo4j cluster on the graph nodes, backing up to the region's bucket through an IRSA role. */
+export function graphTier(base: RegionalBase, options: GraphTierOptions) {
+    const { config, eks, backups, kms, generators } = base;
+    const backupServiceAccount = "neo4j-backup";
+    const backupRole = eks.irsaRole("neo4j-backup-role", {
+        namespace: "neo4j",
+        serviceAccount: backupServiceAccount,
+        // Scoped to this region's backup bucket and key: the job can neither read nor write anything else.
+        policy: pulumi.all([backups.bucketArn, kms.keyArn]).apply(([bucket, key]) =>
+            JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucket },
+                    { Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], Resource: `${bucket}/neo4j/*` },
+                    { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: key },
+                ],
+            }),
+        ),
+    });
+    return new Neo4jCluster(
+        "neo4j",
+        {
+            clusterName: "intelgraph-graph",
+            namespace: "neo4j",
+            availabilityZones: config.network.availabilityZones,
+            servers: config.neo4j.servers,
+            image: config.neo4j.image,
+            acceptLicenseAgreement: config.neo4j.acceptLicenseAgreement,
+            storageGi: config.neo4j.storageGi,
+            heapGi: config.neo4j.heapGi,
+            pageCacheGi: config.neo4j.pageCacheGi,
+            storageClassName: eks.storageClassName,
+            nodesReady: eks.graphTierReady,
+            nodeTier: { label: TIER_LABEL, value: "graph", taint: GRAPH_TAINT },
+            backup: {
+                bucketName: backups.bucketName,
+                roleArn: backupRole.arn,
+                serviceAccount: backupServiceAccount,
+                schedule: config.neo4j.backupSchedule,
+                region: config.region,
+                suspended: options.backupsSuspended,
+            },
+        },
+        { providers: [eks.kubernetesProvider, ...generators] },
+    );
+}

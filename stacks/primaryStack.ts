@@ -1,0 +1,69 @@
+import { AuroraGlobal } from "../components/data/AuroraGlobal";
+import { RedisGlobal } from "../components/data/RedisGlobal";
+import type { PrimaryStackConfig } from "./config/schema";
+import { graphTier } from "./graphTier";
+import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
+import { regionalBase, regionalOutputs } from "./regional";
+
+/**
+ * The stack that owns the global resources: it creates the global cluster and datastore with their first
+ * members, generates the shared credentials, and the certificate validation record every region uses.
+ */
+export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramOutputs<PrimaryStackOutputs>> {
+    const base = await regionalBase(config, { createsCertificateValidationRecord: true });
+    const aurora = new AuroraGlobal(
+        "aurora",
+        {
+            ...base.dataPlacement,
+            role: { kind: "primary", globalClusterIdentifier: config.aurora.globalClusterIdentifier, engineVersion: config.aurora.engineVersion, databaseName: "intelgraph" },
+            clusterIdentifier: base.prefix,
+            availabilityZones: config.network.availabilityZones,
+            instanceClass: config.aurora.instanceClass,
+            instances: config.aurora.instances,
+            backupRetentionDays: config.aurora.backupRetentionDays,
+        },
+        base.onRegion,
+    );
+    const redis = new RedisGlobal(
+        "redis",
+        {
+            ...base.dataPlacement,
+            role: { kind: "primary", engineVersion: config.redis.engineVersion, nodeType: config.redis.nodeType, globalIdSuffix: config.redis.globalDatastoreSuffix },
+            replicationGroupId: base.prefix,
+            nodes: config.redis.nodes,
+            snapshotRetentionDays: config.redis.snapshotRetentionDays,
+        },
+        base.onRegion,
+    );
+    const graph = graphTier(base, { backupsSuspended: false });
+    if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
+
+    return {
+        ...regionalOutputs(base),
+        auroraGlobalClusterId: aurora.globalClusterIdentifier,
+        auroraEngine: aurora.engine,
+        auroraEngineVersion: aurora.engineVersion,
+        auroraClusterArn: aurora.clusterArn,
+        auroraClusterId: aurora.clusterIdentifier,
+        auroraWriterEndpoint: aurora.writerEndpoint,
+        auroraReaderEndpoint: aurora.readerEndpoint,
+        auroraSecurityGroupId: aurora.securityGroupId,
+        auroraWriterInstanceArn: aurora.instanceArns[0],
+        auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
+        auroraMasterSecretArn: aurora.masterSecretArn,
+        auroraMasterUsername: aurora.masterUsername,
+        auroraDatabaseName: aurora.databaseName,
+        redisGlobalReplicationGroupId: redis.globalReplicationGroupId,
+        redisReplicationGroupId: redis.replicationGroupId,
+        redisPrimaryEndpoint: redis.primaryEndpoint,
+        redisReaderEndpoint: redis.readerEndpoint,
+        redisSecurityGroupId: redis.securityGroupId,
+        redisNodeType: config.redis.nodeType,
+        redisAuthSecretArn: redis.authSecretArn,
+        neo4jBoltEndpoint: graph.boltEndpoint,
+        neo4jRoutingEndpoint: graph.routingEndpoint,
+        // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
+        auroraMasterPassword: aurora.masterPassword,
+        redisAuthToken: redis.authToken,
+    };
+}

@@ -1,0 +1,175 @@
+import * as aws from "@pulumi/aws";
+import { EksCluster } from "../components/compute/EksCluster";
+import { ApiTargetBinding } from "../components/edge/ApiTargetBinding";
+import { LoadBalancerController } from "../components/edge/LoadBalancerController";
+import { RegionalEntrypoint } from "../components/edge/RegionalEntrypoint";
+import { WeightedDns } from "../components/edge/WeightedDns";
+import { RegionalKms } from "../components/kms/RegionalKms";
+import { TIER_LABEL } from "../components/labels";
+import { RegionalVpc } from "../components/network/RegionalVpc";
+import { SecureBucket } from "../components/storage/SecureBucket";
+import type { StackConfig } from "./config/schema";
+import type { ProgramOutputs, RegionalBaseOutputs } from "./outputs";
+import { residencyTags } from "./config/residency";
+import { generatorProviders, regionalProvider } from "./providers";
+
+/** The API pods' port: the ALB target group, its health check and the Service behind the TargetGroupBinding. */
+const API_PORT = 8080;
+
+/** What a stack's owner decides about resources every region has but only one creates. */
+export interface RegionalOptions {
+    /**
+     * The ACM validation CNAME is the same for every region's certificate of one name: exactly one stack (the
+     * owner of the shared resources) creates it, the others' certificates validate against it.
+     */
+    readonly createsCertificateValidationRecord: boolean;
+}
+
+/**
+ * What every regional stack has, whatever its ownership role: the region's key, network, cluster, the graph
+ * backups bucket, and the edge (ALB, the controller that binds the API pods to it, weighted DNS).
+ */
+export async function regionalBase(config: StackConfig, options: RegionalOptions) {
+    const provider = regionalProvider(config, config.region);
+    const generators = generatorProviders();
+    const onRegion = { providers: [provider, ...generators] };
+    const [identity, partition] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
+    const account = identity.accountId;
+
+    const prefix = `intelgraph-${config.region}`;
+    const kms = new RegionalKms("kms", { region: config.region, accountId: account, partition: partition.partition, alias: prefix }, onRegion);
+    const vpc = new RegionalVpc(
+        "network",
+        { cidrBlock: config.network.cidr, availabilityZones: config.network.availabilityZones, kmsKeyArn: kms.keyArn, nameTag: prefix },
+        onRegion,
+    );
+    const eks = new EksCluster(
+        "eks",
+        {
+            clusterName: prefix,
+            region: config.region,
+            partition: partition.partition,
+            kubernetesVersion: config.eks.kubernetesVersion,
+            privateSubnetIds: vpc.subnetIds.private,
+            availabilityZones: config.network.availabilityZones,
+            kmsKeyArn: kms.keyArn,
+            publicAccessCidrs: config.eks.publicAccessCidrs,
+            privateAccessCidrs: config.eks.privateAccessCidrs,
+            access: config.eks.access,
+            general: config.eks.general,
+            graphPerAz: config.eks.graphPerAz,
+            instanceTags: residencyTags(config.residency, config.region, config.stack),
+        },
+        onRegion,
+    );
+
+    const backups = new SecureBucket(
+        "neo4j-backups",
+        {
+            bucketName: `intelgraph-neo4j-backups-${account}-${config.region}`,
+            encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
+            retentionDays: config.neo4j.backupRetentionDays,
+            purpose: "neo4j-backups",
+        },
+        onRegion,
+    );
+
+    const entry = new RegionalEntrypoint(
+        "api",
+        {
+            region: config.region,
+            nameTag: prefix,
+            vpcId: vpc.vpcId,
+            publicSubnetIds: vpc.subnetIds.public,
+            targetSecurityGroupId: eks.clusterSecurityGroupId,
+            apiDomain: config.dns.apiDomain,
+            hostedZoneId: config.dns.hostedZoneId,
+            createValidationRecord: options.createsCertificateValidationRecord,
+            accessLogBucketName: `intelgraph-alb-logs-${account}-${config.region}`,
+            targetPort: API_PORT,
+            healthCheckPath: config.dns.healthCheck.path,
+        },
+        onRegion,
+    );
+    const onCluster = { providers: [provider, eks.kubernetesProvider, ...generators] };
+    const controller = new LoadBalancerController(
+        "lb-controller",
+        {
+            cluster: eks,
+            region: config.region,
+            vpcId: vpc.vpcId,
+            targetGroupArns: [entry.targetGroupArn],
+            chartVersion: config.eks.loadBalancerController.chartVersion,
+            replicas: config.eks.loadBalancerController.replicas,
+            nodeSelector: { [TIER_LABEL]: "general" },
+        },
+        onCluster,
+    );
+    const api = new ApiTargetBinding(
+        "api-binding",
+        { namespace: "intelgraph-api", serviceName: "intelgraph-api", port: API_PORT, targetGroupArn: entry.targetGroupArn, vpcId: vpc.vpcId, controller: controller.release },
+        onCluster,
+    );
+    const dns = new WeightedDns(
+        "dns",
+        {
+            hostedZoneId: config.dns.hostedZoneId,
+            recordName: config.dns.apiDomain,
+            setIdentifier: config.region,
+            weight: config.dns.weight,
+            healthCheck: config.dns.healthCheck,
+            target: { dnsName: entry.dnsName, zoneId: entry.zoneId },
+            nameTag: prefix,
+        },
+        onRegion,
+    );
+
+    // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
+    const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
+    return { config, provider, generators, onRegion, prefix, kms, vpc, eks, backups, entry, controller, api, dns, dataPlacement };
+}
+
+export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;
+
+/** The outputs every regional stack has, whatever its role (less the data and graph tiers'). */
+export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBaseOutputs> {
+    const { config, kms, vpc, eks, backups, entry, controller, api, dns } = base;
+    return {
+        region: config.region,
+        role: config.role,
+        residencyZone: config.residency.zone,
+        kmsKeyArn: kms.keyArn,
+        kmsKeyAlias: kms.aliasName,
+        vpcId: vpc.vpcId,
+        vpcCidr: vpc.cidrBlock,
+        publicSubnetIds: vpc.subnetIds.public,
+        privateSubnetIds: vpc.subnetIds.private,
+        privateSubnetCidrs: vpc.subnetCidrs.private,
+        isolatedSubnetIds: vpc.subnetIds.isolated,
+        privateRouteTableIds: vpc.routeTableIds.private,
+        isolatedRouteTableIds: vpc.routeTableIds.isolated,
+        natGatewayIds: vpc.natGatewayIds,
+        flowLogGroupName: vpc.flowLogGroupName,
+        eksClusterName: eks.clusterName,
+        eksEndpoint: eks.endpoint,
+        eksOidcProviderArn: eks.oidcProviderArn,
+        eksOidcIssuerUrl: eks.oidcIssuerUrl,
+        eksNodeGroupNames: eks.nodeGroupNames,
+        eksGraphNodeGroupNames: eks.graphNodeGroupNames,
+        kubeconfig: eks.kubeconfig,
+        neo4jBackupBucketName: backups.bucketName,
+        neo4jBackupBucketArn: backups.bucketArn,
+        apiLoadBalancerDnsName: entry.dnsName,
+        apiLoadBalancerArn: entry.loadBalancerArn,
+        apiTargetGroupArn: entry.targetGroupArn,
+        apiCertificateArn: entry.certificateArn,
+        apiNamespace: api.namespace,
+        apiServiceName: api.serviceName,
+        apiTargetGroupBindingName: api.bindingName,
+        loadBalancerControllerRoleArn: controller.roleArn,
+        apiHealthCheckId: dns.healthCheckId,
+        apiRecordFqdn: dns.recordFqdn,
+        dnsWeight: config.dns.weight,
+        failoverDetectionSeconds: dns.failoverDetectionSeconds,
+    };
+}
