@@ -1,10 +1,10 @@
 /**
- * `npm run plan`: plans every stack offline (no cloud account, no Pulumi CLI), prints a summary and
- * optionally writes the JSON report. Exit codes: 0 clean, 1 a mandatory policy violation, 2 bad config or
- * program error.
+ * `npm run plan`: plans every stack offline (no cloud account, no Pulumi CLI), prints a summary (a screen per
+ * stack; `--details` adds the resource and outputs tables) and optionally writes the JSON report. Exit codes:
+ * 0 clean, 1 a mandatory policy violation, 2 bad config, program error or bad usage.
  */
 import * as fs from "node:fs";
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
 import * as path from "node:path";
 import { estimateCost } from "../../policy-pack/lib/cost";
 import { resilienceInputs, resilienceModel } from "../../policy-pack/lib/resilience";
@@ -24,6 +24,7 @@ interface CliOptions {
     stack: string[];
     preview: boolean;
     json: boolean;
+    details: boolean;
     out?: string;
     graph?: string | boolean;
 }
@@ -63,11 +64,19 @@ export async function main(argv: readonly string[]): Promise<number> {
         .description("Plan every IntelGraph stack offline under Pulumi's mock engine and report the resource graph.")
         .option("-s, --stack <name>", "plan only this stack (repeatable; referenced stacks are planned too)", (v: string, acc: string[]) => [...acc, v], [])
         .option("--preview", "plan as a first `pulumi preview` sees it (computed outputs unknown)", false)
-        .option("--json", "print the JSON report (DESIGN §3 contract) instead of the summary", false)
+        .option("--json", "print the JSON report (DESIGN §3 contract) instead of the summary (stdout holds only the JSON)", false)
+        .option("--details", "add the resources by component and type and the stack outputs to the summary", false)
         .option("-o, --out <file>", "also write the JSON report to <file>")
         .option("--graph [file]", "write a Mermaid diagram of the components and cross-region links (default: architecture.mmd)")
+        .addHelpText("after", "\nExit codes: 0 clean, 1 a mandatory policy violation, 2 a bad stack file, a program error or bad usage.")
         .exitOverride();
-    cmd.parse(argv as string[], { from: "user" });
+    try {
+        cmd.parse(argv as string[], { from: "user" });
+    } catch (e) {
+        // --help (and --version) end here with exit code 0; a bad option has already been explained on stderr.
+        if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+        throw e;
+    }
     const opts = cmd.opts<CliOptions>();
 
     let planned;
@@ -81,7 +90,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The pack runs on the report (secrets already masked), as it would on a `pulumi stack export`.
     const projectDir = process.cwd();
     for (const s of report.stacks) {
-        if (s.error) continue;
+        // A stack with resources but an error (quota data missing) is planned: the pack still runs on it.
+        if (!s.deployment.resources.length) continue;
         try {
             const config = loadPackConfig(projectDir, s.stack);
             const result = await evaluatePolicies(s.deployment.resources, policies, { config });
@@ -93,15 +103,29 @@ export async function main(argv: readonly string[]): Promise<number> {
             s.error = { kind: "config", message: `${path.join("policy-pack", "config", `${s.stack}.json`)}: ${e.message}` };
         }
     }
-    const json = JSON.stringify(report, null, 2);
-    if (opts.out) fs.writeFileSync(opts.out, `${json}\n`);
-    if (opts.graph) fs.writeFileSync(typeof opts.graph === "string" ? opts.graph : "architecture.mmd", mermaidGraph(report));
+    const json = opts.json || opts.out ? JSON.stringify(report, null, 2) : "";
+    const stacks = `${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}: ${report.stacks.map((s) => s.stack).join(", ")}`;
+    // What was written where goes to stderr, so stdout stays the summary, or only the JSON with --json.
+    if (opts.out) {
+        fs.writeFileSync(opts.out, `${json}\n`);
+        process.stderr.write(`plan: wrote the JSON report to ${opts.out} (${stacks})\n`);
+    }
+    if (opts.graph) {
+        const file = typeof opts.graph === "string" ? opts.graph : "architecture.mmd";
+        fs.writeFileSync(file, mermaidGraph(report));
+        const left = report.stacks.filter((s) => s.error).map((s) => s.stack);
+        process.stderr.write(`plan: wrote the Mermaid architecture picture to ${file} (${stacks}${left.length ? `; not drawn, with errors: ${left.join(", ")}` : ""})\n`);
+    }
     if (opts.json) process.stdout.write(`${json}\n`);
     else {
         const durations = new Map(planned.map((p) => [p.stack, p.durationMs]));
-        process.stdout.write(`${renderSummary(report, { durations })}\n`);
+        process.stdout.write(`${renderSummary(report, { durations, details: opts.details })}\n`);
     }
-    for (const s of report.stacks) if (s.error) process.stderr.write(`plan: ${s.stack}: ${s.error.kind} error\n${s.error.message}\n`);
+    for (const s of report.stacks) {
+        if (!s.error) continue;
+        const what = s.deployment.resources.length ? " (its resources are planned; the quota section is not)" : "";
+        process.stderr.write(`plan: ${s.stack}: ${s.error.kind} error${what}\n${s.error.message}\n`);
+    }
     return exitCodeOf(report);
 }
 

@@ -1,4 +1,8 @@
-/** The human summary `npm run plan` prints: per stack, resources by component and type, outputs, policy, recovery, cost, quotas. */
+/**
+ * The human summary `npm run plan` prints, a screen per stack: a header (resources counted as the policy line
+ * counts them: every entry of the deployment), resources per component, what needs attention, policy,
+ * recovery, cost, quotas. `details` adds the resource table by component and type and the stack outputs.
+ */
 import Table from "cli-table3";
 import { UNKNOWN, type WireValue } from "./wire";
 import { renderPolicyResults } from "./policyReport";
@@ -19,6 +23,58 @@ function topComponent(r: ReportResource, byUrn: ReadonlyMap<string, ReportResour
     }
     if (!cur) return "(stack)";
     return `${cur.urn.split("::").pop()} (${cur.type})`;
+}
+
+/**
+ * What the header counts: every entry of the stack's deployment (what `pulumi stack export` lists and the policy
+ * line counts), split into custom resources, providers, reads (stack references), components and the stack.
+ */
+export function resourceCounts(s: StackReport): { total: number; custom: number; providers: number; reads: number; components: number; stack: number } {
+    const c = { total: s.deployment.resources.length, custom: 0, providers: 0, reads: 0, components: 0, stack: 0 };
+    for (const r of s.deployment.resources) {
+        if (r.type === STACK_TYPE) c.stack++;
+        else if (!r.custom) c.components++;
+        else if (r.type.startsWith("pulumi:providers:")) c.providers++;
+        else if (r.external) c.reads++;
+        else c.custom++;
+    }
+    return c;
+}
+
+function headerCounts(s: StackReport): string {
+    const c = resourceCounts(s);
+    const parts = [`${c.custom} custom`, `${c.providers} provider${c.providers === 1 ? "" : "s"}`];
+    if (c.reads) parts.push(`${c.reads} stack reference${c.reads === 1 ? "" : "s"}`);
+    parts.push(`${c.components} component${c.components === 1 ? "" : "s"}`);
+    if (c.stack) parts.push("the stack");
+    return `${c.total} resources (${parts.join(", ")}; the policy line counts the same)`;
+}
+
+/** Custom resources per component under the stack, biggest first, packed into a few lines. */
+function componentLines(s: StackReport): string[] {
+    const byUrn = new Map(s.deployment.resources.map((r) => [r.urn, r]));
+    const counts = new Map<string, number>();
+    for (const r of s.deployment.resources) {
+        if (r.type === STACK_TYPE || !r.custom) continue;
+        const group = topComponent(r, byUrn).replace(/ \((?:[^():]+:)+([^():]+)\)$/, " $1");
+        counts.set(group, (counts.get(group) ?? 0) + 1);
+    }
+    const items = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([g, n]) => `${g} ${n}`);
+    return wrapList("Custom resources by component: ", "  ", items);
+}
+
+/** The lines a reader must not miss: errors, mandatory and advisory violations, quotas over default, unpriced items. */
+function attention(s: StackReport): string[] {
+    const out: string[] = [];
+    // A stack with an error and resources was planned; only its quota section failed (see quotaSection).
+    if (s.error) out.push(`quotas NOT CHECKED: ${s.error.kind} error (exit 2), what is missing is under Quotas`);
+    const level = (l: string) => s.policy.violations.filter((v) => v.enforcementLevel === l).length;
+    if (level("mandatory")) out.push(`${level("mandatory")} mandatory policy violation(s) (exit 1), listed under Policy`);
+    if (level("advisory")) out.push(`${level("advisory")} advisory policy violation(s), listed under Policy`);
+    const over = (s.quotas ?? []).filter((q) => q.overDefault);
+    if (over.length) out.push(`${over.length} quota(s) over the AWS default: ${over.map((q) => `${q.short} ${q.needed}/${q.default}`).join(", ")}`);
+    if (s.cost?.unpriced.length) out.push(`${s.cost.unpriced.length} resource type(s) not priced`);
+    return out.length ? ["Attention:", ...out.map((l) => `  ${l}`)] : [];
 }
 
 function resourcesTable(s: StackReport): string {
@@ -65,17 +121,23 @@ function resilienceSection(s: StackReport): string {
     return [`Recovery if this region fails over: DNS detection ${r.detectionSeconds} s`, ...rows, "  budgets and sources: policy-pack/data/recovery-times.json"].join("\n");
 }
 
-function costSection(s: StackReport): string {
+/** Items shown on the cost line without `details`. */
+const TOP_COST_ITEMS = 6;
+
+function costSection(s: StackReport, details: boolean): string {
     const c = s.cost;
     if (!c) return "";
     const usd = (n: number) => `$${n.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
     const byItem = new Map<string, number>();
     for (const l of c.lines) byItem.set(l.item, (byItem.get(l.item) ?? 0) + l.monthlyUsd);
-    const top = [...byItem.entries()].sort((a, b) => b[1] - a[1]).map(([item, v]) => `${item} ${usd(v)}`).join(", ");
+    const sorted = [...byItem.entries()].sort((a, b) => b[1] - a[1]);
+    const shown = details ? sorted : sorted.slice(0, TOP_COST_ITEMS);
+    const rest = sorted.slice(shown.length).reduce((n, [, v]) => n + v, 0);
+    const top = shown.map(([item, v]) => `${item} ${usd(v)}`).join(", ") + (shown.length < sorted.length ? `, ${sorted.length - shown.length} more ${usd(rest)} (--details)` : "");
     const budget = c.budgetUsd ? ` of a ${usd(c.budgetUsd)} budget share (${Math.round((100 * c.monthlyUsd) / c.budgetUsd)} %)` : "";
     return [
         `Cost: ${usd(c.monthlyUsd)}/month estimated${budget}`,
-        `  by item: ${top}`,
+        `  ${details ? "by item" : "biggest items"}: ${top}`,
         `  prices: ${c.priceTable.date}; excluded: ${c.priceTable.excluded}` + (c.unpriced.length ? `\n  NOT PRICED (counted as 0): ${c.unpriced.join(", ")}` : ""),
     ].join("\n");
 }
@@ -105,6 +167,7 @@ function wrapList(first: string, indent: string, items: readonly string[], width
  */
 function quotaSection(s: StackReport): string {
     const q = s.quotas;
+    if (s.error && !q) return `Quotas in ${s.region || "?"}: NOT CHECKED (${s.error.kind} error; the resources above are planned)\n  ${s.error.message}`;
     if (!q?.length) return "";
     const over = q.filter((x) => x.overDefault);
     const where = (x: { region: string }) => (x.region && x.region !== s.region ? ` in ${x.region}` : "");
@@ -121,23 +184,28 @@ function quotaSection(s: StackReport): string {
     ].join("\n");
 }
 
-export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap<string, number> }): string {
+export interface SummaryOptions {
+    readonly durations: ReadonlyMap<string, number>;
+    /** Add the resource table by component and type and the stack outputs table. */
+    readonly details?: boolean;
+}
+
+export function renderSummary(report: PlanReport, opts: SummaryOptions): string {
     const parts: string[] = [];
     for (const s of report.stacks) {
         const ms = opts.durations.get(s.stack);
         const head = `== ${s.stack} (${s.role || "?"} in ${s.region || "?"}${s.preview ? ", preview" : ""})`;
-        if (s.error) {
+        if (s.error && !s.deployment.resources.length) {
             parts.push(`${head}: NOT PLANNED, ${s.error.kind} error\n${s.error.message}`);
             continue;
         }
-        const custom = s.deployment.resources.filter((r) => r.custom).length;
+        const planned = `${head}: ${headerCounts(s)}${ms !== undefined ? `, planned in ${Math.round(ms)} ms` : ""}`;
         parts.push(
-            `${head}: ${custom} resources, ${s.deployment.resources.length - custom} components${ms !== undefined ? `, planned in ${Math.round(ms)} ms` : ""}`,
-            resourcesTable(s),
-            outputsTable(s),
-            renderPolicyResults(s.policy.violations, s.policy.summary),
+            [planned, ...attention(s)].join("\n"),
+            ...(opts.details ? [resourcesTable(s), outputsTable(s)] : [componentLines(s).join("\n")]),
+            s.policy.summary || !s.error ? renderPolicyResults(s.policy.violations, s.policy.summary) : "",
             resilienceSection(s),
-            costSection(s),
+            costSection(s, opts.details === true),
             quotaSection(s),
         );
     }
@@ -147,5 +215,5 @@ export function renderSummary(report: PlanReport, opts: { durations: ReadonlyMap
         const budget = costed.reduce((n, s) => n + (s.cost?.budgetUsd ?? 0), 0);
         parts.push(`== Total: $${Math.round(total).toLocaleString("en-US")}/month estimated for ${costed.length} stacks` + (budget ? ` against $${budget.toLocaleString("en-US")} of budget` : ""));
     }
-    return parts.join("\n\n");
+    return parts.filter((p) => p !== "").join("\n\n");
 }

@@ -32,8 +32,8 @@ describe("npm run plan (the real command line)", () => {
         run = runPlan(["--out", out]);
     });
 
-    it("exits 0 with both stacks planned and the pack passing", () => {
-        expect(run.stderr).toBe("");
+    it("exits 0 with both stacks planned and the pack passing, saying where the report went", () => {
+        expect(run.stderr).toBe(`plan: wrote the JSON report to ${out} (2 stacks: us-west-2, us-east-1)\n`);
         expect(run.code).toBe(0);
     });
 
@@ -79,16 +79,84 @@ describe("npm run plan (the real command line)", () => {
         for (const value of generated) expect(text).not.toContain(value);
     });
 
-    it("prints a human summary by component and type, with outputs and the policy result", () => {
-        expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources, \d+ components, planned in \d+ ms/);
-        expect(run.stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
-        expect(run.stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
-        expect(run.stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
+    it("prints a summary per stack: header, components, policy, recovery, cost, quotas, no tables", () => {
+        expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources \(\d+ custom, \d+ providers, \d+ components, the stack; the policy line counts the same\), planned in \d+ ms/);
+        expect(run.stdout).toMatch(/Custom resources by component: network RegionalVpc 45, eks EksCluster \d+/);
         expect(run.stdout).toContain("Policy: 18 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
         expect(run.stdout).toMatch(/Cost: \$2,680\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
         expect(run.stdout).toMatch(/== Total: \$5,065\/month estimated for 2 stacks against \$18,000 of budget/);
+        expect(run.stdout).not.toContain("│");
+        expect(run.stdout).not.toMatch(/vpcCidr/);
+    });
+
+    it("fits a screen: at most 40 lines per stack", () => {
+        const sections = run.stdout.split(/^(?===)/m).filter((s) => s.startsWith("== us-"));
+        expect(sections.map((s) => s.slice(3, s.indexOf(" ", 3)))).toEqual(["us-west-2", "us-east-1"]);
+        for (const s of sections) expect(s.trimEnd().split("\n").length).toBeLessThanOrEqual(40);
+    });
+
+    it("counts the header's resources as the policy line does", () => {
+        const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
+        for (const s of report.stacks) {
+            const header = new RegExp(`^== ${s.stack} .*?: (\\d+) resources`, "m").exec(run.stdout);
+            const section = run.stdout.slice(header?.index);
+            const policy = /^Policy: \d+ rules on (\d+) resources/m.exec(section);
+            expect(Number(header?.[1])).toBe(s.deployment.resources.length);
+            expect(Number(policy?.[1])).toBe(Number(header?.[1]));
+        }
+    });
+});
+
+describe("npm run plan: options", () => {
+    it("--details adds the resources by component and type and the outputs table", async () => {
+        const { code, stdout } = await planInProcess(["--details"], PROJECT_DIR);
+        expect(code).toBe(0);
+        expect(stdout).toMatch(/network \(intelgraph:network:RegionalVpc\)\s*│ aws:cloudwatch\/logGroup:LogGroup/);
+        expect(stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
+        expect(stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
+        expect(stdout).toMatch(/kubeconfig\s*│ \[secret\]/);
+        expect(stdout).toContain("Policy: 18 rules on");
+        expect(stdout).toMatch(/by item: .*kms-key \$1/);
+    });
+
+    it("--help prints the usage and exits 0", async () => {
+        const res = runPlan(["--help"]);
+        expect(res.code).toBe(0);
+        expect(res.stdout).toContain("Usage: plan [options]");
+        for (const o of ["--stack <name>", "--preview", "--json", "--details", "--out <file>", "--graph [file]", "Exit codes: 0 clean, 1"]) expect(res.stdout).toContain(o);
+        expect(res.stderr).toBe("");
+    });
+
+    it("exits 2 on an unknown option, naming it", async () => {
+        const res = runPlan(["--detials"]);
+        expect(res.code).toBe(2);
+        expect(res.stderr).toContain("unknown option '--detials'");
+    });
+
+    it("--out and --graph say what they wrote where, on stderr, and --json keeps stdout JSON only", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-plan-"));
+        const [report, graph] = [path.join(dir, "r.json"), path.join(dir, "a.mmd")];
+        const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2", "--json", "--out", report, "--graph", graph], PROJECT_DIR);
+        expect(code).toBe(0);
+        expect((JSON.parse(stdout) as PlanReport).stacks.map((s) => s.stack)).toEqual(["us-west-2"]);
+        expect(stderr).toBe(`plan: wrote the JSON report to ${report} (1 stack: us-west-2)\nplan: wrote the Mermaid architecture picture to ${graph} (1 stack: us-west-2)\n`);
+        expect(fs.readFileSync(graph, "utf8")).toMatch(/^flowchart LR/);
+    });
+
+    it("a stack whose quota data is missing is planned, checked and priced, and names what is missing (exit 2)", async () => {
+        const dir = projectCopy((f, text) => (f === "Pulumi.us-west-2.yaml" ? text.replace("instanceTypes: [m6i.xlarge]", "instanceTypes: [m7i.xlarge]") : text));
+        const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
+        expect(code).toBe(2);
+        expect(stdout).not.toContain("NOT PLANNED");
+        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 187 resources/);
+        expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
+        expect(stdout).toContain("Policy: 18 rules on 187 resources");
+        expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
+        expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
+        expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");
     });
 });
 
