@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { Problems, duplicatesOf, isIntIn } from "../boundary";
 import { TIER_LABEL } from "../labels";
 import { buildKubeconfig, irsaTrustPolicy } from "./irsa";
 
@@ -67,12 +68,14 @@ export const ACCESS_POLICIES: Readonly<Record<keyof ClusterAccess, string>> = {
     breakGlass: "AmazonEKSClusterAdminPolicy",
 };
 
+const ROLE_ARN = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
 /**
  * A logical name per principal, not per list position: reordering the config never replaces an entry (a
  * replacement is created before the old one is deleted, and a second entry for one principal is refused).
  */
 export function accessEntryName(principalArn: string): string {
-    const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+    const m = ROLE_ARN.exec(principalArn);
     if (!m) throw new Error(`EksCluster: access principal ${principalArn} is not an IAM role ARN`);
     return `${m[1]}-${m[2]}`;
 }
@@ -120,6 +123,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:compute:EksCluster", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "EksCluster", name);
         const policyArn = (policy: string) => pulumi.interpolate`arn:${args.partition}:iam::aws:policy/${policy}`;
         const tag = (suffix: string) => ({ Name: `${args.clusterName}-${suffix}` });
 
@@ -383,4 +387,41 @@ export class EksCluster extends pulumi.ComponentResource {
         if (args.policy) grants.push(new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: args.policy }, { parent }));
         return { arn: role.arn, grants: [role, ...grants] };
     }
+}
+
+function sizeProblems(p: Problems, field: string, s: NodeGroupSize): void {
+    p.check(s.instanceTypes.length > 0, `${field}.instanceTypes must name at least one instance type`);
+    const ordered = isIntIn(s.minSize, 0) && isIntIn(s.desiredSize, 0) && isIntIn(s.maxSize, 1) && s.minSize <= s.desiredSize && s.desiredSize <= s.maxSize;
+    p.check(ordered, `${field} must have whole sizes with 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1, got ${s.minSize}/${s.desiredSize}/${s.maxSize}`);
+}
+
+function validateArgs(args: EksClusterArgs): Problems {
+    const p = new Problems();
+    const azs = args.availabilityZones;
+    p.check(
+        args.privateSubnetIds.length === azs.length,
+        `privateSubnetIds (${args.privateSubnetIds.length}) and availabilityZones (${azs.length}) must have the same length: one private subnet per AZ, in the same order`,
+    );
+    p.check(azs.length >= 2, `availabilityZones must list at least two AZs (EKS requires subnets in two), got ${azs.length}`);
+    // Graph node groups are named by the AZ's letter: two AZs with one letter would collide.
+    const dup = duplicatesOf(azs.map((az) => az.slice(-1)));
+    p.check(dup.length === 0, `availabilityZones must end in distinct letters (they name the graph node groups), ${dup.join(", ")} is used twice`);
+    p.check(/^1\.\d+$/.test(args.kubernetesVersion), `kubernetesVersion must be a pinned minor version such as "1.31", got ${JSON.stringify(args.kubernetesVersion)}`);
+
+    const principals = (Object.keys(ACCESS_POLICIES) as (keyof ClusterAccess)[]).flatMap((kind) => args.access[kind]);
+    p.check(
+        args.access.admins.length + args.access.deployers.length > 0,
+        "access must list at least one admin or deployer: the cluster grants its creator nothing (bootstrapClusterCreatorAdminPermissions false), and pulumi up needs cluster admin",
+    );
+    const notRoles = principals.filter((arn) => !ROLE_ARN.test(arn));
+    p.check(notRoles.length === 0, `access principals must be IAM role ARNs (arn:aws:iam::<account>:role/<path/name>), got ${notRoles.join(", ")}`);
+    const twice = duplicatesOf(principals);
+    p.check(twice.length === 0, `access principals must be listed once across admins, deployers, previewers and breakGlass (EKS refuses a second access entry), ${twice.join(", ")} is listed twice`);
+
+    p.check(!args.publicAccessCidrs.includes("0.0.0.0/0"), "publicAccessCidrs must not contain 0.0.0.0/0: the API endpoint is never open to the whole internet");
+    p.check(args.publicAccessCidrs.length + args.privateAccessCidrs.length > 0, "privateAccessCidrs or publicAccessCidrs must list at least one CIDR: otherwise no deploy runner reaches the API");
+    sizeProblems(p, "general", args.general);
+    sizeProblems(p, "graphPerAz", args.graphPerAz);
+    p.check(args.clusterName.length > 0 && args.clusterName.length <= 100 && /^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(args.clusterName), `clusterName must be 1-100 letters, digits, "-" or "_", starting with a letter or digit, got ${JSON.stringify(args.clusterName)}`);
+    return p;
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { Problems, isIntIn, isRegion } from "../boundary";
 import { dataSecurityGroup } from "../network/securityGroups";
 
 export const AURORA_ENGINE = "aurora-postgresql";
@@ -71,6 +72,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuroraGlobalArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:data:AuroraGlobal", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "AuroraGlobal", name);
         const role = args.role;
         const stateful = { parent: this, protect: true };
 
@@ -235,4 +237,29 @@ export class AuroraGlobal extends pulumi.ComponentResource {
             instanceArns: this.instanceArns,
         });
     }
+}
+
+/** RDS identifiers: 1-63 letters, digits and single hyphens, starting with a letter, not ending in a hyphen. */
+const RDS_IDENTIFIER = /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{0,62}$/;
+
+function validateArgs(args: AuroraGlobalArgs): Problems {
+    const p = new Problems();
+    p.check(isIntIn(args.instances, 2, 16), `instances must be a whole number from 2 to 16 (a writer and at least one standby in another AZ), got ${args.instances}`);
+    const distinctAzs = new Set(args.availabilityZones).size;
+    p.check(distinctAzs >= 2 && distinctAzs === args.availabilityZones.length, `availabilityZones must list at least two distinct AZs (the instances are spread over them), got ${JSON.stringify(args.availabilityZones)}`);
+    p.check(args.isolatedSubnetIds.length >= 2, `isolatedSubnetIds must list at least two subnets (a DB subnet group spans two AZs), got ${args.isolatedSubnetIds.length}`);
+    p.check(isIntIn(args.backupRetentionDays, 1, 35), `backupRetentionDays must be a whole number of days from 1 to 35 (Aurora's range), got ${args.backupRetentionDays}`);
+    p.check(/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass) && !args.instanceClass.startsWith("db.serverless"), `instanceClass must be a provisioned DB instance class such as db.r6g.large, got ${JSON.stringify(args.instanceClass)}`);
+    // The final snapshot is named <clusterIdentifier>-final, an identifier too.
+    p.check(RDS_IDENTIFIER.test(args.clusterIdentifier) && !args.clusterIdentifier.endsWith("-") && args.clusterIdentifier.length <= 57,
+        `clusterIdentifier must be 1-57 letters, digits and single hyphens, starting with a letter and not ending in a hyphen (its final snapshot adds "-final"), got ${JSON.stringify(args.clusterIdentifier)}`);
+    const role = args.role;
+    if (role.kind === "primary") {
+        p.check(/^\d+\.\d+$/.test(role.engineVersion), `role.engineVersion must be a pinned major.minor version such as "16.4", got ${JSON.stringify(role.engineVersion)}`);
+        p.check(RDS_IDENTIFIER.test(role.globalClusterIdentifier) && !role.globalClusterIdentifier.endsWith("-"), `role.globalClusterIdentifier must be letters, digits and single hyphens, starting with a letter, got ${JSON.stringify(role.globalClusterIdentifier)}`);
+        p.check(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(role.databaseName), `role.databaseName must be 1-63 letters, digits or "_", starting with a letter, got ${JSON.stringify(role.databaseName)}`);
+    } else {
+        p.check(isRegion(role.sourceRegion), `role.sourceRegion must be the primary's AWS region such as us-west-2, got ${JSON.stringify(role.sourceRegion)}`);
+    }
+    return p;
 }

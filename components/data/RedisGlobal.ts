@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { Problems, isIntIn } from "../boundary";
 import { dataSecurityGroup } from "../network/securityGroups";
 
 export const REDIS_PORT = 6379;
@@ -45,6 +46,7 @@ export class RedisGlobal extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedisGlobalArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:data:RedisGlobal", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "RedisGlobal", name);
         const role = args.role;
 
         const subnetGroup = new aws.elasticache.SubnetGroup(
@@ -128,4 +130,21 @@ export class RedisGlobal extends pulumi.ComponentResource {
             globalReplicationGroupId: this.globalReplicationGroupId,
         });
     }
+}
+
+function validateArgs(args: RedisGlobalArgs): Problems {
+    const p = new Problems();
+    p.check(isIntIn(args.nodes, 2, 6), `nodes must be a whole number from 2 to 6 (Multi-AZ automatic failover needs a replica; a shard holds at most 6), got ${args.nodes}`);
+    p.check(isIntIn(args.snapshotRetentionDays, 1, 35), `snapshotRetentionDays must be a whole number of days from 1 to 35 (0 would turn snapshots off), got ${args.snapshotRetentionDays}`);
+    p.check(args.isolatedSubnetIds.length >= 2, `isolatedSubnetIds must list at least two subnets (Multi-AZ places the replica in another AZ), got ${args.isolatedSubnetIds.length}`);
+    // The subnet group (<id>-subnets, at most 255) and final snapshot (<id>-final) derive from it.
+    p.check(/^[a-z](?!.*--)[a-z0-9-]{0,39}$/.test(args.replicationGroupId) && !args.replicationGroupId.endsWith("-"),
+        `replicationGroupId must be 1-40 lowercase letters, digits and single hyphens, starting with a letter and not ending in a hyphen, got ${JSON.stringify(args.replicationGroupId)}`);
+    const role = args.role;
+    if (role.kind === "primary") {
+        p.check(/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(role.nodeType), `role.nodeType must be an ElastiCache node type such as cache.r7g.large, got ${JSON.stringify(role.nodeType)}`);
+        p.check(/^\d+\.\d+$/.test(role.engineVersion), `role.engineVersion must be a pinned major.minor version such as "7.1", got ${JSON.stringify(role.engineVersion)}`);
+        p.check(role.globalIdSuffix.length > 0, "role.globalIdSuffix must not be empty");
+    }
+    return p;
 }

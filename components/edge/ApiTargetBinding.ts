@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems, isDnsLabel, isPort, isServiceName } from "../boundary";
 
 /** Labels of the API's pods; the application's Deployment carries them and the Service selects on them. */
 export const API_POD_LABELS = { "app.kubernetes.io/name": "intelgraph-api", "app.kubernetes.io/part-of": "intelgraph" } as const;
@@ -30,6 +31,7 @@ export class ApiTargetBinding extends pulumi.ComponentResource {
 
     constructor(name: string, args: ApiTargetBindingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:edge:ApiTargetBinding", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "ApiTargetBinding", name);
         const ns = new k8s.core.v1.Namespace(
             `${name}-ns`,
             { metadata: { name: args.namespace, labels: { [READINESS_GATE_LABEL]: "enabled", "app.kubernetes.io/part-of": "intelgraph" } } },
@@ -67,4 +69,12 @@ export class ApiTargetBinding extends pulumi.ComponentResource {
         this.bindingName = binding.metadata.name;
         this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, bindingName: this.bindingName });
     }
+}
+
+function validateArgs(args: ApiTargetBindingArgs): Problems {
+    const p = new Problems();
+    p.check(isDnsLabel(args.namespace), `namespace must be a DNS label (lowercase letters, digits, "-", at most 63), got ${JSON.stringify(args.namespace)}`);
+    p.check(isServiceName(args.serviceName), `serviceName must be a DNS label starting with a letter (a Service name), got ${JSON.stringify(args.serviceName)}`);
+    p.check(isPort(args.port), `port must be a TCP port from 1 to 65535, got ${args.port}`);
+    return p;
 }

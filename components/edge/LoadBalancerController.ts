@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems, isIntIn, isRegion } from "../boundary";
 import type { IrsaRole, IrsaRoleArgs } from "../compute/EksCluster";
 import { loadBalancerControllerPolicy } from "./loadBalancerControllerPolicy";
 import { PUBLIC_ENTRY_POLICY, PUBLIC_ENTRY_RESOURCE_RULES, PUBLIC_ENTRY_VALIDATIONS } from "./publicEntryPolicy";
@@ -51,6 +52,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
 
     constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:edge:LoadBalancerController", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "LoadBalancerController", name);
         const role = args.cluster.irsaRole(
             `${name}-role`,
             {
@@ -137,4 +139,14 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         this.admissionPolicyName = policy.metadata.name;
         this.registerOutputs({ roleArn: this.roleArn, releaseStatus: this.release.status, admissionPolicyName: this.admissionPolicyName });
     }
+}
+
+function validateArgs(args: LoadBalancerControllerArgs): Problems {
+    const p = new Problems();
+    p.check(isIntIn(args.replicas, 2), `replicas must be a whole number of at least 2 (its webhooks admit the API's pods; the PDB keeps one up), got ${args.replicas}`);
+    p.check(args.targetGroupArns.length > 0, "targetGroupArns must list at least one target group: the controller's role may register targets nowhere else");
+    p.check(/^\d+\.\d+\.\d+$/.test(args.chartVersion), `chartVersion must be an exact chart version such as 1.17.1, got ${JSON.stringify(args.chartVersion)}`);
+    p.check(isRegion(args.region), `region must be an AWS region such as us-west-2 (pods cannot discover it through IMDS), got ${JSON.stringify(args.region)}`);
+    p.check(Object.keys(args.nodeSelector).length > 0, "nodeSelector must select the general tier's nodes (the graph nodes are tainted)");
+    return p;
 }

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCESS_LOGS_PURPOSE, EXPOSURES, EXPOSURE_TAG } from "../labels";
-import { SecureBucket } from "../storage/SecureBucket";
+import { Problems, isPort, isRegion } from "../boundary";
+import { SecureBucket, bucketNameProblem } from "../storage/SecureBucket";
 
 
 /** AWS accounts that deliver ELB access logs in regions launched before August 2022 (AWS: "Enable access logs"). */
@@ -53,6 +54,7 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalEntrypointArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:edge:RegionalEntrypoint", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "RegionalEntrypoint", name);
         const child = { parent: this };
         const tag = (suffix: string) => ({ Name: `${args.nameTag}-${suffix}` });
 
@@ -191,4 +193,18 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
         this.accessLogBucketName = logs.bucketName;
         this.registerOutputs({ dnsName: this.dnsName, loadBalancerArn: this.loadBalancerArn, targetGroupArn: this.targetGroupArn, certificateArn: this.certificateArn });
     }
+}
+
+function validateArgs(args: RegionalEntrypointArgs): Problems {
+    const p = new Problems();
+    p.check(isRegion(args.region), `region must be an AWS region such as us-west-2, got ${JSON.stringify(args.region)}`);
+    p.check(args.publicSubnetIds.length >= 2, `publicSubnetIds must list at least two subnets (an ALB spans two AZs), got ${args.publicSubnetIds.length}`);
+    p.check(isPort(args.targetPort), `targetPort must be a TCP port from 1 to 65535, got ${args.targetPort}`);
+    p.check(args.healthCheckPath.startsWith("/"), `healthCheckPath must start with "/", got ${JSON.stringify(args.healthCheckPath)}`);
+    p.check(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(args.apiDomain), `apiDomain must be a lowercase DNS name such as api.example.com (one certificate, no wildcard), got ${JSON.stringify(args.apiDomain)}`);
+    p.check(args.hostedZoneId.length > 0, "hostedZoneId must name the hosted zone of apiDomain");
+    // Checked here too, so the entrypoint registers nothing (not even its log bucket) for a bad name.
+    const bucket = bucketNameProblem(args.accessLogBucketName);
+    if (bucket) p.add(`accessLog${bucket[0].toUpperCase()}${bucket.slice(1)}`);
+    return p;
 }

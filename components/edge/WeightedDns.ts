@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems, isIntIn } from "../boundary";
 
 /** Route 53 answers for an alias record are cached up to 60 s (alias records have no TTL of their own). */
 export const ALIAS_CACHE_SECONDS = 60;
@@ -42,6 +43,7 @@ export class WeightedDns extends pulumi.ComponentResource {
 
     constructor(name: string, args: WeightedDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:edge:WeightedDns", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "WeightedDns", name);
         const check = new aws.route53.HealthCheck(
             `${name}-health`,
             {
@@ -74,4 +76,17 @@ export class WeightedDns extends pulumi.ComponentResource {
         this.failoverDetectionSeconds = failoverDetectionSeconds(args.healthCheck);
         this.registerOutputs({ healthCheckId: this.healthCheckId, recordFqdn: this.recordFqdn, failoverDetectionSeconds: this.failoverDetectionSeconds });
     }
+}
+
+function validateArgs(args: WeightedDnsArgs): Problems {
+    const p = new Problems();
+    const h = args.healthCheck;
+    p.check(isIntIn(args.weight, 0, 255), `weight must be a whole number from 0 to 255 (0 = standby), got ${args.weight}`);
+    p.check(h.requestInterval === 10 || h.requestInterval === 30, `healthCheck.requestInterval must be 10 or 30 seconds (the intervals Route 53 offers), got ${h.requestInterval}`);
+    p.check(isIntIn(h.failureThreshold, 1, 10), `healthCheck.failureThreshold must be a whole number from 1 to 10, got ${h.failureThreshold}`);
+    p.check(h.path.startsWith("/") && h.path.length <= 255, `healthCheck.path must start with "/" (at most 255 characters), got ${JSON.stringify(h.path)}`);
+    p.check(args.setIdentifier.length >= 1 && args.setIdentifier.length <= 128, `setIdentifier must be 1 to 128 characters, got ${JSON.stringify(args.setIdentifier)}`);
+    p.check(args.recordName.length > 0, "recordName must not be empty");
+    p.check(args.hostedZoneId.length > 0, "hostedZoneId must not be empty");
+    return p;
 }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { Problems, duplicatesOf, isDnsLabel, isIntIn } from "../boundary";
 import { NEO4J_LABELS, NEO4J_PORTS, NEO4J_PORT_NAMES, type ServerIdentity, backupCommand, certificateDnsNames, envName, serverIdentity, serverSettings } from "./neo4jSettings";
 
 export interface Neo4jClusterArgs {
@@ -53,6 +54,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: Neo4jClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:graph:Neo4jCluster", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "Neo4jCluster", name);
         const child = { parent: this };
         const labels = { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName, [NEO4J_LABELS.component]: "primary" };
         const servers = Array.from({ length: args.servers }, (_, i) => serverIdentity(args.clusterName, args.namespace, i));
@@ -297,4 +299,31 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: sets },
         );
     }
+}
+
+/** Above 31 GiB the JVM loses compressed object pointers: a bigger heap holds fewer objects (Neo4j Operations Manual, memory configuration). */
+export const NEO4J_MAX_HEAP_GI = 31;
+/** What a server's container may request (heap + page cache + 2 GiB for the JVM and OS): beyond it no single memory-optimised node (r6i.8xlarge: 256 GiB) holds a server. */
+export const NEO4J_MAX_MEMORY_GI = 256;
+
+function validateArgs(args: Neo4jClusterArgs): Problems {
+    const p = new Problems();
+    const azs = args.availabilityZones;
+    p.check(isIntIn(args.servers, 3), `servers must be a whole number of at least 3 (a Raft majority survives losing one), got ${args.servers}`);
+    p.check(args.servers === azs.length, `servers (${args.servers}) must equal the number of availabilityZones (${azs.length}): one server per AZ, pinned to its zonal volume`);
+    const dup = duplicatesOf([...azs]);
+    p.check(dup.length === 0, `availabilityZones must be distinct, ${dup.join(", ")} is listed twice`);
+    p.check(isIntIn(args.heapGi, 1, NEO4J_MAX_HEAP_GI), `heapGi must be a whole number from 1 to ${NEO4J_MAX_HEAP_GI}, got ${args.heapGi}`);
+    p.check(isIntIn(args.pageCacheGi, 1), `pageCacheGi must be a whole number of at least 1, got ${args.pageCacheGi}`);
+    p.check(isIntIn(args.storageGi, 1), `storageGi must be a whole number of at least 1, got ${args.storageGi}`);
+    const memoryGi = args.heapGi + args.pageCacheGi + 2;
+    p.check(memoryGi <= NEO4J_MAX_MEMORY_GI, `heapGi + pageCacheGi + 2 (${memoryGi} GiB, each server's memory request) must not exceed ${NEO4J_MAX_MEMORY_GI} GiB`);
+    p.check(args.pageCacheGi <= args.storageGi, `pageCacheGi (${args.pageCacheGi}) must not exceed storageGi (${args.storageGi}): a page cache larger than the store holds nothing more`);
+    p.check(isDnsLabel(args.namespace), `namespace must be a DNS label (lowercase letters, digits, "-"), got ${JSON.stringify(args.namespace)}`);
+    // Servers are named <clusterName>-<index>, Service names (RFC 1035 labels).
+    p.check(/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(args.clusterName) && args.clusterName.length <= 50, `clusterName must be a DNS label of at most 50 characters starting with a letter (servers are named <clusterName>-<index>), got ${JSON.stringify(args.clusterName)}`);
+    p.check(args.backup.schedule.trim().split(/\s+/).length === 5, `backup.schedule must be a five-field cron expression, got ${JSON.stringify(args.backup.schedule)}`);
+    p.check(args.acceptLicenseAgreement === "yes" || args.acceptLicenseAgreement === "eval", `acceptLicenseAgreement must be "yes" or "eval", got ${JSON.stringify(args.acceptLicenseAgreement)}`);
+    p.check(/:5\.\d+(\.\d+)?-enterprise$/.test(args.image), `image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise (clustering needs Enterprise), got ${JSON.stringify(args.image)}`);
+    return p;
 }

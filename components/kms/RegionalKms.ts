@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems, isIntIn, isRegion } from "../boundary";
 import { buildKeyPolicy } from "./keyPolicy";
 
 export interface RegionalKmsArgs {
@@ -24,6 +25,7 @@ export class RegionalKms extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalKmsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:security:RegionalKms", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "RegionalKms", name);
 
         const policy = pulumi
             .all([args.accountId, args.partition])
@@ -54,4 +56,15 @@ export class RegionalKms extends pulumi.ComponentResource {
         this.aliasName = alias.name;
         this.registerOutputs({ keyArn: this.keyArn, keyId: this.keyId, aliasName: this.aliasName });
     }
+}
+
+/** KMS accepts a 7-30 day deletion window; alias names are `alias/` + letters, digits, `/_-` and not AWS's own `aws/`. */
+function validateArgs(args: RegionalKmsArgs): Problems {
+    const p = new Problems();
+    const window = args.deletionWindowInDays;
+    p.check(window === undefined || isIntIn(window, 7, 30), `deletionWindowInDays must be a whole number of days from 7 to 30, got ${window}`);
+    p.check(/^[a-zA-Z0-9/_-]{1,250}$/.test(args.alias) && !args.alias.startsWith("alias/") && !args.alias.startsWith("aws/"),
+        `alias must be the name without the "alias/" prefix (letters, digits, "/", "_", "-"; not "aws/..."), got ${JSON.stringify(args.alias)}`);
+    p.check(isRegion(args.region), `region must be an AWS region such as us-west-2 (the key policy scopes services to it), got ${JSON.stringify(args.region)}`);
+    return p;
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SUBNET_TIERS, type SubnetTier, planSubnets } from "./cidr";
+import { Problems, duplicatesOf, regionOfZone } from "../boundary";
+import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, SUBNET_TIERS, type SubnetTier, parseCidr, planSubnets } from "./cidr";
 
 export interface RegionalVpcArgs {
     /** VPC range, /16 to /20 (validated by the stack config). */
@@ -37,6 +38,7 @@ export class RegionalVpc extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:network:RegionalVpc", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "RegionalVpc", name);
         const plan = planSubnets(args.cidrBlock, args.availabilityZones);
         const tag = (suffix: string) => ({ Name: `${args.nameTag}-${suffix}` });
         const azSuffix = (az: string) => az.slice(-1);
@@ -167,4 +169,26 @@ export class RegionalVpc extends pulumi.ComponentResource {
             natGatewayIds: this.natGatewayIds,
         });
     }
+}
+
+/** Retention values CloudWatch Logs accepts (PutRetentionPolicy), never-expire excluded: flow logs are audit records. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+function validateArgs(args: RegionalVpcArgs): Problems {
+    const p = new Problems();
+    const cidr = parseCidr(args.cidrBlock);
+    if (typeof cidr === "string") p.add(`cidrBlock ${cidr}`);
+    else p.check(cidr.prefix >= MIN_VPC_PREFIX && cidr.prefix <= MAX_VPC_PREFIX, `cidrBlock ${args.cidrBlock} must be a /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}`);
+    const azs = args.availabilityZones;
+    p.check(azs.length === 3, `availabilityZones must list exactly three AZs (one NAT gateway, route table and subnet per tier in each), got ${azs.length}: ${JSON.stringify(azs)}`);
+    const dup = duplicatesOf([...azs]);
+    p.check(dup.length === 0, `availabilityZones must be distinct, ${dup.join(", ")} is listed twice`);
+    const bad = azs.filter((az) => !regionOfZone(az));
+    p.check(bad.length === 0, `availabilityZones must be AZ names such as us-west-2a, got ${bad.map((x) => JSON.stringify(x)).join(", ")}`);
+    const regions = [...new Set(azs.map(regionOfZone).filter((r): r is string => r !== undefined))];
+    p.check(regions.length <= 1, `availabilityZones must all be in one region (a VPC is regional), got ${regions.join(", ")}`);
+    const retention = args.flowLogRetentionDays;
+    p.check(retention === undefined || (LOG_RETENTION_DAYS as readonly number[]).includes(retention), `flowLogRetentionDays must be one of CloudWatch's retention values (${LOG_RETENTION_DAYS.join(", ")}), got ${retention}`);
+    p.check(args.nameTag.length > 0, "nameTag must not be empty");
+    return p;
 }

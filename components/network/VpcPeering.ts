@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems, duplicatesOf, isPort, isRegion } from "../boundary";
+import { cidrsOverlap, parseCidr } from "./cidr";
 import { allowIngress } from "./securityGroups";
 
 export interface PeeringSide {
@@ -41,6 +43,7 @@ export class VpcPeering extends pulumi.ComponentResource {
 
     constructor(name: string, args: VpcPeeringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:network:VpcPeering", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "VpcPeering", name);
         const onAccepter = { parent: this, provider: args.accepterProvider };
 
         const connection = new aws.ec2.VpcPeeringConnection(
@@ -103,4 +106,25 @@ export class VpcPeering extends pulumi.ComponentResource {
         this.peeringConnectionId = accepter.vpcPeeringConnectionId;
         this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });
     }
+}
+
+function validateArgs(args: VpcPeeringArgs): Problems {
+    const p = new Problems();
+    p.check(isRegion(args.accepter.region), `accepter.region must be an AWS region such as us-west-2, got ${JSON.stringify(args.accepter.region)}`);
+    p.check(args.requester.routeTableIds.length > 0, "requester.routeTableIds must list at least one route table: without a route no traffic crosses the peering");
+    p.check(args.accepter.routeTableIds.length > 0, "accepter.routeTableIds must list at least one route table: without a route no traffic crosses the peering");
+    // Known only when both are plain strings (a stack passes outputs; its config schema checks the overlap).
+    const [a, b] = [args.requester.cidrBlock, args.accepter.cidrBlock].map((c) => (typeof c === "string" ? parseCidr(c) : undefined));
+    if (typeof a === "string" || typeof b === "string") p.add(`cidrBlock ${typeof a === "string" ? a : b}`);
+    else if (a && b && cidrsOverlap(a, b)) p.add(`requester ${String(args.requester.cidrBlock)} and accepter ${String(args.accepter.cidrBlock)} overlap: AWS refuses to peer overlapping VPCs`);
+    const ports = args.ports ?? [];
+    const dup = duplicatesOf(ports.map((x) => x.name));
+    p.check(dup.length === 0, `ports must have distinct names (they name the rules), ${dup.join(", ")} is listed twice`);
+    for (const port of ports) p.check(isPort(port.port), `port ${port.name} must be a TCP port from 1 to 65535, got ${port.port}`);
+    if (ports.length) {
+        p.check(args.requester.appSubnetCidrs.length > 0, "requester.appSubnetCidrs must not be empty when ports are opened");
+        p.check(args.accepter.appSubnetCidrs.length > 0, "accepter.appSubnetCidrs must not be empty when ports are opened");
+    }
+    p.check(args.nameTag.length > 0, "nameTag must not be empty");
+    return p;
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems, isRegion } from "../boundary";
 
 export interface ReplicationEnd {
     readonly bucketName: pulumi.Input<string>;
@@ -25,6 +26,7 @@ export interface BackupReplicationArgs {
 export class BackupReplication extends pulumi.ComponentResource {
     constructor(name: string, args: BackupReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:storage:BackupReplication", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "BackupReplication", name);
         const role = new aws.iam.Role(
             `${name}-role`,
             {
@@ -82,4 +84,13 @@ export class BackupReplication extends pulumi.ComponentResource {
         );
         this.registerOutputs({});
     }
+}
+
+function validateArgs(args: BackupReplicationArgs): Problems {
+    const p = new Problems();
+    p.check(isRegion(args.source.region), `source.region must be an AWS region such as us-west-2, got ${JSON.stringify(args.source.region)}`);
+    p.check(isRegion(args.destination.region), `destination.region must be an AWS region such as us-east-1, got ${JSON.stringify(args.destination.region)}`);
+    p.check(args.source.region !== args.destination.region, `source and destination are both in ${args.source.region}: a replica in the same region survives no regional outage`);
+    p.check(args.nameTag.length > 0, "nameTag must not be empty");
+    return p;
 }

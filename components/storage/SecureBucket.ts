@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems, isIntIn } from "../boundary";
 import { PURPOSE_TAG } from "../labels";
 
 /** SSE-KMS with the region's key, unless AWS allows only S3-managed keys for the writer (ELB access logs). */
@@ -28,6 +29,7 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:storage:SecureBucket", name, {}, opts);
+        validateArgs(args).throwIfAny(this, "SecureBucket", name);
         const bucket = new aws.s3.Bucket(
             `${name}-bucket`,
             { bucket: args.bucketName, forceDestroy: false, tags: { Name: args.bucketName, [PURPOSE_TAG]: args.purpose } },
@@ -73,4 +75,25 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.bucketArn = bucket.arn;
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
     }
+}
+
+/** Why S3 would refuse the bucket name (general purpose bucket naming rules), or undefined. */
+export function bucketNameProblem(bucketName: string): string | undefined {
+    const ok =
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucketName) &&
+        !bucketName.includes("..") &&
+        !/^\d+\.\d+\.\d+\.\d+$/.test(bucketName) &&
+        !/^(xn--|sthree-|amzn-s3-demo-)/.test(bucketName) &&
+        !/(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(bucketName);
+    return ok ? undefined : `bucketName must be a valid S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit), got ${JSON.stringify(bucketName)}`;
+}
+
+function validateArgs(args: SecureBucketArgs): Problems {
+    const p = new Problems();
+    const name = bucketNameProblem(args.bucketName);
+    if (name) p.add(name);
+    p.check(isIntIn(args.retentionDays, 1), `retentionDays must be a whole number of at least 1 (S3 lifecycle expiration), got ${args.retentionDays}`);
+    p.check(args.purpose.length > 0, "purpose must not be empty (the policy pack reads it)");
+    if (args.encryption.kind === "s3-managed") p.check(args.encryption.reason.length > 0, "encryption.reason must say why S3-managed keys are used instead of the region's key");
+    return p;
 }

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { EksCluster, type EksClusterArgs } from "../../../components/compute/EksCluster";
 import type { PlannedStack } from "../../../tools/offline/engine";
+import { expectRefused, planComponent } from "../../helpers/component";
 import { SECRET_SIG, SIG_KEY } from "../../../tools/offline/wire";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
@@ -177,5 +179,120 @@ describe.each(["us-west-2", "us-east-1"] as const)("EksCluster in %s", (region) 
         expect(kubeconfig[SIG_KEY]).toBe(SECRET_SIG);
         expect(JSON.parse(kubeconfig.value as string).users[0].user.exec.command).toBe("aws");
         expect(s().outputs.eksNodeGroupNames).toEqual([`intelgraph-${region}-general`, `intelgraph-${region}-graph-a`, `intelgraph-${region}-graph-b`, `intelgraph-${region}-graph-c`]);
+    });
+});
+
+describe("EksCluster with its own args", () => {
+    const size = (min: number, desired: number, max: number, type = "m6i.large") => ({ instanceTypes: [type], minSize: min, desiredSize: desired, maxSize: max });
+    const args: EksClusterArgs = {
+        clusterName: "test-eks",
+        region: "eu-west-1",
+        partition: "aws",
+        kubernetesVersion: "1.32",
+        privateSubnetIds: ["subnet-a", "subnet-b"],
+        availabilityZones: ["eu-west-1a", "eu-west-1b"],
+        kmsKeyArn: "arn:aws:kms:eu-west-1:210987654321:key/test",
+        publicAccessCidrs: [],
+        privateAccessCidrs: ["10.70.0.0/18"],
+        access: {
+            admins: [],
+            deployers: ["arn:aws:iam::210987654321:role/ci/deploy"],
+            previewers: ["arn:aws:iam::210987654321:role/ci/preview"],
+            breakGlass: [],
+        },
+        general: size(1, 2, 3),
+        graphPerAz: size(1, 1, 4, "r6i.xlarge"),
+        instanceTags: { owner: "test" },
+    };
+    const build = (over: Partial<EksClusterArgs> = {}) => planComponent(({ onRegion }) => new EksCluster("eks", { ...args, ...over }, onRegion), { region: "eu-west-1" });
+
+    it("2 AZs give one general node group over both subnets and 2 graph node groups, one per AZ subnet, desiredSize left to the autoscaler", async () => {
+        const p = await build();
+        expect(p.error).toBeUndefined();
+        const groups = p.ofType("aws:eks/nodeGroup:NodeGroup");
+        expect(groups.map((g) => g.name).sort()).toEqual(["eks-ng-general", "eks-ng-graph-a", "eks-ng-graph-b"]);
+        expect(p.inputs("aws:eks/nodeGroup:NodeGroup", "eks-ng-general")).toMatchObject({ subnetIds: ["subnet-a", "subnet-b"], instanceTypes: ["m6i.large"], scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 3 } });
+        for (const [az, subnet] of [["a", "subnet-a"], ["b", "subnet-b"]]) {
+            expect(p.inputs("aws:eks/nodeGroup:NodeGroup", `eks-ng-graph-${az}`)).toMatchObject({
+                nodeGroupName: `test-eks-graph-${az}`,
+                subnetIds: [subnet],
+                scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 4 },
+                taints: [{ key: "intelgraph.io/graph", value: "true", effect: "NO_SCHEDULE" }],
+            });
+        }
+        const policies = p.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => r.name.startsWith("eks-node-")).map((r) => r.urn);
+        for (const g of groups) {
+            expect(g.ignoreChanges, g.name).toEqual(["scalingConfig.desiredSize"]);
+            expect(g.dependencies, g.name).toEqual(expect.arrayContaining(policies));
+        }
+    });
+
+    it("protects the cluster and creates it after its role's policy and its log group", async () => {
+        const p = await build();
+        const cluster = p.one("aws:eks/cluster:Cluster");
+        expect(cluster.protect).toBe(true);
+        expect(cluster.dependencies).toEqual(expect.arrayContaining([p.one("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "eks-cluster-policy").urn, p.one("aws:cloudwatch/logGroup:LogGroup").urn]));
+        expect(p.inputs("aws:eks/cluster:Cluster")).toMatchObject({
+            name: "test-eks",
+            version: "1.32",
+            vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], endpointPrivateAccess: true, endpointPublicAccess: false },
+            encryptionConfig: { provider: { keyArn: args.kmsKeyArn }, resources: ["secrets"] },
+            deletionProtection: true,
+        });
+        expect(p.inputs("aws:cloudwatch/logGroup:LogGroup")).toMatchObject({ name: "/aws/eks/test-eks/cluster", kmsKeyId: args.kmsKeyArn });
+    });
+
+    it("gives each listed identity one access entry, and the Kubernetes provider waits for every grant, the runners' rule and the general nodes", async () => {
+        const p = await build();
+        const entries = p.ofType("aws:eks/accessEntry:AccessEntry");
+        expect(entries.map((e) => e.name).sort()).toEqual(["eks-access-210987654321-deploy", "eks-access-210987654321-preview"]);
+        const associations = p.ofType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        expect(Object.fromEntries(associations.map((a) => [a.name, p.inputs(a.type, a.name).policyArn]))).toEqual({
+            "eks-access-210987654321-deploy-policy": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            "eks-access-210987654321-preview-policy": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+        });
+        const rules = p.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        expect(rules.map((r) => p.inputs(r.type, r.name).cidrIpv4)).toEqual(["10.70.0.0/18"]);
+        const provider = p.one("pulumi:providers:kubernetes", "eks-k8s");
+        expect(provider.dependencies).toEqual(expect.arrayContaining([...entries, ...associations, ...rules, p.one("aws:eks/nodeGroup:NodeGroup", "eks-ng-general")].map((r) => r.urn)));
+        const storageClass = p.one("kubernetes:storage.k8s.io/v1:StorageClass");
+        expect(storageClass.dependencies).toContain(p.one("aws:eks/addon:Addon", "eks-addon-aws-ebs-csi-driver").urn);
+        expect(p.inputs(storageClass.type, storageClass.name)).toMatchObject({ reclaimPolicy: "Retain", parameters: { kmsKeyId: args.kmsKeyArn } });
+    });
+
+    it("opens the public endpoint only to the listed CIDRs", async () => {
+        const p = await build({ publicAccessCidrs: ["203.0.113.0/24"] });
+        expect(p.inputs("aws:eks/cluster:Cluster").vpcConfig).toMatchObject({ endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
+    });
+
+    const refused = "EksCluster 'eks': ";
+    it.each<[string, Partial<EksClusterArgs>, string]>([
+        ["subnets and AZs of different lengths", { privateSubnetIds: ["subnet-a"] }, "privateSubnetIds (1) and availabilityZones (2) must have the same length: one private subnet per AZ, in the same order"],
+        [
+            "a single AZ",
+            { privateSubnetIds: ["subnet-a"], availabilityZones: ["eu-west-1a"] },
+            "availabilityZones must list at least two AZs (EKS requires subnets in two), got 1",
+        ],
+        [
+            "an empty access list",
+            { access: { admins: [], deployers: [], previewers: [], breakGlass: [] } },
+            "access must list at least one admin or deployer: the cluster grants its creator nothing (bootstrapClusterCreatorAdminPermissions false), and pulumi up needs cluster admin",
+        ],
+        [
+            "an identity listed twice",
+            { access: { ...args.access, breakGlass: ["arn:aws:iam::210987654321:role/ci/deploy"] } },
+            "access principals must be listed once across admins, deployers, previewers and breakGlass (EKS refuses a second access entry), arn:aws:iam::210987654321:role/ci/deploy is listed twice",
+        ],
+        [
+            "an STS session instead of a role",
+            { access: { ...args.access, admins: ["arn:aws:sts::210987654321:assumed-role/admin/alice"] } },
+            "access principals must be IAM role ARNs (arn:aws:iam::<account>:role/<path/name>), got arn:aws:sts::210987654321:assumed-role/admin/alice",
+        ],
+        ["a world-open endpoint", { publicAccessCidrs: ["0.0.0.0/0"] }, "publicAccessCidrs must not contain 0.0.0.0/0: the API endpoint is never open to the whole internet"],
+        ["no path to the endpoint", { privateAccessCidrs: [] }, "privateAccessCidrs or publicAccessCidrs must list at least one CIDR: otherwise no deploy runner reaches the API"],
+        ["desired above max", { general: size(1, 4, 3) }, "general must have whole sizes with 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1, got 1/4/3"],
+        ["an unpinned version", { kubernetesVersion: "latest" }, 'kubernetesVersion must be a pinned minor version such as "1.31", got "latest"'],
+    ])("refuses %s", async (_, over, problem) => {
+        expectRefused(await build(over), EksCluster, refused + problem);
     });
 });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { parameterGroupFamily } from "../../../components/data/AuroraGlobal";
+import { AuroraGlobal, type AuroraGlobalArgs, type AuroraRole, parameterGroupFamily } from "../../../components/data/AuroraGlobal";
 import type { PlannedStack } from "../../../tools/offline/engine";
 import { SECRET_SIG, SIG_KEY, isSecret, unwrapWire } from "../../../tools/offline/wire";
+import { expectRefused, planComponent } from "../../helpers/component";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let west: PlannedStack;
@@ -173,5 +174,97 @@ describe("AuroraGlobal follows the primary's engine version", () => {
     it("a version change on the primary reaches the secondary through the StackReference", async () => {
         const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", globalClusterIdentifier: "intelgraph-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
         expect(inputsOf(cluster(mustGet(stacks, "us-east-1"))).engineVersion).toBe("16.6");
+    });
+});
+
+describe("AuroraGlobal with its own args", () => {
+    const placement = {
+        clusterIdentifier: "test-db",
+        vpcId: "vpc-test",
+        isolatedSubnetIds: ["subnet-x", "subnet-y", "subnet-z"],
+        availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        allowedCidrs: ["10.80.0.0/18", "10.80.64.0/18"],
+        kmsKeyArn: "arn:aws:kms:eu-west-1:210987654321:key/test",
+        instanceClass: "db.r6g.xlarge",
+        instances: 3,
+        backupRetentionDays: 10,
+    };
+    const primary: AuroraRole = { kind: "primary", globalClusterIdentifier: "test-global", engineVersion: "16.6", databaseName: "reports" };
+    const secondary: AuroraRole = {
+        kind: "secondary",
+        globalClusterIdentifier: "test-global",
+        engine: "aurora-postgresql",
+        engineVersion: "16.6",
+        sourceRegion: "eu-central-1",
+        credentials: { username: "admin_user", password: "s3cret-from-primary", databaseName: "reports" },
+    };
+    const build = (over: Partial<AuroraGlobalArgs> = {}) =>
+        planComponent(({ onRegion }) => new AuroraGlobal("db", { role: primary, ...placement, ...over }, onRegion), { region: "eu-west-1" });
+
+    it("primary: a protected global cluster, the member after it, and 3 instances spread over the 3 AZs, all protected", async () => {
+        const p = await build();
+        expect(p.error).toBeUndefined();
+        const global = p.one("aws:rds/globalCluster:GlobalCluster");
+        expect(global.protect).toBe(true);
+        expect(p.inputs(global.type)).toMatchObject({ globalClusterIdentifier: "test-global", engine: "aurora-postgresql", engineVersion: "16.6", databaseName: "reports", storageEncrypted: true, deletionProtection: true });
+        const cluster = p.one("aws:rds/cluster:Cluster");
+        expect(cluster.protect).toBe(true);
+        expect(cluster.dependencies).toContain(global.urn);
+        expect(cluster.ignoreChanges.sort()).toEqual(["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"]);
+        expect(p.inputs(cluster.type)).toMatchObject({
+            clusterIdentifier: "test-db",
+            masterUsername: "intelgraph_admin",
+            databaseName: "reports",
+            backupRetentionPeriod: 10,
+            kmsKeyId: placement.kmsKeyArn,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: "test-db-final",
+            deletionProtection: true,
+        });
+        expect(p.inputs(cluster.type).sourceRegion).toBeUndefined();
+        const instances = p.ofType("aws:rds/clusterInstance:ClusterInstance");
+        expect(Object.fromEntries(instances.map((i) => [i.name, [p.inputs(i.type, i.name).availabilityZone, p.inputs(i.type, i.name).promotionTier]]))).toEqual({
+            "db-instance-0": ["eu-west-1a", 0],
+            "db-instance-1": ["eu-west-1b", 1],
+            "db-instance-2": ["eu-west-1c", 1],
+        });
+        for (const i of instances) {
+            expect(i.protect, i.name).toBe(true);
+            expect(i.ignoreChanges, i.name).toEqual(["engineVersion"]);
+            expect(p.inputs(i.type, i.name)).toMatchObject({ instanceClass: "db.r6g.xlarge", publiclyAccessible: false });
+        }
+        expect(p.inputs("aws:rds/clusterParameterGroup:ClusterParameterGroup").family).toBe("aurora-postgresql16");
+        expect(p.inputs("aws:rds/subnetGroup:SubnetGroup").subnetIds).toEqual(placement.isolatedSubnetIds);
+        const ingress = p.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => [p.inputs(r.type, r.name).cidrIpv4, p.inputs(r.type, r.name).fromPort]);
+        expect(ingress.sort()).toEqual([["10.80.0.0/18", 5432], ["10.80.64.0/18", 5432]]);
+    });
+
+    it("secondary: joins the given global cluster from its source region, sets no credentials, and keeps its own copy of them", async () => {
+        const p = await build({ role: secondary, instances: 2 });
+        expect(p.error).toBeUndefined();
+        expect(p.ofType("aws:rds/globalCluster:GlobalCluster")).toEqual([]);
+        expect(p.ofType("random:index/randomPassword:RandomPassword")).toEqual([]);
+        const cluster = p.one("aws:rds/cluster:Cluster");
+        expect(p.inputs(cluster.type)).toMatchObject({ globalClusterIdentifier: "test-global", engine: "aurora-postgresql", engineVersion: "16.6", sourceRegion: "eu-central-1", kmsKeyId: placement.kmsKeyArn });
+        for (const k of ["masterUsername", "masterPassword", "databaseName"]) expect(p.inputs(cluster.type)[k], k).toBeUndefined();
+        expect(cluster.protect).toBe(true);
+        expect(cluster.ignoreChanges.sort()).toEqual(["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"]);
+        expect(p.ofType("aws:rds/clusterInstance:ClusterInstance")).toHaveLength(2);
+        const value = p.one("aws:secretsmanager/secretVersion:SecretVersion");
+        expect(isSecret(value.inputs.secretString)).toBe(true);
+        expect(JSON.parse(p.inputs(value.type).secretString as string)).toMatchObject({ username: "admin_user", password: "s3cret-from-primary", dbname: "reports", port: 5432 });
+        expect(p.inputs("aws:secretsmanager/secret:Secret")).toMatchObject({ name: "intelgraph/test-db/master", kmsKeyId: placement.kmsKeyArn });
+    });
+
+    const refused = "AuroraGlobal 'db': ";
+    it.each<[string, Partial<AuroraGlobalArgs>, string]>([
+        ["a single instance", { instances: 1 }, "instances must be a whole number from 2 to 16 (a writer and at least one standby in another AZ), got 1"],
+        ["a single AZ", { availabilityZones: ["eu-west-1a"] }, 'availabilityZones must list at least two distinct AZs (the instances are spread over them), got ["eu-west-1a"]'],
+        ["a backup retention beyond Aurora's", { backupRetentionDays: 36 }, "backupRetentionDays must be a whole number of days from 1 to 35 (Aurora's range), got 36"],
+        ["a serverless class", { instanceClass: "db.serverless" }, 'instanceClass must be a provisioned DB instance class such as db.r6g.large, got "db.serverless"'],
+        ["an unpinned engine version", { role: { ...primary, engineVersion: "16" } }, 'role.engineVersion must be a pinned major.minor version such as "16.4", got "16"'],
+        ["a secondary without its source region", { role: { ...secondary, sourceRegion: "" } }, 'role.sourceRegion must be the primary\'s AWS region such as us-west-2, got ""'],
+    ])("refuses %s", async (_, over, problem) => {
+        expectRefused(await build(over), AuroraGlobal, refused + problem);
     });
 });

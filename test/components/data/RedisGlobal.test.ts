@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { RedisGlobal, type RedisGlobalArgs, type RedisRole } from "../../../components/data/RedisGlobal";
 import type { PlannedStack } from "../../../tools/offline/engine";
 import { SECRET_SIG, SIG_KEY, isSecret } from "../../../tools/offline/wire";
+import { expectRefused, planComponent } from "../../helpers/component";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let west: PlannedStack;
@@ -118,5 +120,74 @@ describe("cross-region data access over the peering", () => {
         expect(r.map((x) => inputsOf(x).securityGroupId)).toEqual(Array(3).fill(east.outputs[`${tier}SecurityGroupId`]));
         expect(r.map((x) => inputsOf(x).cidrIpv4)).toEqual(west.outputs.privateSubnetCidrs);
         expect(r.every((x) => inputsOf(x).fromPort === port && x.provider.includes("::aws-us-east-1::"))).toBe(true);
+    });
+});
+
+describe("RedisGlobal with its own args", () => {
+    const placement = {
+        replicationGroupId: "test-cache",
+        vpcId: "vpc-test",
+        isolatedSubnetIds: ["subnet-x", "subnet-y", "subnet-z"],
+        allowedCidrs: ["10.80.0.0/18"],
+        kmsKeyArn: "arn:aws:kms:eu-west-1:210987654321:key/test",
+        nodes: 3,
+        snapshotRetentionDays: 5,
+    };
+    const primary: RedisRole = { kind: "primary", engineVersion: "7.1", nodeType: "cache.r7g.xlarge", globalIdSuffix: "test-global" };
+    const secondary: RedisRole = { kind: "secondary", globalReplicationGroupId: "ldgnf-test-global", authToken: "token-from-primary" };
+    const build = (over: Partial<RedisGlobalArgs> = {}) =>
+        planComponent(({ onRegion }) => new RedisGlobal("cache", { role: primary, ...placement, ...over }, onRegion), { region: "eu-west-1" });
+
+    it("primary: a protected Multi-AZ group of 3 nodes with TLS, at-rest encryption and a generated AUTH token, and the global datastore over it", async () => {
+        const p = await build();
+        expect(p.error).toBeUndefined();
+        const group = p.one("aws:elasticache/replicationGroup:ReplicationGroup");
+        expect(group.protect).toBe(true);
+        expect(group.ignoreChanges).toEqual(["automaticFailoverEnabled"]);
+        const token = p.one("random:index/randomPassword:RandomPassword");
+        expect(p.inputs(group.type)).toMatchObject({
+            replicationGroupId: "test-cache",
+            numCacheClusters: 3,
+            automaticFailoverEnabled: true,
+            multiAzEnabled: true,
+            engineVersion: "7.1",
+            nodeType: "cache.r7g.xlarge",
+            transitEncryptionEnabled: true,
+            atRestEncryptionEnabled: true,
+            kmsKeyId: placement.kmsKeyArn,
+            snapshotRetentionLimit: 5,
+            finalSnapshotIdentifier: "test-cache-final",
+            authToken: p.outputs(token.type).result,
+        });
+        expect(isSecret(group.inputs.authToken)).toBe(true);
+        const global = p.one("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
+        expect(global.protect).toBe(true);
+        expect(global.ignoreChanges).toEqual(["primaryReplicationGroupId"]);
+        expect(p.inputs(global.type)).toMatchObject({ globalReplicationGroupIdSuffix: "test-global", primaryReplicationGroupId: group.id });
+    });
+
+    it("secondary: a member of the given datastore that sets only what it does not inherit, and its own copy of the AUTH token", async () => {
+        const p = await build({ role: secondary, nodes: 2 });
+        expect(p.error).toBeUndefined();
+        expect(p.ofType("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")).toEqual([]);
+        expect(p.ofType("random:index/randomPassword:RandomPassword")).toEqual([]);
+        const group = p.one("aws:elasticache/replicationGroup:ReplicationGroup");
+        expect(p.inputs(group.type)).toMatchObject({ globalReplicationGroupId: "ldgnf-test-global", numCacheClusters: 2, multiAzEnabled: true });
+        for (const k of ["engine", "engineVersion", "nodeType", "authToken", "transitEncryptionEnabled", "atRestEncryptionEnabled", "port"]) expect(p.inputs(group.type)[k], k).toBeUndefined();
+        expect(group.protect).toBe(true);
+        const value = p.one("aws:secretsmanager/secretVersion:SecretVersion");
+        expect(isSecret(value.inputs.secretString)).toBe(true);
+        expect(p.inputs(value.type).secretString).toBe("token-from-primary");
+    });
+
+    const refused = "RedisGlobal 'cache': ";
+    it.each<[string, Partial<RedisGlobalArgs>, string]>([
+        ["a single node", { nodes: 1 }, "nodes must be a whole number from 2 to 6 (Multi-AZ automatic failover needs a replica; a shard holds at most 6), got 1"],
+        ["snapshots turned off", { snapshotRetentionDays: 0 }, "snapshotRetentionDays must be a whole number of days from 1 to 35 (0 would turn snapshots off), got 0"],
+        ["one subnet", { isolatedSubnetIds: ["subnet-x"] }, "isolatedSubnetIds must list at least two subnets (Multi-AZ places the replica in another AZ), got 1"],
+        ["an id ElastiCache refuses", { replicationGroupId: "Test_Cache" }, 'replicationGroupId must be 1-40 lowercase letters, digits and single hyphens, starting with a letter and not ending in a hyphen, got "Test_Cache"'],
+        ["a node type that is no ElastiCache type", { role: { ...primary, nodeType: "r7g.large" } }, 'role.nodeType must be an ElastiCache node type such as cache.r7g.large, got "r7g.large"'],
+    ])("refuses %s", async (_, over, problem) => {
+        expectRefused(await build(over), RedisGlobal, refused + problem);
     });
 });

@@ -1,5 +1,8 @@
+import * as random from "@pulumi/random";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ApiTargetBinding, type ApiTargetBindingArgs } from "../../../components/edge/ApiTargetBinding";
 import type { PlannedStack } from "../../../tools/offline/engine";
+import { expectRefused, planComponent } from "../../helpers/component";
 import { inputsOf, mustGet, one, plan } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;
@@ -44,5 +47,47 @@ describe.each(["us-west-2", "us-east-1"] as const)("ApiTargetBinding in %s", (re
 
     it("exports where the application deploys", () => {
         expect(s().outputs).toMatchObject({ apiNamespace: "intelgraph-api", apiServiceName: "intelgraph-api", apiTargetGroupBindingName: "intelgraph-api" });
+    });
+});
+
+describe("ApiTargetBinding with its own args", () => {
+    const build = (over: Partial<Omit<ApiTargetBindingArgs, "controller">> = {}) =>
+        planComponent(
+            (p) => {
+                // Stands in for the controller's Helm release (CRD and webhooks).
+                const controller = new random.RandomId("controller", { byteLength: 4 }, { provider: p.random });
+                return new ApiTargetBinding(
+                    "bind",
+                    { namespace: "reports", serviceName: "reports-api", port: 9090, targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:210987654321:targetgroup/reports/1", vpcId: "vpc-test", controller, ...over },
+                    p.onCluster(),
+                );
+            },
+            { region: "eu-west-1" },
+        );
+
+    it("binds the given target group to a Service on the given port in a readiness-gated namespace, after the controller", async () => {
+        const p = await build();
+        expect(p.error).toBeUndefined();
+        expect(p.inputs("kubernetes:core/v1:Namespace").metadata).toMatchObject({ name: "reports", labels: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } });
+        expect(p.inputs("kubernetes:core/v1:Service")).toMatchObject({
+            metadata: { name: "reports-api", namespace: "reports" },
+            spec: { type: "ClusterIP", selector: { "app.kubernetes.io/name": "intelgraph-api" }, ports: [{ port: 9090, targetPort: 9090 }] },
+        });
+        const binding = p.one("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+        expect(p.inputs(binding.type)).toMatchObject({
+            metadata: { name: "reports-api", namespace: "reports" },
+            spec: { serviceRef: { name: "reports-api", port: 9090 }, targetGroupARN: "arn:aws:elasticloadbalancing:eu-west-1:210987654321:targetgroup/reports/1", targetType: "ip", ipAddressType: "ipv4", vpcID: "vpc-test" },
+        });
+        expect(binding.dependencies).toContain(p.one("random:index/randomId:RandomId", "controller").urn);
+        expect(binding.provider.split("::")[3]).toBe("k8s");
+    });
+
+    const refused = "ApiTargetBinding 'bind': ";
+    it.each<[string, Partial<ApiTargetBindingArgs>, string]>([
+        ["a namespace Kubernetes refuses", { namespace: "Reports" }, 'namespace must be a DNS label (lowercase letters, digits, "-", at most 63), got "Reports"'],
+        ["a Service name starting with a digit", { serviceName: "1api" }, 'serviceName must be a DNS label starting with a letter (a Service name), got "1api"'],
+        ["a port out of range", { port: 70000 }, "port must be a TCP port from 1 to 65535, got 70000"],
+    ])("refuses %s", async (_, over, problem) => {
+        expectRefused(await build(over), ApiTargetBinding, refused + problem);
     });
 });

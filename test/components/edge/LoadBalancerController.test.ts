@@ -1,6 +1,11 @@
 import { evaluate } from "@marcbachmann/cel-js";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type ControllerCluster, LoadBalancerController, type LoadBalancerControllerArgs } from "../../../components/edge/LoadBalancerController";
 import type { PlannedStack } from "../../../tools/offline/engine";
+import { type TestProviders, expectRefused, planComponent } from "../../helpers/component";
 import { inputsOf, mustGet, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;
@@ -141,5 +146,72 @@ describe.each(["us-west-2", "us-east-1"] as const)("public entry admission polic
         for (const r of s().resources.filter((x) => x.type === "kubernetes:core/v1:Service")) expect(refusals("Service", inputsOf(r)), r.name).toEqual([]);
         expect(refusals("Service", { spec: {} })).toEqual([]);
         expect(refusals("Service", { spec: { type: "NodePort" } })).toEqual([]);
+    });
+});
+
+describe("LoadBalancerController with its own args", () => {
+    /** A stand-in for EksCluster: what the controller needs of a cluster (ControllerCluster), with resources the tests can find. */
+    const stubCluster = (p: TestProviders): ControllerCluster => {
+        const nodes = new random.RandomId("general-nodes", { byteLength: 4 }, { provider: p.random });
+        return {
+            clusterName: pulumi.output("test-eks"),
+            generalTierReady: [nodes],
+            irsaRole: (name, a, parent) => {
+                const role = new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify({ serviceAccount: `${a.namespace}/${a.serviceAccount}` }) }, { parent });
+                const grants: pulumi.Resource[] = a.policy ? [new aws.iam.RolePolicy(`${name}-inline`, { role: role.id, policy: a.policy }, { parent })] : [];
+                return { arn: role.arn, grants: [role, ...grants] };
+            },
+        };
+    };
+    const targetGroups = ["arn:aws:elasticloadbalancing:eu-west-1:210987654321:targetgroup/api/1", "arn:aws:elasticloadbalancing:eu-west-1:210987654321:targetgroup/admin/2"];
+    const build = (over: Partial<LoadBalancerControllerArgs> = {}) =>
+        planComponent(
+            (p) =>
+                new LoadBalancerController(
+                    "lbc",
+                    { cluster: stubCluster(p), region: "eu-west-1", vpcId: "vpc-test", targetGroupArns: targetGroups, chartVersion: "1.13.0", replicas: 3, nodeSelector: { tier: "general" }, ...over },
+                    p.onCluster(),
+                ),
+            { region: "eu-west-1" },
+        );
+
+    it("installs the given chart version with the given replicas, after its role's policy and the general tier, on the cluster's provider", async () => {
+        const p = await build();
+        expect(p.error).toBeUndefined();
+        const release = p.one("kubernetes:helm.sh/v3:Release");
+        expect(p.inputs(release.type)).toMatchObject({
+            chart: "aws-load-balancer-controller",
+            version: "1.13.0",
+            atomic: true,
+            values: { clusterName: "test-eks", region: "eu-west-1", vpcId: "vpc-test", replicaCount: 3, nodeSelector: { tier: "general" }, serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": p.outputs("aws:iam/role:Role").arn } } },
+        });
+        expect(release.dependencies).toEqual(
+            expect.arrayContaining([p.one("aws:iam/role:Role").urn, p.one("aws:iam/rolePolicy:RolePolicy").urn, p.one("random:index/randomId:RandomId").urn]),
+        );
+        expect(release.provider.split("::")[3]).toBe("k8s");
+        const role = p.one("aws:iam/role:Role", "lbc-role");
+        expect(role.parent).toBe(p.one("intelgraph:edge:LoadBalancerController").urn);
+    });
+
+    it("lets its role register targets in exactly the given target groups", async () => {
+        const p = await build();
+        const policy = JSON.parse(p.inputs("aws:iam/rolePolicy:RolePolicy").policy as string) as { Statement: { Sid: string; Resource: unknown }[] };
+        expect(policy.Statement.find((s) => s.Sid === "RegisterPodsInOwnTargetGroups")?.Resource).toEqual(targetGroups);
+    });
+
+    it("binds its admission policy only once the policy exists", async () => {
+        const p = await build();
+        const policy = p.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy");
+        expect(p.one("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").dependencies).toContain(policy.urn);
+    });
+
+    const refused = "LoadBalancerController 'lbc': ";
+    it.each<[string, Partial<LoadBalancerControllerArgs>, string]>([
+        ["a single replica", { replicas: 1 }, "replicas must be a whole number of at least 2 (its webhooks admit the API's pods; the PDB keeps one up), got 1"],
+        ["no target group", { targetGroupArns: [] }, "targetGroupArns must list at least one target group: the controller's role may register targets nowhere else"],
+        ["a chart version range", { chartVersion: "^1.13" }, 'chartVersion must be an exact chart version such as 1.17.1, got "^1.13"'],
+        ["no node selector", { nodeSelector: {} }, "nodeSelector must select the general tier's nodes (the graph nodes are tainted)"],
+    ])("refuses %s", async (_, over, problem) => {
+        expectRefused(await build(over), LoadBalancerController, refused + problem);
     });
 });

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { RegionalEntrypoint, type RegionalEntrypointArgs } from "../../../components/edge/RegionalEntrypoint";
 import type { PlannedStack } from "../../../tools/offline/engine";
+import { type ComponentPlan, expectRefused, planComponent } from "../../helpers/component";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;
@@ -72,3 +74,68 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
         expect(inputsOf(one(s(), "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "api-access-logs-public-access")).restrictPublicBuckets).toBe(true);
     });
 });
+
+describe("RegionalEntrypoint with its own args", () => {
+    const args: RegionalEntrypointArgs = {
+        region: "eu-west-1",
+        nameTag: "test-edge",
+        vpcId: "vpc-test",
+        publicSubnetIds: ["subnet-p1", "subnet-p2"],
+        targetSecurityGroupId: "sg-pods",
+        apiDomain: "api.test.example.org",
+        hostedZoneId: "ZTEST",
+        createValidationRecord: true,
+        accessLogBucketName: "test-alb-logs-eu-west-1",
+        targetPort: 9000,
+        healthCheckPath: "/ready",
+    };
+    const build = (over: Partial<RegionalEntrypointArgs> = {}) => planComponent(({ onRegion }) => new RegionalEntrypoint("edge", { ...args, ...over }, onRegion), { region: "eu-west-1" });
+
+    it("puts the ALB in the given subnets after its log bucket policy, targets the given port and health path, and opens only that port to the pods", async () => {
+        const p = await build();
+        expect(p.error).toBeUndefined();
+        const alb = p.one("aws:lb/loadBalancer:LoadBalancer");
+        expect(p.inputs(alb.type)).toMatchObject({ internal: false, subnets: ["subnet-p1", "subnet-p2"], enableDeletionProtection: true, accessLogs: { bucket: "test-alb-logs-eu-west-1", prefix: "alb", enabled: true } });
+        // ELB checks it may write the bucket when logging is turned on: the policy must exist first.
+        expect(alb.dependencies).toContain(p.one("aws:s3/bucketPolicy:BucketPolicy").urn);
+        expect(p.inputs("aws:lb/targetGroup:TargetGroup")).toMatchObject({ targetType: "ip", port: 9000, protocol: "HTTP", healthCheck: { path: "/ready", matcher: "200" } });
+        expect(p.inputs("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")).toMatchObject({ referencedSecurityGroupId: "sg-pods", fromPort: 9000, toPort: 9000 });
+        expect(p.inputs("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "edge-pods-from-alb")).toMatchObject({ securityGroupId: "sg-pods", fromPort: 9000, toPort: 9000 });
+        const policy = JSON.parse(p.inputs("aws:s3/bucketPolicy:BucketPolicy").policy as string) as { Statement: { Sid: string; Principal: unknown }[] };
+        expect(policy.Statement[0].Principal).toEqual({ AWS: "arn:aws:iam::156460612806:root" });
+        expect(p.inputs("aws:s3/bucket:Bucket", "edge-access-logs-bucket").bucket).toBe("test-alb-logs-eu-west-1");
+    });
+
+    it("validates the certificate through its own record only when told to create it", async () => {
+        const withRecord = await build();
+        expect(p53(withRecord)).toHaveLength(1);
+        expect(withRecord.inputs("aws:route53/record:Record")).toMatchObject({ zoneId: "ZTEST", ttl: 300, allowOverwrite: true });
+        expect(withRecord.inputs("aws:acm/certificate:Certificate")).toMatchObject({ domainName: "api.test.example.org", validationMethod: "DNS" });
+        const without = await build({ createValidationRecord: false });
+        expect(p53(without)).toEqual([]);
+        expect(without.inputs("aws:acm/certificateValidation:CertificateValidation").validationRecordFqdns).toBeUndefined();
+    });
+
+    it("lets the regional ELB service write logs where AWS has no delivery account", async () => {
+        const p = await build({ region: "eu-south-2" });
+        const policy = JSON.parse(p.inputs("aws:s3/bucketPolicy:BucketPolicy").policy as string) as { Statement: { Principal: unknown }[] };
+        expect(policy.Statement[0].Principal).toEqual({ Service: "logdelivery.elasticloadbalancing.amazonaws.com" });
+    });
+
+    const refused = "RegionalEntrypoint 'edge': ";
+    it.each<[string, Partial<RegionalEntrypointArgs>, string]>([
+        ["one public subnet", { publicSubnetIds: ["subnet-p1"] }, "publicSubnetIds must list at least two subnets (an ALB spans two AZs), got 1"],
+        ["a port out of range", { targetPort: 0 }, "targetPort must be a TCP port from 1 to 65535, got 0"],
+        ["a relative health path", { healthCheckPath: "healthz" }, 'healthCheckPath must start with "/", got "healthz"'],
+        ["a wildcard domain", { apiDomain: "*.test.example.org" }, 'apiDomain must be a lowercase DNS name such as api.example.com (one certificate, no wildcard), got "*.test.example.org"'],
+        [
+            "a log bucket name S3 refuses, before creating the bucket",
+            { accessLogBucketName: "Logs" },
+            'accessLogBucketName must be a valid S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit), got "Logs"',
+        ],
+    ])("refuses %s", async (_, over, problem) => {
+        expectRefused(await build(over), RegionalEntrypoint, refused + problem);
+    });
+});
+
+const p53 = (p: ComponentPlan) => p.ofType("aws:route53/record:Record");

@@ -1,6 +1,9 @@
+import * as random from "@pulumi/random";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Neo4jCluster, type Neo4jClusterArgs } from "../../../components/graph/Neo4jCluster";
 import type { PlannedStack } from "../../../tools/offline/engine";
 import { SECRET_SIG, SIG_KEY } from "../../../tools/offline/wire";
+import { expectRefused, planComponent } from "../../helpers/component";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;
@@ -174,5 +177,88 @@ describe("Neo4j backup replication (owned by the secondary)", () => {
         });
         expect(rule.sourceSelectionCriteria).toEqual({ sseKmsEncryptedObjects: { status: "Enabled" } });
         expect(ofType(west, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).toHaveLength(0);
+    });
+});
+
+describe("Neo4jCluster with its own args", () => {
+    const zones = (n: number) => ["a", "b", "c", "d", "e"].slice(0, n).map((z) => `eu-west-1${z}`);
+    const args = (servers: number): Omit<Neo4jClusterArgs, "nodesReady"> => ({
+        clusterName: "graph-test",
+        namespace: "graph",
+        availabilityZones: zones(servers),
+        servers,
+        image: "neo4j:5.26.2-enterprise",
+        acceptLicenseAgreement: "eval",
+        storageGi: 50,
+        heapGi: 4,
+        pageCacheGi: 6,
+        storageClassName: "gp3-encrypted",
+        nodeTier: { label: "tier", value: "graph", taint: { key: "graph", value: "true", effect: "NO_SCHEDULE" } },
+        backup: { bucketName: "test-backups", roleArn: "arn:aws:iam::210987654321:role/backup", serviceAccount: "backup", schedule: "0 * * * *", region: "eu-west-1", suspended: true },
+    });
+    const build = (over: Partial<Neo4jClusterArgs> = {}, servers = 4) =>
+        planComponent(
+            (p) => {
+                // Stands in for the graph node groups and add-ons the servers wait for.
+                const nodes = new random.RandomId("graph-nodes", { byteLength: 4 }, { provider: p.random });
+                return new Neo4jCluster("neo4j", { ...args(servers), nodesReady: [nodes], ...over }, p.onCluster());
+            },
+            { region: "eu-west-1" },
+        );
+
+    it("a 4-server cluster over 4 AZs: 4 protected StatefulSets, each pinned to its AZ and waiting for the nodes, 4 Services and 4 certificates", async () => {
+        const p = await build();
+        expect(p.error).toBeUndefined();
+        const sets = p.ofType("kubernetes:apps/v1:StatefulSet");
+        expect(sets).toHaveLength(4);
+        expect(p.ofType("kubernetes:core/v1:Service").filter((s) => /^neo4j-svc-\d$/.test(s.name))).toHaveLength(4);
+        expect(p.ofType("tls:index/locallySignedCert:LocallySignedCert")).toHaveLength(4);
+        const nodes = p.one("random:index/randomId:RandomId", "graph-nodes");
+        const role = p.one("kubernetes:rbac.authorization.k8s.io/v1:Role");
+        for (let i = 0; i < 4; i++) {
+            const set = p.one("kubernetes:apps/v1:StatefulSet", `neo4j-server-${i}`);
+            expect(set.protect).toBe(true);
+            expect(set.dependencies).toEqual(expect.arrayContaining([nodes.urn, role.urn]));
+            const spec = p.inputs(set.type, set.name).spec as {
+                template: { spec: { nodeSelector: Record<string, string>; containers: { env: { name: string; value?: string }[]; resources: unknown }[] } };
+                volumeClaimTemplates: { spec: { storageClassName: string; resources: unknown } }[];
+                persistentVolumeClaimRetentionPolicy: unknown;
+            };
+            expect(spec.template.spec.nodeSelector).toEqual({ "topology.kubernetes.io/zone": zones(4)[i], tier: "graph" });
+            const env = Object.fromEntries(spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+            expect(env).toMatchObject({
+                NEO4J_ACCEPT_LICENSE_AGREEMENT: "eval",
+                NEO4J_initial_dbms_default__primaries__count: "4",
+                NEO4J_server_memory_heap_max__size: "4g",
+                NEO4J_server_memory_pagecache_size: "6g",
+            });
+            expect(spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "2", memory: "12Gi" }, limits: { memory: "12Gi" } });
+            expect(spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: "gp3-encrypted", resources: { requests: { storage: "50Gi" } } });
+            expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+        }
+        const job = p.one("kubernetes:batch/v1:CronJob");
+        expect(p.inputs(job.type, job.name).spec).toMatchObject({ schedule: "0 * * * *", suspend: true, concurrencyPolicy: "Forbid" });
+        expect(job.dependencies).toEqual(expect.arrayContaining(sets.map((s) => s.urn)));
+        expect(p.inputs("kubernetes:policy/v1:PodDisruptionBudget").spec).toMatchObject({ maxUnavailable: 1 });
+    });
+
+    it("runs the backup job when not suspended, to the given bucket", async () => {
+        const p = await build({ backup: { ...args(4).backup, suspended: false } });
+        const spec = p.inputs("kubernetes:batch/v1:CronJob").spec as { suspend: boolean; jobTemplate: { spec: { template: { spec: { containers: { command: string[] }[] } } } } };
+        expect(spec.suspend).toBe(false);
+        expect(spec.jobTemplate.spec.template.spec.containers[0].command).toContain("--to-path=s3://test-backups/neo4j/");
+    });
+
+    const refused = "Neo4jCluster 'neo4j': ";
+    it.each<[string, Partial<Neo4jClusterArgs>, string]>([
+        ["servers not matching the AZs", { availabilityZones: zones(3) }, "servers (4) must equal the number of availabilityZones (3): one server per AZ, pinned to its zonal volume"],
+        ["fewer than 3 servers", { servers: 2, availabilityZones: zones(2) }, "servers must be a whole number of at least 3 (a Raft majority survives losing one), got 2"],
+        ["a heap beyond compressed pointers", { heapGi: 32 }, "heapGi must be a whole number from 1 to 31, got 32"],
+        ["heap and page cache beyond one node", { heapGi: 31, pageCacheGi: 240, storageGi: 500 }, "heapGi + pageCacheGi + 2 (273 GiB, each server's memory request) must not exceed 256 GiB"],
+        ["a page cache larger than the store", { pageCacheGi: 64 }, "pageCacheGi (64) must not exceed storageGi (50): a page cache larger than the store holds nothing more"],
+        ["a Community image", { image: "neo4j:5.26.2" }, 'image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise (clustering needs Enterprise), got "neo4j:5.26.2"'],
+        ["a bad cron schedule", { backup: { ...args(4).backup, schedule: "hourly" } }, 'backup.schedule must be a five-field cron expression, got "hourly"'],
+    ])("refuses %s", async (_, over, problem) => {
+        expectRefused(await build(over), Neo4jCluster, refused + problem);
     });
 });
