@@ -1,16 +1,6 @@
 /**
- * Tags and labels the components put on what they create and the policy pack reads back. One definition
- * for both sides: renaming one here cannot leave a rule silently matching nothing. No SDK import, so the
- * pack loads it for free.
+ * Tags and labels the components put on what they create and the policy pack reads back. The definition is a
+ * contract of the policy pack (policy-pack/contracts/labels.ts), so the published pack carries it; the
+ * components import it from here.
  */
-
-/** Node label of the EKS node tiers (general, graph); the capacity rule sizes tiers by it. */
-export const TIER_LABEL = "intelgraph.io/tier";
-
-/** Marks the only world-open ingress rules: the public load balancer's HTTPS and HTTP-redirect listeners. */
-export const EXPOSURE_TAG = "intelgraph.io/exposure";
-export const EXPOSURES = { https: "public-https", httpRedirect: "public-http-redirect" } as const;
-
-/** What a bucket holds; S3-managed encryption is accepted only for ELB access logs (AWS supports nothing else). */
-export const PURPOSE_TAG = "intelgraph.io/purpose";
-export const ACCESS_LOGS_PURPOSE = "alb-access-logs";
+export { ACCESS_LOGS_PURPOSE, EXPOSURES, EXPOSURE_TAG, PURPOSE_TAG, TIER_LABEL } from "../policy-pack/contracts/labels";

@@ -3,6 +3,7 @@
  * certificate SANs that must cover them, and the environment the official image turns into neo4j.conf
  * (NEO4J_ + setting with "." -> "_" and "_" -> "__").
  */
+import { NEO4J_LABELS } from "../../policy-pack/contracts/neo4jLabels";
 
 export const NEO4J_PORTS = {
     bolt: 7687,
@@ -26,11 +27,8 @@ export const NEO4J_PORT_NAMES: Record<keyof typeof NEO4J_PORTS, string> = {
     backup: "tcp-backup",
 };
 
-export const NEO4J_LABELS = {
-    name: "app.kubernetes.io/name",
-    component: "app.kubernetes.io/component",
-    instance: "app.kubernetes.io/instance",
-} as const;
+/** The labels the policy pack finds the cluster by: a contract of the pack. */
+export { NEO4J_LABELS };
 
 export interface ServerIdentity {
     readonly index: number;

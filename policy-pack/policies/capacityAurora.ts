@@ -1,5 +1,4 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
 import { ofType, referencedResource } from "../lib/stack";
@@ -14,7 +13,7 @@ export const capacityAurora: StackValidationPolicy = {
     remediationSteps: `${REMEDIATION}.`,
     configSchema: { properties: { minInstances: { type: "integer", minimum: 2, default: 2 }, minAzs: { type: "integer", minimum: 2, default: 2 } } },
     validateStack: (args, reportViolation) => {
-        const { minInstances, minAzs } = withDefaults({ minInstances: 2, minAzs: 2 }, args.getConfig());
+        const { minInstances, minAzs } = args.getConfig<{ minInstances: number; minAzs: number }>();
         const instances = ofType(args.resources, "aws:rds/clusterInstance:ClusterInstance");
         for (const cluster of ofType(args.resources, "aws:rds/cluster:Cluster")) {
             const members = instances.filter((i) => referencedResource(i, "clusterIdentifier", readPath(i.props, ["clusterIdentifier"]), [cluster], ["clusterIdentifier", "id"]) === cluster);

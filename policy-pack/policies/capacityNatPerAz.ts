@@ -1,7 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
-import { regionOf } from "../lib/resources";
+import { subjectOf, violationMessage } from "../lib/message";
 import { ofType } from "../lib/stack";
 import { subnetAzs } from "../lib/zones";
 
@@ -14,18 +12,14 @@ export const capacityNatPerAz: StackValidationPolicy = {
     remediationSteps: `${REMEDIATION}.`,
     configSchema: { properties: { azCount: { type: "integer", minimum: 1, default: 3 } } },
     validateStack: (args, reportViolation) => {
-        const { azCount } = withDefaults({ azCount: 3 }, args.getConfig());
+        const { azCount } = args.getConfig<{ azCount: number }>();
         for (const vpc of ofType(args.resources, "aws:ec2/vpc:Vpc")) {
             // NAT gateways of this VPC: those whose subnet belongs to it (by value or by dependency).
             const vpcSubnets = new Set(ofType(args.resources, "aws:ec2/subnet:Subnet").filter((s) => (s.propertyDependencies.vpcId ?? []).includes(vpc)));
             const nats = ofType(args.resources, "aws:ec2/natGateway:NatGateway").filter((n) => (n.propertyDependencies.subnetId ?? []).some((s) => vpcSubnets.has(s)));
             const azs = [...new Set(nats.flatMap((n) => subnetAzs(n, "subnetId", args.resources)))].sort();
             if (azs.length < azCount) {
-                const region = regionOf(vpc);
-                reportViolation(
-                    violationMessage({ type: vpc.type, name: vpc.name, region: typeof region === "string" ? region : undefined }, "NAT gateways' availability zones", azs, `a NAT gateway in each of ${azCount} AZs`, REMEDIATION),
-                    vpc.urn,
-                );
+                reportViolation(violationMessage(subjectOf(vpc), "NAT gateways' availability zones", azs, `a NAT gateway in each of ${azCount} AZs`, REMEDIATION), vpc.urn);
             }
         }
     },

@@ -1,7 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { NEO4J_LABELS } from "../../components/graph/neo4jSettings";
-import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { NEO4J_LABELS } from "../contracts/neo4jLabels";
+import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
 import { homeRegion } from "../lib/resources";
 
@@ -39,10 +38,10 @@ export const capacityNeo4j: StackValidationPolicy = {
             args.notApplicable("no Neo4j primary StatefulSets in this stack");
             return;
         }
-        const { minPrimaries, minZones } = withDefaults({ minPrimaries: 3, minZones: 3 }, args.getConfig());
-        const region = homeRegion(args.resources);
+        const { minPrimaries, minZones } = args.getConfig<{ minPrimaries: number; minZones: number }>();
         const first = primaries[0];
-        const subject = { type: first.type, name: first.name, region };
+        // Kubernetes objects have no AWS region: they live in the stack's home region.
+        const subject = subjectOf(first, homeRegion(args.resources));
         const count = primaries.reduce((n, s) => n + (Number(read(() => s.props.spec?.replicas)) || 0), 0);
         if (count < minPrimaries) reportViolation(violationMessage(subject, "spec.replicas (all primaries)", count, `at least ${minPrimaries}`, REMEDIATION), first.urn);
 

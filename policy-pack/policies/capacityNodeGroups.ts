@@ -1,9 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { TIER_LABEL } from "../../components/labels";
-import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { TIER_LABEL } from "../contracts/labels";
+import { subjectOf, violationMessage } from "../lib/message";
 import { readPath } from "../lib/read";
-import { regionOf } from "../lib/resources";
 import { ofType } from "../lib/stack";
 import { subnetAzs } from "../lib/zones";
 
@@ -22,7 +20,6 @@ interface Config {
     readonly tiers: Readonly<Record<string, TierCapacity>>;
 }
 
-const DEFAULTS: Config = { azCount: 3, tiers: {} };
 const REMEDIATION = "Size the tier in the stack file's intelgraph:eks block (and spread it over the stack's three private subnets) so it survives losing a node or an AZ";
 
 export const capacityNodeGroups: StackValidationPolicy = {
@@ -46,7 +43,7 @@ export const capacityNodeGroups: StackValidationPolicy = {
         required: ["tiers"],
     },
     validateStack: (args, reportViolation) => {
-        const cfg = withDefaults(DEFAULTS, args.getConfig());
+        const cfg = args.getConfig<Config>();
         const groups = ofType(args.resources, "aws:eks/nodeGroup:NodeGroup");
         const byTier = new Map<string, PolicyResource[]>();
         for (const g of groups) {
@@ -54,12 +51,8 @@ export const capacityNodeGroups: StackValidationPolicy = {
             const key = typeof tier === "string" ? tier : "(unlabelled)";
             byTier.set(key, [...(byTier.get(key) ?? []), g]);
         }
-        const subject = (g: PolicyResource) => {
-            const region = regionOf(g);
-            return { type: g.type, name: g.name, region: typeof region === "string" ? region : undefined };
-        };
         for (const g of byTier.get("(unlabelled)") ?? []) {
-            reportViolation(violationMessage(subject(g), `labels["${TIER_LABEL}"]`, undefined, `one of the configured tiers (${Object.keys(cfg.tiers).join(", ")})`, REMEDIATION), g.urn);
+            reportViolation(violationMessage(subjectOf(g), `labels["${TIER_LABEL}"]`, undefined, `one of the configured tiers (${Object.keys(cfg.tiers).join(", ")})`, REMEDIATION), g.urn);
         }
         for (const [tier, capacity] of Object.entries(cfg.tiers)) {
             const members = byTier.get(tier) ?? [];
@@ -69,7 +62,7 @@ export const capacityNodeGroups: StackValidationPolicy = {
             const label = members.length > 1 ? ` (tier ${tier}, ${members.length} node groups)` : ` (tier ${tier})`;
             const azs = [...new Set(members.flatMap((g) => subnetAzs(g, "subnetIds", args.resources)))].sort();
             if (azs.length < cfg.azCount) {
-                reportViolation(violationMessage(subject(first), `subnetIds${label} availability zones`, azs, `subnets in at least ${cfg.azCount} availability zones`, REMEDIATION), first.urn);
+                reportViolation(violationMessage(subjectOf(first), `subnetIds${label} availability zones`, azs, `subnets in at least ${cfg.azCount} availability zones`, REMEDIATION), first.urn);
             }
             const sum = (field: string) => members.reduce((n, g) => {
                 const v = readPath(g.props, ["scalingConfig", field]);
@@ -78,10 +71,10 @@ export const capacityNodeGroups: StackValidationPolicy = {
             const min = sum("minSize");
             const max = sum("maxSize");
             if (min < capacity.required + spare) {
-                reportViolation(violationMessage(subject(first), `scalingConfig.minSize${label}`, min, `at least ${capacity.required + spare} (${capacity.required} required + ${spare} spare)`, REMEDIATION), first.urn);
+                reportViolation(violationMessage(subjectOf(first), `scalingConfig.minSize${label}`, min, `at least ${capacity.required + spare} (${capacity.required} required + ${spare} spare)`, REMEDIATION), first.urn);
             }
             if (max < capacity.failover + spare) {
-                reportViolation(violationMessage(subject(first), `scalingConfig.maxSize${label}`, max, `at least ${capacity.failover + spare} (${capacity.failover} at failover + ${spare} spare)`, REMEDIATION), first.urn);
+                reportViolation(violationMessage(subjectOf(first), `scalingConfig.maxSize${label}`, max, `at least ${capacity.failover + spare} (${capacity.failover} at failover + ${spare} spare)`, REMEDIATION), first.urn);
             }
         }
     },

@@ -1,5 +1,4 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read } from "../lib/read";
 
@@ -14,7 +13,7 @@ export const capacityRedis: ResourceValidationPolicy = {
     configSchema: { properties: { minNodes: { type: "integer", minimum: 2, default: 2 } } },
     validateResource: (args, reportViolation) => {
         if (args.type !== "aws:elasticache/replicationGroup:ReplicationGroup") args.notApplicable("not an ElastiCache replication group");
-        const { minNodes } = withDefaults({ minNodes: 2 }, args.getConfig());
+        const { minNodes } = args.getConfig<{ minNodes: number }>();
         const subject = subjectOf(args);
         const clusters = read(() => args.props.numCacheClusters);
         const shards = read(() => args.props.numNodeGroups);

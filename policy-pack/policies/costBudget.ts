@@ -1,7 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
-import { homeRegion } from "../lib/resources";
+import { stackSubject, violationMessage } from "../lib/message";
 import { stackCost } from "../lib/stackCost";
 
 const REMEDIATION = "Right-size node groups, instance classes and node types in the stack file, or raise the stack's budget share in a reviewed policy-config change";
@@ -14,14 +12,11 @@ export const costBudget: StackValidationPolicy = {
     remediationSteps: `${REMEDIATION}.`,
     configSchema: { properties: { monthlyBudgetUsd: { type: "number", minimum: 0 } }, required: ["monthlyBudgetUsd"] },
     validateStack: (args, reportViolation) => {
-        const { monthlyBudgetUsd } = withDefaults({ monthlyBudgetUsd: Number.POSITIVE_INFINITY }, args.getConfig());
+        const { monthlyBudgetUsd } = args.getConfig<{ monthlyBudgetUsd: number }>();
         const cost = stackCost(args.resources);
-        const root = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
         if (cost.monthlyUsd > monthlyBudgetUsd) {
-            reportViolation(
-                violationMessage({ type: "pulumi:pulumi:Stack", name: root?.name ?? "stack", region: homeRegion(args.resources) }, "estimated monthly cost (USD)", cost.monthlyUsd, `at most ${monthlyBudgetUsd} (the stack's budget share)`, REMEDIATION),
-                root?.urn,
-            );
+            const { subject, urn } = stackSubject(args.resources);
+            reportViolation(violationMessage(subject, "estimated monthly cost (USD)", cost.monthlyUsd, `at most ${monthlyBudgetUsd} (the stack's budget share)`, REMEDIATION), urn);
         }
     },
 };

@@ -1,7 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
-import { homeRegion } from "../lib/resources";
+import { stackSubject, violationMessage } from "../lib/message";
 import { stackCost } from "../lib/stackCost";
 
 export const costBudgetWarning: StackValidationPolicy = {
@@ -11,15 +9,12 @@ export const costBudgetWarning: StackValidationPolicy = {
     remediationSteps: "Review the cost lines of the plan report and plan the right-sizing or the budget change before the mandatory limit is reached.",
     configSchema: { properties: { monthlyBudgetUsd: { type: "number", minimum: 0 }, warnAtPercent: { type: "number", minimum: 1, maximum: 100, default: 80 } }, required: ["monthlyBudgetUsd"] },
     validateStack: (args, reportViolation) => {
-        const { monthlyBudgetUsd, warnAtPercent } = withDefaults({ monthlyBudgetUsd: Number.POSITIVE_INFINITY, warnAtPercent: 80 }, args.getConfig());
+        const { monthlyBudgetUsd, warnAtPercent } = args.getConfig<{ monthlyBudgetUsd: number; warnAtPercent: number }>();
         const cost = stackCost(args.resources);
         const limit = Math.round(monthlyBudgetUsd * warnAtPercent) / 100;
-        const root = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
         if (cost.monthlyUsd > limit && cost.monthlyUsd <= monthlyBudgetUsd) {
-            reportViolation(
-                violationMessage({ type: "pulumi:pulumi:Stack", name: root?.name ?? "stack", region: homeRegion(args.resources) }, "estimated monthly cost (USD)", cost.monthlyUsd, `at most ${limit} (${warnAtPercent} % of the ${monthlyBudgetUsd} budget share)`, "Review the cost lines of the plan report"),
-                root?.urn,
-            );
+            const { subject, urn } = stackSubject(args.resources);
+            reportViolation(violationMessage(subject, "estimated monthly cost (USD)", cost.monthlyUsd, `at most ${limit} (${warnAtPercent} % of the ${monthlyBudgetUsd} budget share)`, "Review the cost lines of the plan report"), urn);
         }
     },
 };

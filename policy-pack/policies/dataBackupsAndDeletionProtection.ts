@@ -1,5 +1,4 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read } from "../lib/read";
 
@@ -42,7 +41,7 @@ export const dataBackupsAndDeletionProtection: ResourceValidationPolicy = {
     remediationSteps: "Keep the AuroraGlobal/RedisGlobal/EksCluster defaults: deletionProtection true, skipFinalSnapshot false with a finalSnapshotIdentifier, backup retention from the stack file of at least 7 days.",
     configSchema: { properties: { minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7 } } },
     validateResource: (args, reportViolation) => {
-        const list = checks(args.type, withDefaults({ minBackupRetentionDays: 7 }, args.getConfig()).minBackupRetentionDays);
+        const list = checks(args.type, args.getConfig<{ minBackupRetentionDays: number }>().minBackupRetentionDays);
         if (!list.length) args.notApplicable("no backup or deletion-protection settings for this type");
         const subject = subjectOf(args);
         for (const c of list) {

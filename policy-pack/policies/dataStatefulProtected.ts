@@ -1,7 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { STATEFUL_TYPES } from "../lib/catalog";
-import { violationMessage } from "../lib/message";
-import { regionOf } from "../lib/resources";
+import { subjectOf, violationMessage } from "../lib/message";
 
 export const dataStatefulProtected: ResourceValidationPolicy = {
     name: "intelgraph-data-stateful-protected",
@@ -12,9 +11,6 @@ export const dataStatefulProtected: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         if (!STATEFUL_TYPES.has(args.type)) args.notApplicable("not a stateful type");
         if (args.opts.protect) return;
-        const region = regionOf(args);
-        reportViolation(
-            violationMessage({ type: args.type, name: args.name, region: typeof region === "string" ? region : undefined }, "protect", args.opts.protect, "true", "Create the resource with { protect: true }"),
-        );
+        reportViolation(violationMessage(subjectOf(args), "protect", args.opts.protect, "true", "Create the resource with { protect: true }"));
     },
 };

@@ -1,5 +1,4 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read } from "../lib/read";
 
@@ -19,7 +18,7 @@ export const kmsKeyHygiene: ResourceValidationPolicy = {
             return;
         }
         if (args.type !== KEY) args.notApplicable("not a KMS key");
-        const { minDeletionWindowDays } = withDefaults({ minDeletionWindowDays: 30 }, args.getConfig());
+        const { minDeletionWindowDays } = args.getConfig<{ minDeletionWindowDays: number }>();
         const rotation = read(() => args.props.enableKeyRotation);
         if (rotation !== true) reportViolation(violationMessage(subject, "enableKeyRotation", rotation, "true", "Turn on automatic key rotation"));
         const multiRegion = read(() => args.props.multiRegion);

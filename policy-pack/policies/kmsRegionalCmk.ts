@@ -1,77 +1,52 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ACCESS_LOGS_PURPOSE, PURPOSE_TAG } from "../../components/labels";
-import { violationMessage } from "../lib/message";
+import { PURPOSE_TAG } from "../contracts/labels";
+import { type Condition, ELEMENT, type Flag, type Path, SSE_S3_ONLY_PURPOSES, requirementsOf } from "../lib/kmsRequirements";
+import { subjectOf, violationMessage } from "../lib/message";
 import { type Known, isUnknown, pathText, readPath } from "../lib/read";
 import { arnRegion, effectiveTags, homeRegion, locate, regionOf } from "../lib/resources";
 import { ofType, referencedResource } from "../lib/stack";
 
-
-type Path = readonly (string | number)[];
-interface Requirement {
-    /** A flag that must hold for encryption to be on. */
-    readonly flags?: readonly { path: Path; expected: unknown }[];
-    /** Key properties that must name a customer-managed key of the resource's region. */
+interface Checks {
+    readonly flags: readonly Flag[];
     readonly keys: readonly Path[];
 }
 
-/** Buckets that may use S3-managed keys: ELB access-log delivery supports only SSE-S3 (AWS: "Enable access logs for your ALB"). */
-export const SSE_S3_ONLY_PURPOSES: ReadonlySet<string> = new Set([ACCESS_LOGS_PURPOSE]);
+/** Kept exported where it was: the buckets that may use S3-managed keys (the table's bucketPurpose condition). */
+export { SSE_S3_ONLY_PURPOSES };
 
 function bucketOf(r: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
     const buckets = resources.filter((b) => b.type === "aws:s3/bucket:Bucket" || b.type === "aws:s3/bucketV2:BucketV2");
     return referencedResource(r, "bucket", readPath(r.props, ["bucket"]), buckets, ["bucket", "id"]);
 }
 
-/** What "encrypted with a customer-managed key" means per resource type this platform creates. */
-function requirements(r: PolicyResource, resources: readonly PolicyResource[]): Requirement[] {
-    const p = (path: Path) => readPath(r.props, path);
-    switch (r.type) {
-        case "aws:rds/globalCluster:GlobalCluster":
-            return [{ flags: [{ path: ["storageEncrypted"], expected: true }], keys: [] }];
-        case "aws:rds/cluster:Cluster":
-            return [
-                { flags: [{ path: ["storageEncrypted"], expected: true }], keys: [["kmsKeyId"]] },
-                ...(p(["performanceInsightsEnabled"]) === true ? [{ keys: [["performanceInsightsKmsKeyId"]] }] : []),
-            ];
-        case "aws:rds/clusterInstance:ClusterInstance":
-            return p(["performanceInsightsEnabled"]) === true ? [{ keys: [["performanceInsightsKmsKeyId"]] }] : [];
-        case "aws:elasticache/replicationGroup:ReplicationGroup":
-            // A global datastore member inherits the encryption flags but needs its own region's key.
-            return p(["globalReplicationGroupId"]) !== undefined
-                ? [{ keys: [["kmsKeyId"]] }]
-                : [{ flags: [{ path: ["atRestEncryptionEnabled"], expected: true }, { path: ["transitEncryptionEnabled"], expected: true }], keys: [["kmsKeyId"]] }];
-        case "aws:eks/cluster:Cluster":
-            return [{ flags: [{ path: ["encryptionConfig", "resources", 0], expected: "secrets" }], keys: [["encryptionConfig", "provider", "keyArn"]] }];
-        case "aws:ec2/launchTemplate:LaunchTemplate": {
-            const mappings = p(["blockDeviceMappings"]);
-            const n = Array.isArray(mappings) ? mappings.length : 0;
-            return Array.from({ length: n }, (_, i) => ({
-                flags: [{ path: ["blockDeviceMappings", i, "ebs", "encrypted"], expected: "true" }],
-                keys: [["blockDeviceMappings", i, "ebs", "kmsKeyId"]],
-            }));
-        }
-        case "aws:cloudwatch/logGroup:LogGroup":
-        case "aws:secretsmanager/secret:Secret":
-            return [{ keys: [["kmsKeyId"]] }];
-        case "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
-        case "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": {
-            const rules = p(["rules"]);
-            const n = Array.isArray(rules) ? rules.length : 1;
+function holds(when: Condition, r: PolicyResource, resources: readonly PolicyResource[]): boolean {
+    switch (when.kind) {
+        case "equals":
+            return readPath(r.props, when.path) === when.value;
+        case "set":
+            return (readPath(r.props, when.path) !== undefined) === when.set;
+        case "bucketPurpose": {
             const bucket = bucketOf(r, resources);
-            const purpose = bucket ? effectiveTags(bucket) : undefined;
-            if (purpose && !isUnknown(purpose) && SSE_S3_ONLY_PURPOSES.has(purpose[PURPOSE_TAG])) {
-                return Array.from({ length: n }, (_, i) => ({ flags: [{ path: ["rules", i, "applyServerSideEncryptionByDefault", "sseAlgorithm"], expected: "AES256" }], keys: [] }));
-            }
-            return Array.from({ length: n }, (_, i) => ({
-                flags: [{ path: ["rules", i, "applyServerSideEncryptionByDefault", "sseAlgorithm"], expected: "aws:kms" }],
-                keys: [["rules", i, "applyServerSideEncryptionByDefault", "kmsMasterKeyId"]],
-            }));
+            const tags = bucket ? effectiveTags(bucket) : undefined;
+            const sseS3Only = !!tags && !isUnknown(tags) && SSE_S3_ONLY_PURPOSES.has(tags[PURPOSE_TAG]);
+            return sseS3Only === when.sseS3Only;
         }
-        case "kubernetes:storage.k8s.io/v1:StorageClass":
-            return p(["provisioner"]) === "ebs.csi.aws.com" ? [{ flags: [{ path: ["parameters", "encrypted"], expected: "true" }], keys: [["parameters", "kmsKeyId"]] }] : [];
-        default:
-            return [];
     }
+}
+
+/** The table's requirements that apply to `r` (KMS_REQUIREMENTS), a repeated one once per element with ELEMENT replaced by its index. */
+function requirements(r: PolicyResource, resources: readonly PolicyResource[]): Checks[] {
+    const checks: Checks[] = [];
+    for (const req of requirementsOf(r.type)) {
+        if (req.when && !holds(req.when, r, resources)) continue;
+        const list = req.forEach ? readPath(r.props, req.forEach.list) : undefined;
+        const indexes = req.forEach ? Array.from({ length: Array.isArray(list) ? list.length : req.forEach.otherwise }, (_, i) => i) : [undefined];
+        for (const i of indexes) {
+            const at = (path: Path): Path => (i === undefined ? path : path.map((step) => (step === ELEMENT ? i : step)));
+            checks.push({ flags: (req.flags ?? []).map((f) => ({ path: at(f.path), expected: f.expected })), keys: req.keys.map(at) });
+        }
+    }
+    return checks;
 }
 
 interface KeyFacts {
@@ -112,7 +87,7 @@ export const kmsRegionalCmk: StackValidationPolicy = {
         const keys = ofType(args.resources, "aws:kms/key:Key");
         for (const r of args.resources) {
             const region = locate(r, home);
-            const subject = { type: r.type, name: r.name, region };
+            const subject = subjectOf(r, region);
             for (const req of requirements(r, args.resources)) {
                 for (const flag of req.flags ?? []) {
                     const v = readPath(r.props, flag.path);

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { EXPOSURES, EXPOSURE_TAG } from "../../components/labels";
+import { EXPOSURES, EXPOSURE_TAG } from "../contracts/labels";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
 

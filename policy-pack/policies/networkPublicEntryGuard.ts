@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { REFUSE_INGRESSES, REFUSE_LOAD_BALANCER_SERVICES } from "../../components/edge/publicEntryPolicy";
+import { REFUSE_INGRESSES, REFUSE_LOAD_BALANCER_SERVICES } from "../contracts/publicEntryPolicy";
 import { subjectOf, violationMessage } from "../lib/message";
 import { readPath } from "../lib/read";
 

@@ -1,11 +1,9 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_ZONES, ZONE_TAG, withDefaults, zoneOfRegion, zonesSchema } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { ZONE_TAG, type Zones, zoneOfRegion, zonesSchema } from "../lib/config";
+import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown, read, readPath } from "../lib/read";
 import { arnRegion, effectiveTags, regionOf } from "../lib/resources";
 import { ofType, referencedResource, stackReferenceOutputs } from "../lib/stack";
-
-type Zones = Readonly<Record<string, readonly string[]>>;
 
 /** A resource's zone: its residency-zone tag, else the zone of its region. */
 function zoneOf(r: PolicyResource, zones: Zones): string | undefined {
@@ -49,14 +47,10 @@ export const residencyNoCrossZone: StackValidationPolicy = {
     remediationSteps: `${REMEDIATION}.`,
     configSchema: { properties: { zones: zonesSchema } },
     validateStack: (args, reportViolation) => {
-        const { zones } = withDefaults({ zones: DEFAULT_ZONES as Zones }, args.getConfig());
+        const { zones } = args.getConfig<{ zones: Zones }>();
         const resources = args.resources;
         const report = (r: PolicyResource, property: string, observed: unknown, ownZone: string | undefined, other: string) => {
-            const region = regionOf(r);
-            reportViolation(
-                violationMessage({ type: r.type, name: r.name, region: typeof region === "string" ? region : undefined }, property, observed, `a target in zone ${ownZone ?? "(unknown)"}; this one is ${other}`, REMEDIATION),
-                r.urn,
-            );
+            reportViolation(violationMessage(subjectOf(r), property, observed, `a target in zone ${ownZone ?? "(unknown)"}; this one is ${other}`, REMEDIATION), r.urn);
         };
         const member = (type: string, property: string, globalType: string, idKeys: readonly string[]) => {
             for (const r of ofType(resources, type)) {

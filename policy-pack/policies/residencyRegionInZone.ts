@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TAGGABLE_TYPES } from "../lib/catalog";
-import { DEFAULT_ZONES, REGION_TAG, ZONE_TAG, withDefaults, zonesSchema } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { REGION_TAG, ZONE_TAG, type Zones, zonesSchema } from "../lib/config";
+import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown } from "../lib/read";
 import { effectiveTags, regionOf } from "../lib/resources";
 
@@ -15,11 +15,11 @@ export const residencyRegionInZone: ResourceValidationPolicy = {
     configSchema: { properties: { zones: zonesSchema } },
     validateResource: (args, reportViolation) => {
         if (!TAGGABLE_TYPES.has(args.type)) args.notApplicable("not a taggable AWS type this platform uses");
-        const { zones } = withDefaults({ zones: DEFAULT_ZONES }, args.getConfig());
+        const { zones } = args.getConfig<{ zones: Zones }>();
         const tags = effectiveTags(args);
         const region = regionOf(args);
         if (isUnknown(tags) || tags === undefined) return; // residency-required-tags reports what is missing
-        const subject = { type: args.type, name: args.name, region: typeof region === "string" ? region : undefined };
+        const subject = subjectOf(args, region);
         const zone = tags[ZONE_TAG];
         if (zone !== undefined && !(zone in zones)) {
             reportViolation(violationMessage(subject, `tags["${ZONE_TAG}"]`, zone, `a known zone (${Object.keys(zones).join(", ")})`, "Use a zone defined in the policy config and stacks/config/residency.ts"));

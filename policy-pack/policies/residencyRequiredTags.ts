@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { TAGGABLE_TYPES } from "../lib/catalog";
-import { DEFAULT_REQUIRED_TAGS, withDefaults } from "../lib/config";
+import { RESIDENCY_TAG_KEYS } from "../contracts/residency";
 import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown } from "../lib/read";
 import { effectiveTags } from "../lib/resources";
@@ -14,10 +14,10 @@ export const residencyRequiredTags: ResourceValidationPolicy = {
         "Residency: every taggable AWS resource carries the residency tags (residency-zone, residency-region, owner, environment, cost-centre) through its provider's defaultTags or its own tags, so auditors can attribute every resource to a zone, a region and an owner.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
-    configSchema: { properties: { requiredTags: { type: "array", items: { type: "string" }, default: [...DEFAULT_REQUIRED_TAGS] } } },
+    configSchema: { properties: { requiredTags: { type: "array", items: { type: "string" }, default: Object.values(RESIDENCY_TAG_KEYS) } } },
     validateResource: (args, reportViolation) => {
         if (!TAGGABLE_TYPES.has(args.type)) args.notApplicable("not a taggable AWS type this platform uses");
-        const { requiredTags } = withDefaults({ requiredTags: DEFAULT_REQUIRED_TAGS }, args.getConfig());
+        const { requiredTags } = args.getConfig<{ requiredTags: readonly string[] }>();
         const tags = effectiveTags(args);
         const subject = subjectOf(args);
         for (const key of requiredTags) {

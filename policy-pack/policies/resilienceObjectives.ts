@@ -1,9 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { withDefaults } from "../lib/config";
-import { violationMessage } from "../lib/message";
+import { stackSubject, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
 import { resilienceInputs, resilienceModel } from "../lib/resilience";
-import { homeRegion } from "../lib/resources";
 
 interface Objective {
     readonly rtoSeconds: number;
@@ -24,11 +22,11 @@ export const resilienceObjectives: StackValidationPolicy = {
         properties: {
             rtoSeconds: { type: "number", minimum: 1, default: 900 },
             rpoSeconds: { type: "number", minimum: 0, default: 300 },
-            tiers: { type: "object", additionalProperties: { type: "object", properties: { rtoSeconds: { type: "number" }, rpoSeconds: { type: "number" }, reason: { type: "string" } }, required: ["rtoSeconds", "rpoSeconds"] } },
+            tiers: { type: "object", default: {}, additionalProperties: { type: "object", properties: { rtoSeconds: { type: "number" }, rpoSeconds: { type: "number" }, reason: { type: "string" } }, required: ["rtoSeconds", "rpoSeconds"] } },
         },
     },
     validateStack: (args, reportViolation) => {
-        const cfg = withDefaults({ rtoSeconds: 900, rpoSeconds: 300, tiers: {} as Record<string, Objective> }, args.getConfig());
+        const cfg = args.getConfig<{ rtoSeconds: number; rpoSeconds: number; tiers: Readonly<Record<string, Objective>> }>();
         // Only the settings the model reads, each read unknown-safely (they are inputs: known at first preview).
         const plain = args.resources.map((r) => {
             const props: Record<string, unknown> = {};
@@ -41,17 +39,16 @@ export const resilienceObjectives: StackValidationPolicy = {
             return { type: r.type, props };
         });
         const model = resilienceModel(resilienceInputs(plain));
-        const root = args.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-        const subject = { type: "pulumi:pulumi:Stack", name: root?.name ?? "stack", region: homeRegion(args.resources) };
+        const { subject, urn } = stackSubject(args.resources);
         // Without a health check nothing moves traffic, without a backup schedule nothing bounds the graph's loss.
         const shown = (seconds: number, missing: string) => (Number.isFinite(seconds) ? seconds : `unbounded (${missing})`);
         for (const [tier, got] of Object.entries(model.tiers)) {
             const objective: Objective = cfg.tiers[tier] ?? { rtoSeconds: cfg.rtoSeconds, rpoSeconds: cfg.rpoSeconds };
             if (got.rtoSeconds > objective.rtoSeconds) {
-                reportViolation(violationMessage(subject, `RTO of tier ${tier} (s)`, shown(got.rtoSeconds, "no Route 53 health check in this stack"), `at most ${objective.rtoSeconds} (${got.basis})`, REMEDIATION), root?.urn);
+                reportViolation(violationMessage(subject, `RTO of tier ${tier} (s)`, shown(got.rtoSeconds, "no Route 53 health check in this stack"), `at most ${objective.rtoSeconds} (${got.basis})`, REMEDIATION), urn);
             }
             if (got.rpoSeconds > objective.rpoSeconds) {
-                reportViolation(violationMessage(subject, `RPO of tier ${tier} (s)`, shown(got.rpoSeconds, "no recognised backup schedule"), `at most ${objective.rpoSeconds} (${got.basis})`, REMEDIATION), root?.urn);
+                reportViolation(violationMessage(subject, `RPO of tier ${tier} (s)`, shown(got.rpoSeconds, "no recognised backup schedule"), `at most ${objective.rpoSeconds} (${got.basis})`, REMEDIATION), urn);
             }
         }
     },

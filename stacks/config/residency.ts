@@ -3,23 +3,10 @@
  * the zones a stack may declare, the regions each zone allows, and the tag keys every resource carries.
  */
 
-/** A zone lists the regions data of that zone may live in; nothing replicates, peers or is keyed across it. */
-export const RESIDENCY_ZONES: Readonly<Record<string, readonly string[]>> = {
-    us: ["us-east-1", "us-east-2", "us-west-1", "us-west-2"],
-    eu: ["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1"],
-    ca: ["ca-central-1", "ca-west-1"],
-};
+import { RESIDENCY_TAG_KEYS } from "../../policy-pack/contracts/residency";
 
-/** Tag keys carried by every AWS resource through its provider's defaultTags. */
-export const RESIDENCY_TAG_KEYS = {
-    zone: "residency-zone",
-    region: "residency-region",
-    owner: "owner",
-    environment: "environment",
-    costCentre: "cost-centre",
-} as const;
-
-export type ResidencyTagKey = (typeof RESIDENCY_TAG_KEYS)[keyof typeof RESIDENCY_TAG_KEYS];
+/** Zones, their regions and the tag keys are a contract of the policy pack (policy-pack/contracts/residency.ts). */
+export { RESIDENCY_TAG_KEYS, RESIDENCY_ZONES, type ResidencyTagKey, zoneAllowsRegion } from "../../policy-pack/contracts/residency";
 
 export const ENVIRONMENTS = ["prod", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -42,8 +29,4 @@ export function residencyTags(residency: Residency, region: string, stack: strin
         "managed-by": "pulumi",
         "pulumi-stack": stack,
     };
-}
-
-export function zoneAllowsRegion(zone: string, region: string): boolean {
-    return (RESIDENCY_ZONES[zone] ?? []).includes(region);
 }

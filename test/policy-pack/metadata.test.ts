@@ -39,6 +39,24 @@ describe("policy metadata", () => {
         expect([...listed].sort()).toEqual(policies.map((p) => p.name).sort());
     });
 
+    it.each(policies.filter((p) => p.configSchema).map((p) => [p.name, p] as const))("%s: every config property has its default in the configSchema or is required", (_, p) => {
+        // The CLI reconciles the stack's config over the schema defaults, so the schema is the only place a default lives.
+        const schema = p.configSchema!;
+        for (const [key, property] of Object.entries(schema.properties ?? {})) {
+            const hasDefault = typeof property === "object" && property !== null && "default" in property;
+            expect(hasDefault || (schema.required ?? []).includes(key), key).toBe(true);
+        }
+    });
+
+    it("rules merge no defaults of their own over getConfig() and build every message subject with subjectOf/stackSubject", () => {
+        const dir = path.join(PROJECT_DIR, "policy-pack", "policies");
+        for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+            const text = fs.readFileSync(path.join(dir, file), "utf8");
+            expect(text, file).not.toMatch(/withDefaults|getConfig[^;]*\?\?|\.\.\.args\.getConfig/);
+            expect(text, file).not.toMatch(/violationMessage\(\{|region: typeof region/);
+        }
+    });
+
     it("has a policy config per stack that names only known rules", () => {
         for (const stack of ["us-west-2", "us-east-1"]) {
             const config = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`), "utf8")) as Record<string, unknown>;
