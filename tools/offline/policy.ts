@@ -54,7 +54,7 @@ export interface EvaluatedResource {
     aliases?: unknown[];
     /** Stack exports: the engine's custom timeouts, in seconds. */
     customTimeouts?: { create?: unknown; update?: unknown; delete?: unknown };
-    /** A read (StackReference, `.get`): the engine records it apart and analyzes it in neither phase. */
+    /** A read (StackReference, `.get`): the engine records it apart and analyzes it in neither phase (see `stackResources`). */
     external?: boolean;
     /** Stack exports: a resource pending deletion, no longer part of the program. */
     delete?: boolean;
@@ -417,7 +417,7 @@ export async function evaluatePolicies(resources: readonly EvaluatedResource[], 
     // AnalyzeStack: the engine sends its `news` only, so a read (a StackReference) is not among a stack rule's
     // resources under real CrossGuard (pkg/resource/deploy: reads are stored apart from news). The pack's
     // residency and cost rules still read the secondary's StackReference outputs, so this evaluator keeps
-    // reads in the stack phase until they stop doing so: the one deliberate difference from the engine.
+    // reads in the stack phase until they stop doing so: the one deliberate difference in what rules are given.
     const stackResources = resources.filter((r) => !r.delete);
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const providerOf = (r: EvaluatedResource): PolicyProviderResource | undefined => {

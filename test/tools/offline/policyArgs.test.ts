@@ -226,6 +226,10 @@ describe("the other arguments", () => {
         expect(seen.has(reference.urn)).toBe(false);
         expect(seen.has(pending.urn)).toBe(false);
         expect(seen.size).toBe(resources.length - 1);
+        // The one deliberate difference (tools/offline/policy.ts, stackResources): the engine leaves reads out
+        // of AnalyzeStack too, but the pack's residency and cost rules still read the StackReference's outputs.
+        const stack = await stackArgs([...resources, pending]);
+        expect(stack.resources.map((r) => r.urn)).toEqual(resources.map((r) => r.urn));
     });
 
     it("stackTags: read-only, empty unless the caller passes the backend's tags", async () => {
