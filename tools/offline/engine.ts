@@ -16,7 +16,7 @@ import { type MockResourceContext, mockId, mockInvoke, mockOutputs } from "./moc
 import { RecordingMonitor, type RecordedResource } from "./monitor";
 import { UNKNOWN, type WireProps, containsSecret, unwrapWire } from "./wire";
 import { type ProjectFile, ProjectFileError, type StackFile, listStacks, loadProject, loadStackFile } from "./project";
-import { getRuntimeStore, waitForRPCs } from "./runtimeInternals";
+import { getRuntimeStore, waitForRPCs, withoutSdkDiagnostics } from "./runtimeInternals";
 
 export const DEFAULT_ORGANIZATION = "organization";
 
@@ -208,15 +208,16 @@ export interface PlanStackOptions {
 
 /**
  * The SDK captures a formatted stack trace for every promise it creates (for its promise-leak diagnostics),
- * which is half of a plan's time. Plans run without them; a program error is re-planned with them so its
- * report still shows where it failed. Resource source positions are unaffected (the SDK lifts the limit
- * itself for those).
+ * and the call sites of every resource (source positions the offline monitor does not record): most of a
+ * plan's time. Plans run without them (runtimeInternals.ts withoutSdkDiagnostics); a program error is
+ * re-planned with them so its report still shows where it failed.
  */
 async function withStackTraces<T>(enabled: boolean, run: () => Promise<T>): Promise<T> {
+    if (enabled) return run();
     const limit = Error.stackTraceLimit;
-    if (!enabled) Error.stackTraceLimit = 0;
+    Error.stackTraceLimit = 0;
     try {
-        return await run();
+        return await withoutSdkDiagnostics(run);
     } finally {
         Error.stackTraceLimit = limit;
     }

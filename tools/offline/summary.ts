@@ -3,13 +3,20 @@
  * counts them: every entry of the deployment), resources per component, what needs attention, policy,
  * recovery, cost, quotas. `details` adds the resource table by component and type and the stack outputs.
  */
-import Table from "cli-table3";
+import type TableType from "cli-table3";
 import { UNKNOWN, type WireValue } from "./wire";
 import { renderPolicyResults } from "./policyReport";
 import type { PlanReport, ReportResource, StackReport } from "./report";
 import { QUOTA_DATA_FILE } from "./quotas";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** cli-table3 (and its string-width dependencies) only for `--details`: the default summary has no tables. */
+function newTable(options: ConstructorParameters<typeof TableType>[0]): InstanceType<typeof TableType> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Table = require("cli-table3") as typeof TableType;
+    return new Table(options);
+}
 /** Tables without rules between rows: long resource lists stay readable in a CI log. */
 const COMPACT = { chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" }, style: { head: [], border: [] } };
 
@@ -87,7 +94,7 @@ function resourcesTable(s: StackReport): string {
         types.set(r.type, (types.get(r.type) ?? 0) + 1);
         counts.set(group, types);
     }
-    const table = new Table({ head: ["component", "resource type", "count"], ...COMPACT });
+    const table = newTable({ head: ["component", "resource type", "count"], ...COMPACT });
     for (const group of [...counts.keys()].sort()) {
         const types = counts.get(group)!;
         [...types.keys()].sort().forEach((t, i) => table.push([i === 0 ? group : "", t, types.get(t)!]));
@@ -103,7 +110,7 @@ function show(v: WireValue): string {
 }
 
 function outputsTable(s: StackReport): string {
-    const table = new Table({ head: ["output", "value"], ...COMPACT, wordWrap: true, colWidths: [26, 90] });
+    const table = newTable({ head: ["output", "value"], ...COMPACT, wordWrap: true, colWidths: [26, 90] });
     for (const k of Object.keys(s.outputs).sort()) table.push([k, show(s.outputs[k])]);
     return table.toString();
 }

@@ -11,7 +11,7 @@ import { projectCopy } from "../../helpers/project";
 
 /** Runs `npm run plan`'s command line (same node flags) in `cwd`. */
 function runPlan(args: string[], cwd = PROJECT_DIR) {
-    const res = spawnSync(process.execPath, ["-r", require.resolve("v8-compile-cache"), "-r", path.join(PROJECT_DIR, "tools/offline/register.cjs"), path.join(PROJECT_DIR, "tools/offline/plan.ts"), ...args], {
+    const res = spawnSync(process.execPath, ["-r", path.join(PROJECT_DIR, "tools/offline/register.cjs"), path.join(PROJECT_DIR, "tools/offline/plan.ts"), ...args], {
         cwd,
         encoding: "utf8",
         timeout: 60_000,
@@ -26,6 +26,11 @@ async function planInProcess(args: string[], cwd: string) {
 }
 
 describe("npm run plan (the real command line)", () => {
+    it("is the command line package.json's plan script runs", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> };
+        expect(pkg.scripts.plan).toBe("node -r ./tools/offline/register.cjs tools/offline/plan.ts");
+    });
+
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-plan-")), "plan.json");
     let run: ReturnType<typeof runPlan>;
     beforeAll(() => {

@@ -1,6 +1,7 @@
 /** The TypeScript loader of `npm run plan` / `npm run policy`: transpiles, caches by content, never serves stale code. */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as nodeModule from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -38,6 +39,22 @@ describe("tools/offline/register.cjs", () => {
         // Other test files' plan runs may add entries concurrently: count only this test's files.
         const mine = cached().filter((f) => sourceOf(f).startsWith(dir));
         expect(mine.map(sourceOf).sort()).toEqual([path.join(dir, "dep.ts"), path.join(dir, "main.ts")]);
+    });
+
+    it("keeps V8's compiled code of the modules it ran (Node's compile cache where there is one)", () => {
+        expect(run(file)).toMatchObject({ code: 0 });
+        const root = path.join(PROJECT_DIR, "node_modules/.cache");
+        const own = path.join(root, `intelgraph-v8-${process.version}-${process.arch}.bin`);
+        const node = path.join(root, "node-compile-cache");
+        const hasEnable = "enableCompileCache" in nodeModule;
+        if (hasEnable) {
+            expect(fs.existsSync(node)).toBe(true);
+            return;
+        }
+        const buf = fs.readFileSync(own);
+        const index = JSON.parse(buf.subarray(4, 4 + buf.readUInt32LE(0)).toString("utf8")) as Record<string, [string, number, number]>;
+        // Other test files' runs may rewrite the file concurrently, with what they ran: the SDK's modules or this test's.
+        expect(Object.keys(index).some((f) => f.includes(`${path.sep}node_modules${path.sep}`) || f.startsWith(dir))).toBe(true);
     });
 
     it("drops entries unused for 30 days (an unchanged file is then transpiled once more)", () => {
