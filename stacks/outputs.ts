@@ -88,33 +88,49 @@ export interface PrimaryOnlyOutputs {
 }
 
 /** Secondary only. */
-export interface PeeringOutputs {
+export interface MemberOutputs {
     readonly primaryStack: string;
-    readonly peeringConnectionId: string;
+}
+
+/** The interconnect's: what it linked, for runbooks and the graph. */
+export interface InterconnectStackOutputs {
+    readonly residencyZone: string;
+    readonly primaryStack: string;
+    readonly secondaryStacks: string[];
+    /** Per secondary stack, in the order of secondaryStacks. */
+    readonly peeringConnectionIds: string[];
 }
 
 /** The outputs a secondary needs from its primary, read before any of its resources is registered. */
 export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
     "region",
     "residencyZone",
+    "vpcCidr",
+    "auroraGlobalClusterId",
+    "auroraEngine",
+    "auroraEngineVersion",
+    "auroraWriterInstanceArn",
+    "redisGlobalReplicationGroupId",
+    "redisNodeType",
+    "auroraMasterUsername",
+    "auroraDatabaseName",
+] as const;
+
+/** What the interconnect reads from each regional stack it links (peering, routes, data ports, replication). */
+export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
+    "region",
+    "role",
+    "residencyZone",
     "vpcId",
     "vpcCidr",
     "privateSubnetCidrs",
     "privateRouteTableIds",
     "isolatedRouteTableIds",
-    "auroraGlobalClusterId",
-    "auroraEngine",
-    "auroraEngineVersion",
-    "auroraWriterInstanceArn",
     "auroraSecurityGroupId",
-    "redisGlobalReplicationGroupId",
     "redisSecurityGroupId",
     "kmsKeyArn",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
-    "redisNodeType",
-    "auroraMasterUsername",
-    "auroraDatabaseName",
 ] as const;
 
 /**
@@ -127,9 +143,9 @@ export type RegionalOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & Gr
 /** What the regional base provides (stacks/regional.ts); the data and graph tiers add the rest. */
 export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">;
 export type PrimaryStackOutputs = RegionalOutputs & PrimaryOnlyOutputs;
-export type SecondaryStackOutputs = RegionalOutputs & PeeringOutputs;
-/** What any stack may have: the reader's view (runbooks, the plan report, a secondary reading its primary). */
-export type StackOutputs = RegionalOutputs & Partial<PrimaryOnlyOutputs> & Partial<PeeringOutputs>;
+export type SecondaryStackOutputs = RegionalOutputs & MemberOutputs;
+/** What any regional stack may have: the reader's view (runbooks, the plan report, a stack reading another). */
+export type StackOutputs = RegionalOutputs & Partial<PrimaryOnlyOutputs> & Partial<MemberOutputs>;
 
 /**
  * What a program returns for outputs of type T: every declared output, each as a value or an Output of it.

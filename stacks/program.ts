@@ -1,16 +1,24 @@
 import { loadStackConfig } from "./config/load";
-import type { PrimaryStackOutputs, ProgramOutputs, SecondaryStackOutputs } from "./outputs";
+import { interconnectStack } from "./interconnectStack";
+import type { InterconnectStackOutputs, PrimaryStackOutputs, ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import { readPrimary } from "./primaryLink";
 import { primaryStack } from "./primaryStack";
 import { secondaryStack } from "./secondaryStack";
 
 /**
- * One region of the platform. The same program runs every stack; what differs between regions is in
- * Pulumi.<region>.yaml, and what differs between ownership roles is in primaryStack.ts and secondaryStack.ts.
- * Config (and, for a secondary, the primary's outputs) is validated before the first resource is registered,
- * so a bad stack file never leaves a half-created region.
+ * The same program runs every stack of the project: a region's (primaryStack.ts, secondaryStack.ts, by the
+ * stack's ownership role) or a zone's interconnect (interconnectStack.ts). What differs between regions, zones
+ * and environments is in the stack files. Config (and the outputs of the stacks it reads) is validated before
+ * the first resource is registered, so a bad stack file never leaves a half-created stack.
  */
-export async function program(): Promise<ProgramOutputs<PrimaryStackOutputs> | ProgramOutputs<SecondaryStackOutputs>> {
+export async function program(): Promise<ProgramOutputs<PrimaryStackOutputs> | ProgramOutputs<SecondaryStackOutputs> | ProgramOutputs<InterconnectStackOutputs>> {
     const config = loadStackConfig();
-    return config.role === "primary" ? primaryStack(config) : secondaryStack(config, await readPrimary(config));
+    switch (config.role) {
+        case "primary":
+            return primaryStack(config);
+        case "secondary":
+            return secondaryStack(config, await readPrimary(config));
+        case "interconnect":
+            return interconnectStack(config);
+    }
 }

@@ -1,22 +1,21 @@
-import { AURORA_PORT, AuroraGlobal } from "../components/data/AuroraGlobal";
-import { REDIS_PORT, RedisGlobal } from "../components/data/RedisGlobal";
-import { VpcPeering } from "../components/network/VpcPeering";
-import { BackupReplication } from "../components/storage/BackupReplication";
+import { AuroraGlobal } from "../components/data/AuroraGlobal";
+import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import type { PrimaryLink } from "./primaryLink";
-import { regionalProvider } from "./providers";
 import { regionalBase, regionalOutputs } from "./regional";
 
 /**
  * A member of the primary's global cluster and datastore: it joins them with what it read from the primary's
- * outputs (engine, version, node type, credentials as secrets), keeps its own regional copy of the credentials,
- * peers with the primary's VPC and receives the primary's graph backups.
+ * outputs (engine, version, node type, credentials as secrets) and keeps its own regional copy of the
+ * credentials. Everything it has lives in its own region: the peering with the primary and the backup
+ * replication belong to the zone's interconnect stack, so this stack stays deployable while the primary's
+ * region is down.
  */
 export async function secondaryStack(config: SecondaryStackConfig, primary: PrimaryLink): Promise<ProgramOutputs<SecondaryStackOutputs>> {
     const base = await regionalBase(config, { createsCertificateValidationRecord: false });
-    const p = primary.network;
+    const p = primary.values;
     const aurora = new AuroraGlobal(
         "aurora",
         {
@@ -51,42 +50,6 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
     // The standby restores from the primary's replicated backups; its own job starts on promotion.
     const graph = graphTier(base, { backupsSuspended: true });
 
-    const primaryProvider = regionalProvider(config, p.region);
-    const peering = new VpcPeering(
-        "peering",
-        {
-            requester: {
-                vpcId: base.vpc.vpcId,
-                cidrBlock: base.vpc.cidrBlock,
-                routeTableIds: [...base.vpc.routeTableIds.private, ...base.vpc.routeTableIds.isolated],
-                appSubnetCidrs: base.vpc.subnetCidrs.private,
-            },
-            accepter: {
-                region: p.region,
-                vpcId: p.vpcId,
-                cidrBlock: p.vpcCidr,
-                routeTableIds: [...p.privateRouteTableIds, ...p.isolatedRouteTableIds],
-                appSubnetCidrs: p.privateSubnetCidrs,
-            },
-            accepterProvider: primaryProvider,
-            nameTag: `${base.prefix}-to-${p.region}`,
-            ports: [
-                { name: "aurora", port: AURORA_PORT, requesterSecurityGroupId: aurora.securityGroupId, accepterSecurityGroupId: p.auroraSecurityGroupId },
-                { name: "redis", port: REDIS_PORT, requesterSecurityGroupId: redis.securityGroupId, accepterSecurityGroupId: p.redisSecurityGroupId },
-            ],
-        },
-        base.onRegion,
-    );
-    new BackupReplication(
-        "neo4j-backup-replication",
-        {
-            source: { bucketName: p.neo4jBackupBucketName, bucketArn: p.neo4jBackupBucketArn, kmsKeyArn: p.kmsKeyArn, region: p.region },
-            destination: { bucketName: base.backups.bucketName, bucketArn: base.backups.bucketArn, kmsKeyArn: base.kms.keyArn, region: config.region },
-            sourceProvider: primaryProvider,
-            nameTag: `${base.prefix}-neo4j-backups`,
-        },
-        { ...base.onRegion, dependsOn: [base.backups] },
-    );
 
     return {
         ...regionalOutputs(base),
@@ -113,6 +76,5 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         neo4jBoltEndpoint: graph.boltEndpoint,
         neo4jRoutingEndpoint: graph.routingEndpoint,
         primaryStack: primary.stackName,
-        peeringConnectionId: peering.peeringConnectionId,
     };
 }

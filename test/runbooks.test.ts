@@ -9,7 +9,7 @@ const files = fs.readdirSync(RUNBOOKS).filter((f) => f.endsWith(".md"));
 
 /** `pulumi stack output <name> -s <stack>` (optionally with --json) in a runbook. */
 function outputReferences(text: string): { name: string; stack: string }[] {
-    return [...text.matchAll(/pulumi stack output ([A-Za-z0-9]+)(?: --json)? -s (us-[a-z]+-\d)/g)].map((m) => ({ name: m[1], stack: m[2] }));
+    return [...text.matchAll(/pulumi stack output ([A-Za-z0-9]+)(?: --json)? -s ([a-z0-9-]+)/g)].map((m) => ({ name: m[1], stack: m[2] }));
 }
 
 describe("runbooks name only outputs the planned stacks have", () => {
@@ -32,5 +32,6 @@ describe("runbooks name only outputs the planned stacks have", () => {
 
     it("would catch a renamed output", () => {
         expect(outputReferences("x $(pulumi stack output auroraWriterEndpointX -s us-east-1)")).toEqual([{ name: "auroraWriterEndpointX", stack: "us-east-1" }]);
+        expect(outputReferences("pulumi stack output peeringConnectionIds --json -s interconnect-us")).toEqual([{ name: "peeringConnectionIds", stack: "interconnect-us" }]);
     });
 });

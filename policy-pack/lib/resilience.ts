@@ -79,6 +79,15 @@ export function resilienceModel(i: ResilienceInputs): ResilienceModel {
 }
 
 /** The model's inputs from a stack's resources (plain {type, props}). */
+/**
+ * Whether the stack has anything a region failover moves: a cluster, a data tier or a health-checked entry.
+ * A zone's interconnect has none (nothing in a failover needs it).
+ */
+export function failsOver(resources: readonly { type: string }[]): boolean {
+    const tiers = ["aws:eks/cluster:Cluster", "aws:rds/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:route53/healthCheck:HealthCheck", "kubernetes:apps/v1:StatefulSet"];
+    return resources.some((r) => tiers.includes(r.type));
+}
+
 export function resilienceInputs(resources: readonly { type: string; props: Record<string, unknown> }[]): ResilienceInputs {
     const check = resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck")?.props;
     const backup = resources.find((r) => r.type === "kubernetes:batch/v1:CronJob" && typeof (r.props.spec as { schedule?: unknown } | undefined)?.schedule === "string");

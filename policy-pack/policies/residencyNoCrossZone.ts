@@ -87,9 +87,18 @@ export const residencyNoCrossZone: StackValidationPolicy = {
                 for (let i = 0; i < n; i++) {
                     const dest = readPath(r.props, ["rules", i, "destination", "bucket"]);
                     const target = referencedResource(r, "rules", dest, buckets, ["arn"]);
-                    const targetZone = target ? zoneOf(target, zones) : undefined;
-                    if (!target) report(r, `rules[${i}].destination.bucket`, dest, own, "a bucket outside this stack, so its zone cannot be established");
-                    else if (targetZone !== own) report(r, `rules[${i}].destination.bucket`, dest, own, `bucket '${target.name}' in zone ${targetZone ?? "(unknown)"}`);
+                    if (target) {
+                        const targetZone = zoneOf(target, zones);
+                        if (targetZone !== own) report(r, `rules[${i}].destination.bucket`, dest, own, `bucket '${target.name}' in zone ${targetZone ?? "(unknown)"}`);
+                        continue;
+                    }
+                    // A bucket of another stack (the interconnect replicates between regional stacks' buckets): S3
+                    // ARNs carry no region, but the replicas are encrypted with a key of the destination's region.
+                    const replicaKey = readPath(r.props, ["rules", i, "destination", "encryptionConfiguration", "replicaKmsKeyId"]);
+                    const keyRegion = typeof replicaKey === "string" ? arnRegion(replicaKey) : undefined;
+                    const keyZone = keyRegion ? zoneOfRegion(zones, keyRegion) : undefined;
+                    if (!keyRegion) report(r, `rules[${i}].destination.bucket`, dest, own, "a bucket outside this stack without a replica key of its region, so its zone cannot be established");
+                    else if (keyZone !== own) report(r, `rules[${i}].destination.bucket`, dest, own, `a bucket whose replicas are encrypted with a key in ${keyRegion}, zone ${keyZone ?? "(none)"}`);
                 }
             }
         }

@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { stackSubject, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
-import { resilienceInputs, resilienceModel } from "../lib/resilience";
+import { failsOver, resilienceInputs, resilienceModel } from "../lib/resilience";
 
 interface Objective {
     readonly rtoSeconds: number;
@@ -26,6 +26,7 @@ export const resilienceObjectives: StackValidationPolicy = {
         },
     },
     validateStack: (args, reportViolation) => {
+        if (!failsOver(args.resources)) args.notApplicable("nothing in this stack fails over (no cluster, data tier or health check)");
         const cfg = args.getConfig<{ rtoSeconds: number; rpoSeconds: number; tiers: Readonly<Record<string, Objective>> }>();
         // Only the settings the model reads, each read unknown-safely (they are inputs: known at first preview).
         const plain = args.resources.map((r) => {

@@ -100,11 +100,11 @@ const describeZones = () => ZONE_NAMES.map((z) => `${z} (${RESIDENCY_ZONES[z].jo
 const DISABLE_DEFAULTS = '["*"]: every resource names its explicit provider (stacks/providers.ts)';
 
 /** Per-key schemas; the message of each is the "allowed" half of the problem. */
-const keySchemas = {
+export const keySchemas = {
     "aws:region": z.string({ error: "an AWS region name equal to the stack name" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
         error: "an AWS region name such as us-west-2, equal to the stack name",
     }),
-    "intelgraph:role": z.enum(ROLES, { error: `one of ${ROLES.join(", ")}` }),
+    "intelgraph:role": z.enum(ROLES, { error: `one of ${ROLES.join(", ")} (a regional stack), or interconnect (the zone's cross-region links)` }),
     "intelgraph:primaryStack": z
         .string({ error: "a stack name or org/project/stack" })
         .regex(/^$|^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, { error: "a stack name or org/project/stack" }),
@@ -168,8 +168,7 @@ const didYouMean = (name: string, known: readonly string[]) => {
  * (credentials, profile and endpoints come from the deploy identity's environment), and a misspelt key would
  * silently fall back to a default: both are errors.
  */
-function unknownKeyProblems(file: string, config: Readonly<Record<string, string | undefined>>): ConfigProblem[] {
-    const known: readonly string[] = CONFIG_KEYS;
+export function unknownKeyProblems(file: string, config: Readonly<Record<string, string | undefined>>, known: readonly string[] = CONFIG_KEYS): ConfigProblem[] {
     return Object.keys(config)
         .filter((k) => config[k] !== undefined && !known.includes(k))
         .sort()

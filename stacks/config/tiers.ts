@@ -172,7 +172,8 @@ export const neo4jSchema = z
             /** One server per AZ: Raft needs a majority, so three servers survive losing one. */
             servers: count("servers (one per AZ; Raft keeps quorum with one lost)", 3, 9),
             storageGi: count("GiB per server volume", 10, 16384),
-            heapGi: count("GiB of heap", 1, 64),
+            // Above 31 GiB the JVM loses compressed object pointers (Neo4j Operations Manual, "Memory configuration").
+            heapGi: count("GiB of heap (31 at most: the JVM's compressed object pointers)", 1, 31),
             pageCacheGi: count("GiB of page cache", 1, 256),
             /** Cron schedule of the backup job; its interval bounds the graph's RPO. */
             backupSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, { error: "a five-field cron schedule such as \"*/15 * * * *\"" }),
@@ -180,7 +181,8 @@ export const neo4jSchema = z
         },
         { error: "an object { acceptLicenseAgreement, image, servers, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays }" },
     )
-    .strict();
+    .strict()
+    .refine((n) => n.pageCacheGi <= n.storageGi, { path: ["pageCacheGi"], error: "at most storageGi: the page cache holds the store, which fits the volume" });
 
 export const dnsSchema = z
     .object(

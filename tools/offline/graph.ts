@@ -27,22 +27,34 @@ export function mermaidGraph(report: PlanReport): string {
         for (const c of topComponents(s)) lines.push(`    ${id(s.stack, nameOf(c))}["${nameOf(c)}<br/>${c.type.split(":").pop()}"]`);
         lines.push("  end");
     }
-    const primary = planned.find((s) => s.role === "primary");
-    for (const s of planned.filter((x) => x.role === "secondary" && primary)) {
-        const p = primary!;
-        const link = (type: string, label: string, from: StackReport, to: StackReport) => {
-            const a = componentOf(from, type);
-            const b = componentOf(to, type);
-            if (a && b) lines.push(`  ${id(from.stack, nameOf(a))} -- "${label}" --> ${id(to.stack, nameOf(b))}`);
-        };
-        if (has(s, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) {
-            const peering = componentOf(s, "intelgraph:network:VpcPeering");
-            const vpc = componentOf(p, "intelgraph:network:RegionalVpc");
-            if (peering && vpc) lines.push(`  ${id(s.stack, nameOf(peering))} -- "VPC peering" --> ${id(p.stack, nameOf(vpc))}`);
-        }
-        if (has(s, "aws:rds/cluster:Cluster", (i) => typeof i.globalClusterIdentifier === "string")) link("intelgraph:data:AuroraGlobal", "Aurora global database", p, s);
-        if (has(s, "aws:elasticache/replicationGroup:ReplicationGroup", (i) => typeof i.globalReplicationGroupId === "string")) link("intelgraph:data:RedisGlobal", "global datastore", p, s);
-        if (has(s, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")) link("intelgraph:storage:SecureBucket", "backup replication", p, s);
+    const byName = new Map(planned.map((s) => [s.stack, s]));
+    const short = (name: unknown) => (typeof name === "string" ? name.split("/").pop() : undefined);
+    const outputs = (s: StackReport) => unwrapWire(s.outputs) as Record<string, unknown>;
+    const edge = (from: StackReport, fromType: string, label: string, to: StackReport, toType: string) => {
+        const a = componentOf(from, fromType);
+        const b = componentOf(to, toType);
+        if (a && b) lines.push(`  ${id(from.stack, nameOf(a))} -- "${label}" --> ${id(to.stack, nameOf(b))}`);
+    };
+    // Each secondary to its own primary: membership of the global cluster and datastore.
+    for (const s of planned.filter((x) => x.role === "secondary")) {
+        const p = byName.get(short(outputs(s).primaryStack) ?? "");
+        if (!p) continue;
+        if (has(s, "aws:rds/cluster:Cluster", (i) => typeof i.globalClusterIdentifier === "string")) edge(p, "intelgraph:data:AuroraGlobal", "Aurora global database", s, "intelgraph:data:AuroraGlobal");
+        if (has(s, "aws:elasticache/replicationGroup:ReplicationGroup", (i) => typeof i.globalReplicationGroupId === "string")) edge(p, "intelgraph:data:RedisGlobal", "global datastore", s, "intelgraph:data:RedisGlobal");
+    }
+    // The interconnects own the peering and the replication between the stacks they link.
+    for (const i of planned.filter((x) => x.role === "interconnect")) {
+        const p = byName.get(short(outputs(i).primaryStack) ?? "");
+        const secondaries = ((outputs(i).secondaryStacks as unknown[] | undefined) ?? []).map(short).flatMap((n) => byName.get(n ?? "") ?? []);
+        if (!p) continue;
+        const peerings = topComponents(i).filter((c) => c.type === "intelgraph:network:VpcPeering");
+        const replications = topComponents(i).filter((c) => c.type === "intelgraph:storage:BackupReplication");
+        secondaries.forEach((s, k) => {
+            const peering = peerings[k];
+            const vpcs = [p, s].map((x) => componentOf(x, "intelgraph:network:RegionalVpc"));
+            if (peering) for (const vpc of vpcs) if (vpc) lines.push(`  ${id(i.stack, nameOf(peering))} -- "VPC peering" --> ${id(vpc === vpcs[0] ? p.stack : s.stack, nameOf(vpc))}`);
+            if (replications[k]) edge(p, "intelgraph:storage:SecureBucket", `backup replication (${i.stack})`, s, "intelgraph:storage:SecureBucket");
+        });
     }
     const records = planned.flatMap((s) =>
         s.deployment.resources

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import { Command, CommanderError } from "commander";
 import * as path from "node:path";
 import { estimateCost } from "../../policy-pack/lib/cost";
-import { resilienceInputs, resilienceModel } from "../../policy-pack/lib/resilience";
+import { failsOver, resilienceInputs, resilienceModel } from "../../policy-pack/lib/resilience";
 import { policies } from "../../policy-pack/policies";
 import { planStacks } from "./engine";
 import { mermaidGraph } from "./graph";
@@ -97,7 +97,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             const result = await evaluatePolicies(s.deployment.resources, policies, { config });
             s.policy = { violations: result.violations, summary: result.summary };
             s.cost = { ...costOf(s), budgetUsd: (config["intelgraph-cost-budget"] as { monthlyBudgetUsd?: number } | undefined)?.monthlyBudgetUsd };
-            s.resilience = resilienceOf(s, config);
+            if (failsOver(s.deployment.resources)) s.resilience = resilienceOf(s, config);
         } catch (e) {
             if (!(e instanceof PolicyConfigError)) throw e;
             s.error = { kind: "config", message: `${path.join("policy-pack", "config", `${s.stack}.json`)}: ${e.message}` };

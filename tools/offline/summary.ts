@@ -4,7 +4,7 @@
  * recovery, cost, quotas. `details` adds the resource table by component and type and the stack outputs.
  */
 import type TableType from "cli-table3";
-import { UNKNOWN, type WireValue } from "./wire";
+import { UNKNOWN, type WireValue, unwrapWire } from "./wire";
 import { renderPolicyResults } from "./policyReport";
 import type { PlanReport, ReportResource, StackReport } from "./report";
 import { QUOTA_DATA_FILE } from "./quotas";
@@ -144,7 +144,7 @@ function costSection(s: StackReport, details: boolean): string {
     const budget = c.budgetUsd ? ` of a ${usd(c.budgetUsd)} budget share (${Math.round((100 * c.monthlyUsd) / c.budgetUsd)} %)` : "";
     return [
         `Cost: ${usd(c.monthlyUsd)}/month estimated${budget}`,
-        `  ${details ? "by item" : "biggest items"}: ${top}`,
+        ...(sorted.length ? [`  ${details ? "by item" : "biggest items"}: ${top}`] : ["  no priced item (usage-based charges only)"]),
         `  prices: ${c.priceTable.date}; excluded: ${c.priceTable.excluded}` + (c.unpriced.length ? `\n  NOT PRICED (counted as 0): ${c.unpriced.join(", ")}` : ""),
     ].join("\n");
 }
@@ -197,11 +197,18 @@ export interface SummaryOptions {
     readonly details?: boolean;
 }
 
+/** An interconnect's linked stacks, from its outputs: `us-west-2 + us-east-1`. */
+function linkedStacks(s: StackReport): string {
+    const out = unwrapWire(s.outputs) as { primaryStack?: unknown; secondaryStacks?: unknown };
+    const names = [out.primaryStack, ...(Array.isArray(out.secondaryStacks) ? out.secondaryStacks : [])].filter((n): n is string => typeof n === "string").map((n) => n.split("/").pop());
+    return names.length ? names.join(" + ") : "?";
+}
+
 export function renderSummary(report: PlanReport, opts: SummaryOptions): string {
     const parts: string[] = [];
     for (const s of report.stacks) {
         const ms = opts.durations.get(s.stack);
-        const head = `== ${s.stack} (${s.role || "?"} in ${s.region || "?"}${s.preview ? ", preview" : ""})`;
+        const head = `== ${s.stack} (${s.role === "interconnect" ? `interconnect of ${linkedStacks(s)}` : `${s.role || "?"} in ${s.region || "?"}`}${s.preview ? ", preview" : ""})`;
         if (s.error && !s.deployment.resources.length) {
             parts.push(`${head}: NOT PLANNED, ${s.error.kind} error\n${s.error.message}`);
             continue;

@@ -7,10 +7,12 @@ import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from 
 
 let west: PlannedStack;
 let east: PlannedStack;
+let interconnect: PlannedStack;
 beforeAll(async () => {
     const stacks = await plan();
     west = mustGet(stacks, "us-west-2");
     east = mustGet(stacks, "us-east-1");
+    interconnect = mustGet(stacks, "interconnect-us");
 });
 
 const group = (s: PlannedStack) => one(s, "aws:elasticache/replicationGroup:ReplicationGroup");
@@ -99,8 +101,8 @@ describe("RedisGlobal secondary (us-east-1), per DESIGN §5", () => {
     });
 });
 
-describe("cross-region data access over the peering", () => {
-    const rules = (name: string) => ofType(east, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith(name));
+describe("cross-region data access over the peering (owned by the zone's interconnect stack)", () => {
+    const rules = (name: string) => ofType(interconnect, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith(name));
 
     it.each([
         ["aurora", 5432],

@@ -162,11 +162,11 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
     });
 });
 
-describe("Neo4j backup replication (owned by the secondary)", () => {
+describe("Neo4j backup replication (owned by the zone's interconnect stack)", () => {
     it("replicates the primary's bucket into the secondary's, re-encrypted with the secondary's key, from the primary's region", () => {
         const east = mustGet(stacks, "us-east-1");
         const west = mustGet(stacks, "us-west-2");
-        const config = one(east, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+        const config = one(mustGet(stacks, "interconnect-us"), "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
         expect(config.provider).toContain("::aws-us-west-2::");
         const rule = (inputsOf(config).rules as Obj[])[0] as { destination: Obj; sourceSelectionCriteria: Obj };
         expect(inputsOf(config).bucket).toBe(west.outputs.neo4jBackupBucketName);
@@ -177,6 +177,7 @@ describe("Neo4j backup replication (owned by the secondary)", () => {
         });
         expect(rule.sourceSelectionCriteria).toEqual({ sseKmsEncryptedObjects: { status: "Enabled" } });
         expect(ofType(west, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).toHaveLength(0);
+        expect(ofType(east, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).toHaveLength(0);
     });
 });
 

@@ -25,8 +25,10 @@ describe(RULE, () => {
 
     it("flags a us-east-1 resource depending on a us-west-2 key at first preview (ARN unknown)", async () => {
         const resources: Resources = await stackResources("us-east-1", true);
-        // The secondary's own key, moved to the primary's region: the dependency is all a first preview has.
-        const west = byName(resources, "aws-us-west-2", "pulumi:providers:aws");
+        // The secondary's own key, moved to a provider of the primary's region: the dependency is all a first preview has.
+        const east = byName(resources, "aws-us-east-1", "pulumi:providers:aws");
+        const west = { ...east, urn: east.urn.replace("aws-us-east-1", "aws-us-west-2"), inputs: { ...east.inputs, region: "us-west-2" }, outputs: { ...east.outputs, region: "us-west-2" } };
+        resources.push(west);
         const key = byName(resources, "kms-key");
         key.provider = `${west.urn}::${UNKNOWN}`;
         const found = await messages(resources, "us-east-1", RULE);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Resources, byName, messages, stackResources } from "../../helpers/policy";
+import type { WireValue } from "../../../tools/offline/wire";
+import { type Resources, byName, messages, setProp, stackResources } from "../../helpers/policy";
 
 const RULE = "intelgraph-residency-no-cross-zone";
 
@@ -14,18 +15,27 @@ function asEuStack(resources: Resources): Resources {
 }
 
 describe(RULE, () => {
-    it("passes the compliant stacks (the secondary joins the primary's global resources within zone us)", async () => {
-        expect(await messages(await stackResources("us-east-1"), "us-east-1", RULE)).toEqual([]);
-        expect(await messages(await stackResources("us-west-2"), "us-west-2", RULE)).toEqual([]);
+    it("passes the compliant stacks (the secondary joins the primary's global resources, the interconnect links them, within zone us)", async () => {
+        for (const stack of ["us-east-1", "us-west-2", "interconnect-us"]) expect(await messages(await stackResources(stack), stack, RULE), stack).toEqual([]);
     });
 
-    it("flags an eu-west-1 stack joining the us global cluster and global datastore, peering with us-west-2 and receiving its backups", async () => {
+    it("flags an eu-west-1 stack joining the us global cluster and global datastore", async () => {
         const found = await messages(asEuStack(await stackResources("us-east-1")), "us-east-1", RULE);
         expect(found).toEqual([
             "aws:rds/cluster:Cluster 'aurora-cluster' (eu-west-1): globalClusterIdentifier is \"intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
             "aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (eu-west-1): globalReplicationGroupId is \"ldgnf-intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+        ]);
+    });
+
+    it("flags an interconnect peering into, and replicating to, a region of another zone", async () => {
+        const resources = asEuStack(await stackResources("interconnect-us"));
+        const config = byName(resources, "neo4j-backup-replication-config");
+        const rules = structuredClone(config.inputs!.rules) as { destination: { encryptionConfiguration: { replicaKmsKeyId: string } } }[];
+        rules[0].destination.encryptionConfiguration.replicaKmsKeyId = rules[0].destination.encryptionConfiguration.replicaKmsKeyId.replace(":us-east-1:", ":eu-west-1:");
+        setProp(config, "rules", rules as unknown as WireValue);
+        expect(await messages(resources, "interconnect-us", RULE)).toEqual([
             "aws:ec2/vpcPeeringConnection:VpcPeeringConnection 'peering-request' (eu-west-1): peerRegion is \"us-west-2\"; required: a target in zone eu; this one is in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
-            "aws:s3/bucketReplicationConfig:BucketReplicationConfig 'neo4j-backup-replication-config' (us-west-2): rules[0].destination.bucket is \"arn:aws:s3:::intelgraph-neo4j-backups-123456789012-us-east-1\"; required: a target in zone us; this one is bucket 'neo4j-backups-bucket' in zone eu. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+            "aws:s3/bucketReplicationConfig:BucketReplicationConfig 'neo4j-backup-replication-config' (us-west-2): rules[0].destination.bucket is \"arn:aws:s3:::intelgraph-neo4j-backups-123456789012-us-east-1\"; required: a target in zone us; this one is a bucket whose replicas are encrypted with a key in eu-west-1, zone eu. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
         ]);
     });
 

@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 
 describe("offline engine: recorded graph", () => {
-    it("plans the primary before the secondary and both without error", () => {
-        expect([...stacks.keys()]).toEqual(["us-west-2", "us-east-1"]);
+    it("plans the primary, then the secondary, then the interconnect that reads both, all without error", () => {
+        expect([...stacks.keys()]).toEqual(["us-west-2", "us-east-1", "interconnect-us"]);
         for (const s of stacks.values()) expect(s.error).toBeUndefined();
     });
 
@@ -89,7 +89,9 @@ describe("offline engine: recorded graph", () => {
         const recorded = ref.outputs.outputs as WireProps;
         expect(["auroraMasterPassword", "kubeconfig", "redisAuthToken"].filter((k) => isSecret(recorded[k]))).toHaveLength(3);
         expect(isSecret(recorded.vpcId)).toBe(false);
-        expect(inputsOf(one(east, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")).peerVpcId).toBe(one(mustGet(stacks, "us-west-2"), "aws:ec2/vpc:Vpc").id);
+        const interconnect = mustGet(stacks, "interconnect-us");
+        expect(ofType(interconnect, "pulumi:pulumi:StackReference").map((r) => r.id)).toEqual(["organization/intelgraph/us-west-2", "organization/intelgraph/us-east-1"]);
+        expect(inputsOf(one(interconnect, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection")).peerVpcId).toBe(one(mustGet(stacks, "us-west-2"), "aws:ec2/vpc:Vpc").id);
     });
 
     it("gives plausible, region-correct and stable ids and ARNs", async () => {
@@ -123,11 +125,15 @@ describe("offline engine: preview mode", () => {
         expect(west.outputs.vpcId).toBe(UNKNOWN);
     });
 
-    it("previews the secondary against the deployed primary's known outputs", () => {
+    it("previews a stack against the deployed state of the stacks it reads", () => {
         const east = mustGet(preview, "us-east-1");
-        const request = one(east, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+        // The secondary's own cluster is new (unknown id); the global cluster it joins is the primary's, known.
+        expect(inputsOf(one(east, "aws:rds/cluster:Cluster")).globalClusterIdentifier).toBe("intelgraph-prod");
+        expect(inputsOf(one(east, "aws:ec2/vpc:Vpc")).cidrBlock).toBe("10.20.0.0/16");
+        expect(one(east, "aws:ec2/vpc:Vpc").id).toBe(UNKNOWN);
+        const request = one(mustGet(preview, "interconnect-us"), "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
         expect(inputsOf(request).peerVpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
-        expect(inputsOf(request).vpcId).toBe(UNKNOWN);
+        expect(inputsOf(request).vpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
     });
 });
 
@@ -175,7 +181,7 @@ describe("offline engine: a secondary against an incomplete primary", () => {
             kind: "config",
             message:
                 `Pulumi.us-east-1.yaml: intelgraph:primaryStack "us-west-2" (organization/intelgraph/us-west-2) has no output(s) ${missing}; ` +
-                "deploy the primary stack first (pulumi up -s us-west-2): the secondary joins its global cluster and datastore, and peers with its VPC",
+                "deploy that stack first (pulumi up -s us-west-2): the secondary joins its global cluster and datastore",
         });
         expect(east.registeredBeforeError).toEqual([]);
     });

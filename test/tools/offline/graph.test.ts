@@ -8,15 +8,17 @@ import { PROJECT_DIR, plan } from "../../helpers/plan";
 const graph = async () => mermaidGraph(buildReport([...(await plan()).values()], "test"));
 
 describe("architecture picture", () => {
-    it("shows both regions' components and every cross-region link", async () => {
+    it("shows both regions' components, the interconnect's, and every cross-region link", async () => {
         const g = await graph();
         expect(g).toContain('subgraph us_west_2_region["us-west-2 (primary)"]');
         expect(g).toContain('subgraph us_east_1_region["us-east-1 (secondary)"]');
+        expect(g).toContain('subgraph interconnect_us_region["interconnect-us (interconnect)"]');
         for (const link of [
-            'us_east_1_peering -- "VPC peering" --> us_west_2_network',
+            'interconnect_us_peering -- "VPC peering" --> us_west_2_network',
+            'interconnect_us_peering -- "VPC peering" --> us_east_1_network',
             'us_west_2_aurora -- "Aurora global database" --> us_east_1_aurora',
             'us_west_2_redis -- "global datastore" --> us_east_1_redis',
-            'us_west_2_neo4j_backups -- "backup replication" --> us_east_1_neo4j_backups',
+            'us_west_2_neo4j_backups -- "backup replication (interconnect-us)" --> us_east_1_neo4j_backups',
             'dns_api_intelgraph_example_com -- "weight 100, health-checked" --> us_west_2_dns',
             'dns_api_intelgraph_example_com -- "weight 0, health-checked" --> us_east_1_dns',
         ]) {

@@ -38,18 +38,20 @@ describe("npm run plan (the real command line)", () => {
     });
 
     it("exits 0 with both stacks planned and the pack passing, saying where the report went", () => {
-        expect(run.stderr).toBe(`plan: wrote the JSON report to ${out} (2 stacks: us-west-2, us-east-1)\n`);
+        expect(run.stderr).toBe(`plan: wrote the JSON report to ${out} (3 stacks: us-west-2, us-east-1, interconnect-us)\n`);
         expect(run.code).toBe(0);
     });
 
-    it("writes the report contract for both stacks with --out", () => {
+    it("writes the report contract for every stack with --out", () => {
         const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
         expect(report.version).toBe(1);
         expect(report.stacks.map((s) => [s.stack, s.project, s.region, s.role])).toEqual([
             ["us-west-2", "intelgraph", "us-west-2", "primary"],
             ["us-east-1", "intelgraph", "us-east-1", "secondary"],
+            ["interconnect-us", "intelgraph", "", "interconnect"],
         ]);
-        for (const s of report.stacks) {
+        for (const s of report.stacks) expect(s.policy.violations, s.stack).toEqual([]);
+        for (const s of report.stacks.filter((x) => x.role !== "interconnect")) {
             const count = (t: string) => s.deployment.resources.filter((r) => r.type === t).length;
             expect(count("aws:ec2/vpc:Vpc")).toBeGreaterThanOrEqual(1);
             expect(count("aws:ec2/natGateway:NatGateway")).toBe(3);
@@ -60,9 +62,9 @@ describe("npm run plan (the real command line)", () => {
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
-        const east = report.stacks[1].deployment.resources.map((r) => r.type);
-        expect(east).toContain("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
-        expect(east).toContain("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
+        const links = report.stacks[2].deployment.resources.map((r) => r.type);
+        expect(links).toContain("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+        expect(links).toContain("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
     });
 
     it("never writes a secret value into the report", () => {
@@ -92,14 +94,15 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
         expect(run.stdout).toMatch(/Cost: \$2,680\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
-        expect(run.stdout).toMatch(/== Total: \$5,065\/month estimated for 2 stacks against \$18,000 of budget/);
+        expect(run.stdout).toMatch(/== Total: \$5,065\/month estimated for 3 stacks against \$18,500 of budget/);
+        expect(run.stdout).toContain("== interconnect-us (interconnect of us-west-2 + us-east-1): ");
         expect(run.stdout).not.toContain("│");
         expect(run.stdout).not.toMatch(/vpcCidr/);
     });
 
     it("fits a screen: at most 40 lines per stack", () => {
-        const sections = run.stdout.split(/^(?===)/m).filter((s) => s.startsWith("== us-"));
-        expect(sections.map((s) => s.slice(3, s.indexOf(" ", 3)))).toEqual(["us-west-2", "us-east-1"]);
+        const sections = run.stdout.split(/^(?===)/m).filter((s) => s.startsWith("== ") && !s.startsWith("== Total"));
+        expect(sections.map((s) => s.slice(3, s.indexOf(" ", 3)))).toEqual(["us-west-2", "us-east-1", "interconnect-us"]);
         for (const s of sections) expect(s.trimEnd().split("\n").length).toBeLessThanOrEqual(40);
     });
 
@@ -267,7 +270,7 @@ describe("npm run plan: failures", () => {
     it("exits 2 on an unknown --stack", async () => {
         const { code, stderr } = await planInProcess(["--stack", "eu-west-1"], PROJECT_DIR);
         expect(code).toBe(2);
-        expect(stderr).toContain("no stack file for eu-west-1 (stacks: us-east-1, us-west-2)");
+        expect(stderr).toContain("no stack file for eu-west-1 (stacks: interconnect-us, us-east-1, us-west-2)");
     });
 });
 

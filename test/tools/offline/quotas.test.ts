@@ -70,8 +70,8 @@ describe("quotas: what the planned maxima need", () => {
         expect(vcpusAtMax(east)).toBe(80);
     });
 
-    it("counts the network, EKS, ALB and RDS quotas of each stack from its planned resources", () => {
-        for (const s of stacks.values()) {
+    it("counts the network, EKS, ALB and RDS quotas of each regional stack from its planned resources", () => {
+        for (const s of [...stacks.values()].filter((x) => x.config["intelgraph:role"] !== "interconnect")) {
             const q = byCode(reportOf(s).quotas);
             const need = (code: string) => mustGet(q, code).needed;
             expect(need("L-0263D0A3")).toBe(ofType(s, "aws:ec2/eip:Eip").length);
@@ -176,11 +176,17 @@ describe("quotas: the data table", () => {
     });
 });
 
+describe("quotas: the interconnect", () => {
+    it("needs none of the counted quotas (peering and replication are not among them)", () => {
+        expect(reportOf(mustGet(stacks, "interconnect-us")).quotas).toEqual([]);
+    });
+});
+
 describe("quotas: the summary", () => {
     it("prints a short section per stack: header, the over-default quota, the rest packed, the data file", () => {
         const report = buildReport([...stacks.values()], "test");
         const text = renderSummary(report, { durations: new Map() });
-        for (const s of report.stacks) {
+        for (const s of report.stacks.filter((x) => x.role !== "interconnect")) {
             const lines = text.split("\n");
             const start = lines.findIndex((l) => l.startsWith(`Quotas in ${s.region} at every node group's maxSize`));
             expect(start).toBeGreaterThan(-1);

@@ -1,0 +1,95 @@
+/**
+ * The interconnect stack of a residency zone (and environment): it owns everything that spans two regions
+ * (peering, peer routes, cross-region security-group rules, backup replication), reads the regional stacks it
+ * links through StackReferences, and is deployed after them. Nothing in a failover needs it. Its stack file
+ * names the stacks, never a region: every region it touches comes from their outputs.
+ */
+import { z } from "zod";
+import { type Residency } from "./residency";
+import { ConfigError, type ConfigProblem, keySchemas, unknownKeyProblems } from "./schema";
+
+export interface InterconnectStackConfig {
+    readonly role: "interconnect";
+    readonly stack: string;
+    readonly file: string;
+    readonly residency: Residency;
+    /** The zone's primary stack (owner of the global cluster and datastore, the peering accepter). */
+    readonly primaryStack: string;
+    /** The zone's secondaries, each peered with the primary and receiving its graph backups. */
+    readonly secondaryStacks: readonly string[];
+}
+
+const stackName = z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, { error: "a stack name or org/project/stack" });
+
+const INTERCONNECT_KEYS = {
+    "pulumi:disable-default-providers": keySchemas["pulumi:disable-default-providers"],
+    "intelgraph:role": z.literal("interconnect"),
+    "intelgraph:residencyZone": keySchemas["intelgraph:residencyZone"],
+    "intelgraph:owner": keySchemas["intelgraph:owner"],
+    "intelgraph:environment": keySchemas["intelgraph:environment"],
+    "intelgraph:costCentre": keySchemas["intelgraph:costCentre"],
+    "intelgraph:primaryStack": stackName.refine((s) => s !== "", { error: "the zone's primary stack (e.g. us-west-2)" }),
+    "intelgraph:secondaryStacks": z
+        .array(stackName, { error: "a list of the zone's secondary stacks (e.g. [us-east-1])" })
+        .min(1, { error: "at least one secondary stack to link with the primary" })
+        .refine((a) => new Set(a).size === a.length, { error: "distinct secondary stacks" }),
+} as const;
+type InterconnectKey = keyof typeof INTERCONNECT_KEYS;
+const JSON_KEYS: readonly InterconnectKey[] = ["pulumi:disable-default-providers", "intelgraph:secondaryStacks"];
+
+/** Parses an interconnect stack file; every problem at once, unknown keys (a region's keys among them) included. */
+export function parseInterconnectConfig(stack: string, config: Readonly<Record<string, string | undefined>>): InterconnectStackConfig {
+    const file = `Pulumi.${stack}.yaml`;
+    const known = Object.keys(INTERCONNECT_KEYS);
+    const problems: ConfigProblem[] = unknownKeyProblems(file, config, known).map((p) =>
+        p.key === "aws:region" ? { ...p, allowed: "unset: an interconnect touches the regions of the stacks it links, through an explicit provider each" } : p,
+    );
+    const values: Record<string, unknown> = {};
+    for (const key of known as InterconnectKey[]) {
+        const text = config[key];
+        values[key] = text;
+        if (text !== undefined && JSON_KEYS.includes(key)) {
+            try {
+                values[key] = JSON.parse(text);
+            } catch {
+                // reported as the wrong type below
+            }
+        }
+    }
+    const parsed = z.object(INTERCONNECT_KEYS).safeParse(values);
+    if (!parsed.success) {
+        const seen = new Set<string>();
+        for (const issue of parsed.error.issues) {
+            const key = issue.path.map(String).join(".");
+            if (seen.has(key)) continue;
+            seen.add(key);
+            const top = String(issue.path[0]);
+            problems.push({ file, key, value: issue.path.slice(1).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), values[top]), allowed: issue.message });
+        }
+        throw new ConfigError(problems);
+    }
+    const c = parsed.data;
+    const primary = c["intelgraph:primaryStack"];
+    const secondaries = c["intelgraph:secondaryStacks"];
+    const short = (s: string) => s.split("/").pop();
+    if (secondaries.some((s) => short(s) === short(primary))) {
+        problems.push({ file, key: "intelgraph:secondaryStacks", value: secondaries, allowed: `stacks other than the primary ${primary}` });
+    }
+    if ([primary, ...secondaries].some((s) => short(s) === stack)) {
+        problems.push({ file, key: "intelgraph:primaryStack", value: primary, allowed: "regional stacks, not this interconnect" });
+    }
+    if (problems.length) throw new ConfigError(problems);
+    return {
+        role: "interconnect",
+        stack,
+        file,
+        residency: {
+            zone: c["intelgraph:residencyZone"],
+            owner: c["intelgraph:owner"],
+            environment: c["intelgraph:environment"],
+            costCentre: c["intelgraph:costCentre"],
+        },
+        primaryStack: primary,
+        secondaryStacks: secondaries,
+    };
+}

@@ -1,0 +1,86 @@
+import { AURORA_PORT } from "../components/data/AuroraGlobal";
+import { REDIS_PORT } from "../components/data/RedisGlobal";
+import { VpcPeering } from "../components/network/VpcPeering";
+import { BackupReplication } from "../components/storage/BackupReplication";
+import type { InterconnectStackConfig } from "./config/interconnect";
+import { ConfigError, type ConfigProblem } from "./config/schema";
+import { type InterconnectStackOutputs, type ProgramOutputs, REGIONAL_OUTPUTS_FOR_INTERCONNECT } from "./outputs";
+import { generatorProviders, regionalProvider } from "./providers";
+import { type StackLink, readStack } from "./stackLink";
+
+type Regional = StackLink<(typeof REGIONAL_OUTPUTS_FOR_INTERCONNECT)[number], never>;
+
+/** The linked stacks must be what the stack file says they are, in this zone and environment. */
+function checkLinks(config: InterconnectStackConfig, primary: Regional, secondaries: readonly { readonly stack: string; readonly link: Regional }[]): void {
+    const problems: ConfigProblem[] = [];
+    const p = primary.values;
+    if (p.role !== "primary") problems.push({ file: config.file, key: "intelgraph:primaryStack", value: config.primaryStack, allowed: `a primary stack (${config.primaryStack} is a ${p.role})` });
+    for (const [key, stack, link] of [["intelgraph:primaryStack", config.primaryStack, primary] as const, ...secondaries.map((s) => ["intelgraph:secondaryStacks", s.stack, s.link] as const)]) {
+        if (link.values.residencyZone !== config.residency.zone) {
+            problems.push({ file: config.file, key, value: stack, allowed: `stacks of zone "${config.residency.zone}" (${stack} is in "${link.values.residencyZone}"; nothing peers or replicates across a residency zone)` });
+        }
+    }
+    for (const s of secondaries) {
+        if (s.link.values.role !== "secondary") problems.push({ file: config.file, key: "intelgraph:secondaryStacks", value: s.stack, allowed: `secondary stacks (${s.stack} is a ${s.link.values.role})` });
+    }
+    if (problems.length) throw new ConfigError(problems);
+}
+
+/**
+ * The zone's cross-region links: per secondary, the VPC peering with the primary (requested from the
+ * secondary, accepted in the primary's region), the routes on both sides, the data ports opened to the other
+ * region's app subnets (CIDR rules: a security group of a peer VPC in another region cannot be referenced),
+ * and the replication of the primary's graph backups into the secondary's bucket. It is the only stack with
+ * resources in two regions; a failover needs none of them.
+ */
+export async function interconnectStack(config: InterconnectStackConfig): Promise<ProgramOutputs<InterconnectStackOutputs>> {
+    const why = "the interconnect links deployed regional stacks";
+    const primary: Regional = await readStack({ file: config.file, key: "intelgraph:primaryStack", why }, config.primaryStack, REGIONAL_OUTPUTS_FOR_INTERCONNECT);
+    const secondaries = await Promise.all(
+        config.secondaryStacks.map(async (stack) => ({ stack, link: await readStack({ file: config.file, key: "intelgraph:secondaryStacks", why }, stack, REGIONAL_OUTPUTS_FOR_INTERCONNECT) })),
+    );
+    checkLinks(config, primary, secondaries);
+
+    const p = primary.values;
+    const generators = generatorProviders();
+    const primaryProvider = regionalProvider(config, p.region);
+    const peerings = secondaries.map(({ link }) => {
+        const s = link.values;
+        const onSecondary = { providers: [regionalProvider(config, s.region), ...generators] };
+        const prefix = `intelgraph-${s.region}`;
+        // One secondary keeps the names the links had when the secondary owned them; more are told apart by region.
+        const suffix = secondaries.length === 1 ? "" : `-${s.region}`;
+        const peering = new VpcPeering(
+            `peering${suffix}`,
+            {
+                requester: { vpcId: s.vpcId, cidrBlock: s.vpcCidr, routeTableIds: [...s.privateRouteTableIds, ...s.isolatedRouteTableIds], appSubnetCidrs: s.privateSubnetCidrs },
+                accepter: { region: p.region, vpcId: p.vpcId, cidrBlock: p.vpcCidr, routeTableIds: [...p.privateRouteTableIds, ...p.isolatedRouteTableIds], appSubnetCidrs: p.privateSubnetCidrs },
+                accepterProvider: primaryProvider,
+                nameTag: `${prefix}-to-${p.region}`,
+                ports: [
+                    { name: "aurora", port: AURORA_PORT, requesterSecurityGroupId: s.auroraSecurityGroupId, accepterSecurityGroupId: p.auroraSecurityGroupId },
+                    { name: "redis", port: REDIS_PORT, requesterSecurityGroupId: s.redisSecurityGroupId, accepterSecurityGroupId: p.redisSecurityGroupId },
+                ],
+            },
+            onSecondary,
+        );
+        new BackupReplication(
+            `neo4j-backup-replication${suffix}`,
+            {
+                source: { bucketName: p.neo4jBackupBucketName, bucketArn: p.neo4jBackupBucketArn, kmsKeyArn: p.kmsKeyArn, region: p.region },
+                destination: { bucketName: s.neo4jBackupBucketName, bucketArn: s.neo4jBackupBucketArn, kmsKeyArn: s.kmsKeyArn, region: s.region },
+                sourceProvider: primaryProvider,
+                nameTag: `${prefix}-neo4j-backups`,
+            },
+            onSecondary,
+        );
+        return peering;
+    });
+
+    return {
+        residencyZone: config.residency.zone,
+        primaryStack: primary.stackName,
+        secondaryStacks: secondaries.map((s) => s.link.stackName),
+        peeringConnectionIds: peerings.map((x) => x.peeringConnectionId),
+    };
+}

@@ -1,0 +1,124 @@
+/**
+ * Static stability: a regional stack has resources only in its own region; the zone's interconnect stack owns
+ * everything that spans two regions (peering, peer routes on both sides, cross-region rules, replication).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { createHash } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PlannedStack } from "../../tools/offline/engine";
+import { problemsOf } from "../helpers/config";
+import { PROJECT_DIR, inputsOf, mustGet, ofType, one, plan, providerRegion } from "../helpers/plan";
+import { physicalIdentities } from "../helpers/physical";
+import { parseInterconnectConfig } from "../../stacks/config/interconnect";
+import { loadProject, loadStackFile } from "../../tools/offline/project";
+
+let stacks: Map<string, PlannedStack>;
+beforeAll(async () => {
+    stacks = await plan();
+});
+const regional = () => [...stacks.values()].filter((s) => s.config["intelgraph:role"] !== "interconnect");
+const interconnect = () => mustGet(stacks, "interconnect-us");
+const regionOf = (s: PlannedStack, type: string) => ofType(s, type).map((r) => providerRegion(s, r));
+
+describe("regional stacks own only their region", () => {
+    it("every AWS resource of a regional stack goes through a provider of its own region", () => {
+        for (const s of regional()) {
+            const foreign = s.resources.filter((r) => r.custom && r.type.startsWith("aws:") && providerRegion(s, r) !== s.stack).map((r) => `${r.urn} (${providerRegion(s, r)})`);
+            expect(foreign, s.stack).toEqual([]);
+            expect(ofType(s, "pulumi:providers:aws").map((p) => inputsOf(p).region), s.stack).toEqual([s.stack]);
+        }
+    });
+
+    it("no regional stack peers, routes to the peer or replicates", () => {
+        for (const s of regional()) {
+            for (const type of ["aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "aws:s3/bucketReplicationConfig:BucketReplicationConfig"]) {
+                expect(ofType(s, type), `${s.stack} ${type}`).toEqual([]);
+            }
+        }
+    });
+});
+
+describe("the us interconnect owns the links between us-west-2 and us-east-1", () => {
+    const west = () => mustGet(stacks, "us-west-2");
+    const east = () => mustGet(stacks, "us-east-1");
+
+    it("requests the peering in us-east-1 and accepts it in us-west-2, with DNS resolution on both sides", () => {
+        const i = interconnect();
+        const request = one(i, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+        expect(inputsOf(request)).toMatchObject({ vpcId: one(east(), "aws:ec2/vpc:Vpc").id, peerVpcId: one(west(), "aws:ec2/vpc:Vpc").id, peerRegion: "us-west-2", autoAccept: false });
+        expect(providerRegion(i, request)).toBe("us-east-1");
+        expect(regionOf(i, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter")).toEqual(["us-west-2"]);
+        expect(regionOf(i, "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions").sort()).toEqual(["us-east-1", "us-west-2"]);
+    });
+
+    it("routes every private and isolated table of each side to the other side's CIDR, through that side's provider", () => {
+        const i = interconnect();
+        const routes = ofType(i, "aws:ec2/route:Route").map((r) => [providerRegion(i, r), inputsOf(r).routeTableId, inputsOf(r).destinationCidrBlock]);
+        const tables = (s: PlannedStack) => [...(s.outputs.privateRouteTableIds as string[]), ...(s.outputs.isolatedRouteTableIds as string[])];
+        expect(routes).toEqual(
+            expect.arrayContaining([...tables(east()).map((t) => ["us-east-1", t, "10.10.0.0/16"]), ...tables(west()).map((t) => ["us-west-2", t, "10.20.0.0/16"])]),
+        );
+        expect(routes).toHaveLength(12);
+    });
+
+    it("opens Aurora and Redis to the other region's app subnets by CIDR (a peer VPC's security group cannot be referenced across regions)", () => {
+        const i = interconnect();
+        const rules = ofType(i, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r): Record<string, unknown> => ({ region: providerRegion(i, r), ...inputsOf(r) }));
+        expect(rules).toHaveLength(12);
+        for (const r of rules) expect(r).not.toHaveProperty("referencedSecurityGroupId");
+        const into = (s: PlannedStack, port: number, sg: string) => rules.filter((r) => r.region === s.stack && r.fromPort === port && r.securityGroupId === s.outputs[sg]).map((r) => r.cidrIpv4);
+        expect(into(west(), 5432, "auroraSecurityGroupId")).toEqual(east().outputs.privateSubnetCidrs);
+        expect(into(west(), 6379, "redisSecurityGroupId")).toEqual(east().outputs.privateSubnetCidrs);
+        expect(into(east(), 5432, "auroraSecurityGroupId")).toEqual(west().outputs.privateSubnetCidrs);
+        expect(into(east(), 6379, "redisSecurityGroupId")).toEqual(west().outputs.privateSubnetCidrs);
+    });
+
+    it("replicates the primary's graph backups into the secondary's bucket, from the primary's region", () => {
+        const i = interconnect();
+        const config = one(i, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+        expect(providerRegion(i, config)).toBe("us-west-2");
+        expect(inputsOf(config).bucket).toBe(west().outputs.neo4jBackupBucketName);
+        expect((inputsOf(config).rules as { destination: { bucket: string } }[]).map((r) => r.destination.bucket)).toEqual([east().outputs.neo4jBackupBucketArn]);
+    });
+
+    it("plans the same AWS resources as when the secondary owned the links (type, region, physical identity)", () => {
+        const fixture = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "test", "fixtures", "aws-physical-resources.json"), "utf8")) as { resources: string[] };
+        const now = physicalIdentities(stacks.values()).map((i) => `${i.split(" ").slice(0, 2).join(" ")} ${createHash("sha256").update(i).digest("hex").slice(0, 16)}`);
+        expect(now.sort()).toEqual([...fixture.resources].sort());
+    });
+});
+
+describe("interconnect stack file", () => {
+    const project = loadProject(PROJECT_DIR);
+    const base = () => ({ ...loadStackFile(project, "interconnect-us").config });
+
+    it("parses the committed file", () => {
+        expect(parseInterconnectConfig("interconnect-us", base())).toMatchObject({ role: "interconnect", primaryStack: "us-west-2", secondaryStacks: ["us-east-1"], residency: { zone: "us" } });
+    });
+
+    it("refuses a region (it touches the regions of the stacks it links) and a regional key", () => {
+        expect(problemsOf(() => parseInterconnectConfig("interconnect-us", { ...base(), "aws:region": "us-west-2", "intelgraph:vpcCidr": "10.30.0.0/16" })).map((p) => [p.key, p.allowed])).toEqual([
+            ["aws:region", "unset: an interconnect touches the regions of the stacks it links, through an explicit provider each"],
+            ["intelgraph:vpcCidr", expect.stringMatching(/^no such key; the keys a stack file may set are /)],
+        ]);
+    });
+
+    it("refuses linking the primary with itself, and an empty list", () => {
+        expect(problemsOf(() => parseInterconnectConfig("interconnect-us", { ...base(), "intelgraph:secondaryStacks": '["us-west-2"]' }))).toEqual([
+            { file: "Pulumi.interconnect-us.yaml", key: "intelgraph:secondaryStacks", value: ["us-west-2"], allowed: "stacks other than the primary us-west-2" },
+        ]);
+        expect(problemsOf(() => parseInterconnectConfig("interconnect-us", { ...base(), "intelgraph:secondaryStacks": "[]" }))).toEqual([
+            { file: "Pulumi.interconnect-us.yaml", key: "intelgraph:secondaryStacks", value: [], allowed: "at least one secondary stack to link with the primary" },
+        ]);
+    });
+
+    it("refuses linking stacks of another zone, naming the stack and both zones, before creating anything", async () => {
+        const planned = mustGet(await plan({ stacks: ["interconnect-us"], configOverrides: { "interconnect-us": { "intelgraph:residencyZone": "eu" } } }), "interconnect-us");
+        expect(planned.error?.kind).toBe("config");
+        expect(planned.error?.message).toContain(
+            'Pulumi.interconnect-us.yaml: intelgraph:primaryStack is "us-west-2"; allowed: stacks of zone "eu" (us-west-2 is in "us"; nothing peers or replicates across a residency zone)',
+        );
+        expect(planned.registeredBeforeError).toEqual([]);
+    });
+});
