@@ -25,10 +25,21 @@ const CACHE_DIR = path.join(__dirname, "..", "..", "node_modules", ".cache", "in
 const MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 let sucrase;
 
+/** Pruning looks at every entry (hundreds, a stat each): done at most once a day, marked by this file's time. */
+const PRUNED_MARKER = path.join(CACHE_DIR, ".pruned");
+const PRUNE_EVERY_MS = 24 * 3600 * 1000;
+
 function pruneOldEntries() {
     try {
         const now = Date.now();
+        try {
+            if (now - fs.statSync(PRUNED_MARKER).mtimeMs < PRUNE_EVERY_MS) return;
+        } catch {
+            // Never pruned here yet.
+        }
+        fs.writeFileSync(PRUNED_MARKER, "");
         for (const f of fs.readdirSync(CACHE_DIR)) {
+            if (f === ".pruned") continue;
             const file = path.join(CACHE_DIR, f);
             if (now - fs.statSync(file).mtimeMs > MAX_AGE_MS) fs.rmSync(file, { force: true });
         }

@@ -57,15 +57,20 @@ describe("tools/offline/register.cjs", () => {
         expect(Object.keys(index).some((f) => f.includes(`${path.sep}node_modules${path.sep}`) || f.startsWith(dir))).toBe(true);
     });
 
-    it("drops entries unused for 30 days (an unchanged file is then transpiled once more)", () => {
+    it("drops entries unused for 30 days, looking at most once a day (an unchanged file is then transpiled once more)", () => {
         fs.mkdirSync(CACHE, { recursive: true });
         const stale = path.join(CACHE, `stale-${path.basename(dir)}.js`);
         const fresh = path.join(CACHE, `fresh-${path.basename(dir)}.js`);
         for (const f of [stale, fresh]) fs.writeFileSync(f, "// test entry\n");
         const old = new Date(Date.now() - 40 * 24 * 3600 * 1000);
         fs.utimesSync(stale, old, old);
+        // Pruning runs at most once a day: as on the first run of a day.
+        fs.rmSync(path.join(CACHE, ".pruned"), { force: true });
         expect(run(file)).toMatchObject({ code: 0 });
         expect(fs.existsSync(stale)).toBe(false);
+        expect(fs.existsSync(fresh)).toBe(true);
+        fs.utimesSync(fresh, old, old);
+        expect(run(file)).toMatchObject({ code: 0 });
         expect(fs.existsSync(fresh)).toBe(true);
         fs.rmSync(fresh);
     });
