@@ -84,8 +84,9 @@ function writeCodeCache(previous, fresh) {
         offset += data.length;
     };
     for (const [filename, [hash, data]] of fresh) add(filename, hash, data);
+    // Entries of files that are gone (a deleted project copy, an uninstalled package) are dropped on the way.
     for (const [filename, [hash, start, end]] of Object.entries(previous.index)) {
-        if (!fresh.has(filename)) add(filename, hash, previous.blobs.subarray(start, end));
+        if (!fresh.has(filename) && fs.existsSync(filename)) add(filename, hash, previous.blobs.subarray(start, end));
     }
     const header = Buffer.from(JSON.stringify(index), "utf8");
     const len = Buffer.alloc(4);
