@@ -15,6 +15,7 @@ import { kmsRegionalCmk } from "./kmsRegionalCmk";
 import { networkNoOpenIngress } from "./networkNoOpenIngress";
 import { networkPublicEntryGuard } from "./networkPublicEntryGuard";
 import { residencyNoCrossZone } from "./residencyNoCrossZone";
+import { residencyOwnRegionOnly } from "./residencyOwnRegionOnly";
 import { resilienceObjectives } from "./resilienceObjectives";
 import { residencyRegionInZone } from "./residencyRegionInZone";
 import { residencyRequiredTags } from "./residencyRequiredTags";
@@ -36,6 +37,7 @@ export const policies: IntelGraphPolicy[] = [
     residencyRequiredTags,
     residencyRegionInZone,
     residencyNoCrossZone,
+    residencyOwnRegionOnly,
     kmsRegionalCmk,
     kmsKeyHygiene,
     capacityNodeGroups,

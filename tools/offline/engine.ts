@@ -56,7 +56,36 @@ export interface PlannedStack {
     readonly registeredBeforeError?: readonly string[];
     /** Stacks of the project the program read through a StackReference before they were planned. */
     readonly unresolvedReferences?: readonly string[];
+    /** With PlanOptions.regionDown: every registration and invoke that would have failed, and why. */
+    readonly regionDown?: RegionDown;
     readonly durationMs: number;
+}
+
+/**
+ * AWS services whose control plane is in us-east-1 whatever the caller's region (AWS, "AWS Fault Isolation
+ * Boundaries": global services): while us-east-1 is down nothing of theirs can be created or changed, from
+ * any stack. Their data planes (role sessions, DNS answers, health checks) keep working.
+ */
+export const US_EAST_1_CONTROL_PLANES: readonly { readonly prefix: string; readonly service: string }[] = [
+    { prefix: "aws:iam/", service: "IAM" },
+    { prefix: "aws:route53/", service: "Route 53" },
+    { prefix: "aws:organizations/", service: "Organizations" },
+];
+
+export interface BlockedCall {
+    /** `type::name` of the resource, or the invoke's token. */
+    readonly what: string;
+    readonly kind: "resource" | "invoke";
+    /** `region`: it goes through the down region's provider (the stack cannot be updated); `control-plane`: a global service's. */
+    readonly reason: "region" | "control-plane";
+    readonly detail: string;
+}
+
+export interface RegionDown {
+    readonly region: string;
+    /** False when anything goes through the down region's providers: `pulumi up`, `refresh` and previews of this stack fail. */
+    readonly updatable: boolean;
+    readonly blocked: readonly BlockedCall[];
 }
 
 export interface PlanOptions {
@@ -71,6 +100,11 @@ export interface PlanOptions {
     readonly configOverrides?: Readonly<Record<string, Readonly<Record<string, string>>>>;
     /** Run this program instead of Pulumi.yaml's `main` (e.g. one component with a test's own args). */
     readonly program?: Program;
+    /**
+     * Rehearse the loss of this region: every registration and invoke through its providers fails (recorded,
+     * and the plan goes on to find them all), and when it is us-east-1, every change to IAM and Route 53.
+     */
+    readonly regionDown?: string;
 }
 
 
@@ -96,13 +130,34 @@ function parseDefaultTags(v: unknown): Record<string, string> {
 class StackMocks implements pulumi.runtime.Mocks {
     private readonly providers = new Map<string, ProviderInfo>();
     readonly unresolved = new Set<string>();
+    readonly blocked: BlockedCall[] = [];
 
     constructor(
         private readonly stack: StackFile,
         private readonly preview: boolean,
         private readonly references: ReadonlyMap<string, PlannedStack>,
         private readonly plannable: ReadonlySet<string>,
+        private readonly regionDown?: string,
     ) {}
+
+    /** The region a call goes to: AWS through its provider's region; Kubernetes through its cluster's (the stack's). */
+    private callRegion(type: string, inputs: Record<string, unknown>, provider: string | undefined): string {
+        if (type.startsWith("kubernetes:")) return this.stack.config["aws:region"] ?? "";
+        if (!type.startsWith("aws:")) return "";
+        return this.regionOf(inputs, provider);
+    }
+
+    private rehearseRegionDown(kind: BlockedCall["kind"], type: string, what: string, inputs: Record<string, unknown>, provider: string | undefined): void {
+        const down = this.regionDown;
+        if (!down) return;
+        const region = this.callRegion(type, inputs, provider);
+        if (region === down) {
+            this.blocked.push({ what, kind, reason: "region", detail: `goes through ${down}` });
+            return;
+        }
+        const global = down === "us-east-1" ? US_EAST_1_CONTROL_PLANES.find((g) => type.startsWith(g.prefix)) : undefined;
+        if (global) this.blocked.push({ what, kind, reason: "control-plane", detail: `${global.service}'s control plane is in us-east-1` });
+    }
 
     private regionOf(inputs: Record<string, unknown>, provider: string | undefined): string {
         if (typeof inputs.region === "string" && inputs.region) return inputs.region;
@@ -115,6 +170,8 @@ class StackMocks implements pulumi.runtime.Mocks {
         if (args.type === "pulumi:pulumi:StackReference") return this.stackReference(String(inputs.name ?? args.id ?? args.name));
         if (args.type.startsWith("pulumi:providers:")) {
             this.providers.set(args.name, { region: String(inputs.region ?? ""), defaultTags: parseDefaultTags(inputs.defaultTags) });
+        } else {
+            this.rehearseRegionDown("resource", args.type, `${args.type}::${args.name}`, inputs, args.provider);
         }
         const ctx: MockResourceContext = {
             type: args.type,
@@ -152,6 +209,7 @@ class StackMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        this.rehearseRegionDown("invoke", args.token, args.token, (args.inputs ?? {}) as Record<string, unknown>, args.provider);
         return mockInvoke(args.token, args.inputs as Record<string, unknown>, this.regionOf(args.inputs ?? {}, args.provider));
     }
 }
@@ -202,6 +260,7 @@ export interface PlanStackOptions {
     readonly references: ReadonlyMap<string, PlannedStack>;
     /** Stacks a StackReference may name that are not in `references` yet: reading one stops the run. */
     readonly plannable?: ReadonlySet<string>;
+    readonly regionDown?: string;
     /** Capture stack traces while the program runs (slower; used to explain a program error). */
     readonly stackTraces?: boolean;
 }
@@ -237,7 +296,7 @@ export async function planStack(project: ProjectFile, stackFile: StackFile, opts
         });
     }
 
-    const mocks = new StackMocks(stackFile, opts.preview, opts.references, opts.plannable ?? new Set());
+    const mocks = new StackMocks(stackFile, opts.preview, opts.references, opts.plannable ?? new Set(), opts.regionDown);
     await pulumi.runtime.setMocks(mocks, project.name, stackFile.stack, opts.preview, opts.organization);
     const monitor = new RecordingMonitor(mocks, stackFile.stack, project.name, disabledDefaultProviders(stackFile.config));
     getRuntimeStore().settings.monitor = monitor;
@@ -267,7 +326,8 @@ export async function planStack(project: ProjectFile, stackFile: StackFile, opts
 
     if (mocks.unresolved.size) return { ...failed({ kind: "program", message: "read a stack that is not planned yet" }), unresolvedReferences: [...mocks.unresolved] };
     const stackRecord = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack");
-    return { ...base, resources: monitor.records, outputs: stackRecord?.outputs ?? {}, durationMs: performance.now() - started };
+    const regionDown = opts.regionDown ? { region: opts.regionDown, updatable: !mocks.blocked.some((b) => b.reason === "region"), blocked: mocks.blocked } : undefined;
+    return { ...base, resources: monitor.records, outputs: stackRecord?.outputs ?? {}, ...(regionDown ? { regionDown } : {}), durationMs: performance.now() - started };
 }
 
 /**
@@ -347,7 +407,7 @@ export async function planStacks(options: PlanOptions = {}): Promise<PlannedStac
         try {
             for (;;) {
                 const plannable = new Set(all.filter((s) => !deployed.has(s)));
-                const planned = await planStack(project, files.get(stack) as StackFile, { preview, organization, program, references: deployed, plannable });
+                const planned = await planStack(project, files.get(stack) as StackFile, { preview, organization, program, references: deployed, plannable, regionDown: options.regionDown });
                 if (!planned.unresolvedReferences?.length) {
                     (preview ? previewed : deployed).set(stack, planned);
                     return planned;

@@ -27,6 +27,7 @@ interface CliOptions {
     details: boolean;
     out?: string;
     graph?: string | boolean;
+    regionDown?: string;
 }
 
 function engineVersion(): string {
@@ -68,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option("--details", "add the resources by component and type and the stack outputs to the summary", false)
         .option("-o, --out <file>", "also write the JSON report to <file>")
         .option("--graph [file]", "write a Mermaid diagram of the components and cross-region links (default: architecture.mmd)")
+        .option("--region-down <region>", "rehearse the loss of a region: what fails through its providers (and, for us-east-1, every IAM and Route 53 change), per stack")
         .addHelpText("after", "\nExit codes: 0 clean, 1 a mandatory policy violation, 2 a bad stack file, a program error or bad usage.")
         .exitOverride();
     try {
@@ -81,7 +83,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     let planned;
     try {
-        planned = await planStacks({ stacks: opts.stack, preview: opts.preview });
+        planned = await planStacks({ stacks: opts.stack, preview: opts.preview, regionDown: opts.regionDown });
     } catch (e) {
         process.stderr.write(`plan: ${(e as Error).message}\n`);
         return EXIT_ERROR;

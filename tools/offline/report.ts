@@ -3,7 +3,7 @@
  * deployment (version 3) so one reader handles a plan and a real export. Secrets never leave in clear:
  * every secret value is replaced by "[secret]" here, the only way out of the engine.
  */
-import type { PlanError, PlannedStack } from "./engine";
+import type { PlanError, PlannedStack, RegionDown } from "./engine";
 import type { CostEstimate } from "../../policy-pack/lib/cost";
 import type { ResilienceModel } from "../../policy-pack/lib/resilience";
 import type { PolicySummary } from "./policy";
@@ -57,6 +57,8 @@ export interface StackReport {
     cost?: CostEstimate & { budgetUsd?: number };
     /** RTO/RPO of failing this region over, per tier, with the objectives from the policy config. */
     resilience?: ResilienceModel & { objectives: Record<string, { rtoSeconds: number; rpoSeconds: number }> };
+    /** With --region-down: whether the stack can still be updated, and what would fail. */
+    regionDown?: RegionDown;
     error?: PlanError;
 }
 
@@ -128,6 +130,7 @@ export function stackReport(s: PlannedStack, version: string, violations: Policy
         outputs: maskProps(s.outputs),
         policy: { violations },
         ...(quotas && "quotas" in quotas ? { quotas: quotas.quotas } : {}),
+        ...(s.regionDown ? { regionDown: s.regionDown } : {}),
         ...(error ? { error } : {}),
     };
 }

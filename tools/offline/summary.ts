@@ -197,6 +197,27 @@ export interface SummaryOptions {
     readonly details?: boolean;
 }
 
+/** With --region-down: can the stack still be updated, and what would fail (a few, then the count by reason). */
+function regionDownSection(s: StackReport): string {
+    const d = s.regionDown;
+    if (!d) return "";
+    const byReason = (reason: string) => d.blocked.filter((b) => b.reason === reason);
+    const regional = byReason("region");
+    const global = byReason("control-plane");
+    const sample = (bs: readonly { what: string }[]) => bs.slice(0, 4).map((b) => b.what.split("::").pop()).join(", ") + (bs.length > 4 ? `, ${bs.length - 4} more (--json)` : "");
+    const lines = [
+        d.updatable
+            ? `Region down ${d.region}: this stack CAN be updated` + (global.length ? `, except ${global.length} resource(s) whose global control plane is in us-east-1` : "; nothing it has goes through the lost region")
+            : `Region down ${d.region}: this stack can NOT be updated: ${regional.length} of its calls go through ${d.region}'s providers`,
+    ];
+    if (regional.length) lines.push(`  through ${d.region}: ${sample(regional)}`);
+    if (global.length) {
+        const services = [...new Set(global.map((b) => b.detail.split("'s ")[0]))].join(", ");
+        lines.push(`  cannot change until us-east-1 is back (${services}): ${sample(global)}`);
+    }
+    return lines.join("\n");
+}
+
 /** An interconnect's linked stacks, from its outputs: `us-west-2 + us-east-1`. */
 function linkedStacks(s: StackReport): string {
     const out = unwrapWire(s.outputs) as { primaryStack?: unknown; secondaryStacks?: unknown };
@@ -216,6 +237,7 @@ export function renderSummary(report: PlanReport, opts: SummaryOptions): string 
         const planned = `${head}: ${headerCounts(s)}${ms !== undefined ? `, planned in ${Math.round(ms)} ms` : ""}`;
         parts.push(
             [planned, ...attention(s)].join("\n"),
+            regionDownSection(s),
             ...(opts.details ? [resourcesTable(s), outputsTable(s)] : [componentLines(s).join("\n")]),
             s.policy.summary || !s.error ? renderPolicyResults(s.policy.violations, s.policy.summary) : "",
             resilienceSection(s),
