@@ -4,6 +4,7 @@ import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown, read, readPath } from "../lib/read";
 import { arnRegion, effectiveTags, regionOf } from "../lib/resources";
 import { ofType, referencedResource, stackReferenceOutputs } from "../lib/stack";
+import { zoneOfGlobalId } from "../contracts/globalNames";
 
 /** A resource's zone: its residency-zone tag, else the zone of its region. */
 function zoneOf(r: PolicyResource, zones: Zones): string | undefined {
@@ -28,6 +29,10 @@ function globalHome(r: PolicyResource, property: string, globals: readonly Polic
     const local = referencedResource(r, property, value, globals, idKeys);
     if (local) return { zone: zoneOf(local, zones), where: `${local.type} '${local.name}' of this stack` };
     if (typeof value !== "string") return undefined;
+    // Global names carry their zone (contracts/globalNames.ts): all real CrossGuard has, since stack rules do not
+    // see StackReference reads.
+    const named = zoneOfGlobalId(value, Object.keys(zones));
+    if (named) return { zone: named, where: `the global resource of zone ${named} (named for it)` };
     for (const outputs of stackReferenceOutputs(resources)) {
         if (Object.values(outputs).includes(value)) {
             const zone = typeof outputs.residencyZone === "string" ? outputs.residencyZone : typeof outputs.region === "string" ? zoneOfRegion(zones, outputs.region) : undefined;

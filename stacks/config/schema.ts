@@ -7,6 +7,7 @@
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
+import { globalName } from "../../policy-pack/contracts/globalNames";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, zoneAllowsRegion } from "./residency";
 import {
     type DnsConfig,
@@ -286,6 +287,20 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
             if (role === "primary" && tier[field] === undefined) {
                 problems.push({ file, key: `${key}.${field}`, value: undefined, allowed: "set on the primary, which owns the global cluster / global datastore" });
             }
+        }
+    }
+
+    // One global cluster and datastore per zone and environment, named after both (policy-pack/contracts/globalNames.ts):
+    // unique in the account, and the pack can tell a member's zone from the id it joins.
+    const environment = parsed["intelgraph:environment"];
+    if (role === "primary" && zone !== undefined && environment !== undefined) {
+        const expected = globalName(zone, environment);
+        const owned: [ConfigKey, string, unknown][] = [
+            ["intelgraph:aurora", "globalClusterIdentifier", parsed["intelgraph:aurora"]?.globalClusterIdentifier],
+            ["intelgraph:redis", "globalDatastoreSuffix", parsed["intelgraph:redis"]?.globalDatastoreSuffix],
+        ];
+        for (const [key, field, value] of owned) {
+            if (value !== undefined && value !== expected) problems.push({ file, key: `${key}.${field}`, value, allowed: `"${expected}": the global resources are named after the zone and the environment` });
         }
     }
 

@@ -19,7 +19,7 @@ const keyArn = (s: PlannedStack) => outputsOf(one(s, "aws:kms/key:Key")).arn;
 describe("AuroraGlobal primary (us-west-2)", () => {
     it("creates the global cluster: aurora-postgresql, pinned version, encrypted, deletion protection, protected", () => {
         const g = one(west, "aws:rds/globalCluster:GlobalCluster");
-        expect(inputsOf(g)).toMatchObject({ globalClusterIdentifier: "intelgraph-prod", engine: "aurora-postgresql", engineVersion: "16.4", storageEncrypted: true, deletionProtection: true });
+        expect(inputsOf(g)).toMatchObject({ globalClusterIdentifier: "intelgraph-us-prod", engine: "aurora-postgresql", engineVersion: "16.4", storageEncrypted: true, deletionProtection: true });
         expect(g.protect).toBe(true);
     });
 
@@ -92,7 +92,7 @@ describe("AuroraGlobal primary (us-west-2)", () => {
 
     it("exports what the secondary and the apps need", () => {
         expect(west.outputs).toMatchObject({
-            auroraGlobalClusterId: "intelgraph-prod",
+            auroraGlobalClusterId: "intelgraph-us-prod",
             auroraEngine: "aurora-postgresql",
             auroraEngineVersion: "16.4",
             auroraWriterInstanceArn: outputsOf(one(west, "aws:rds/clusterInstance:ClusterInstance", "aurora-instance-0")).arn,
@@ -105,7 +105,7 @@ describe("AuroraGlobal primary (us-west-2)", () => {
 
 describe("AuroraGlobal secondary (us-east-1), per DESIGN §5", () => {
     it("joins with globalClusterIdentifier from the primary's outputs", () => {
-        expect(inputsOf(cluster(east)).globalClusterIdentifier).toBe("intelgraph-prod");
+        expect(inputsOf(cluster(east)).globalClusterIdentifier).toBe("intelgraph-us-prod");
         expect(ofType(east, "aws:rds/globalCluster:GlobalCluster")).toHaveLength(0);
     });
 
@@ -172,7 +172,7 @@ describe("AuroraGlobal secondary (us-east-1), per DESIGN §5", () => {
 
 describe("AuroraGlobal follows the primary's engine version", () => {
     it("a version change on the primary reaches the secondary through the StackReference", async () => {
-        const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", globalClusterIdentifier: "intelgraph-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
+        const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", globalClusterIdentifier: "intelgraph-us-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
         expect(inputsOf(cluster(mustGet(stacks, "us-east-1"))).engineVersion).toBe("16.6");
     });
 });

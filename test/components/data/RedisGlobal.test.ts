@@ -50,7 +50,7 @@ describe("RedisGlobal primary (us-west-2)", () => {
 
     it("creates the global datastore from the primary replication group", () => {
         const g = one(west, "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup");
-        expect(inputsOf(g)).toMatchObject({ primaryReplicationGroupId: group(west).id, globalReplicationGroupIdSuffix: "intelgraph-prod" });
+        expect(inputsOf(g)).toMatchObject({ primaryReplicationGroupId: group(west).id, globalReplicationGroupIdSuffix: "intelgraph-us-prod" });
         expect(g.protect).toBe(true);
         expect(west.outputs.redisGlobalReplicationGroupId).toBe(g.id);
     });

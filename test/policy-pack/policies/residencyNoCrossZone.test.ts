@@ -22,8 +22,8 @@ describe(RULE, () => {
     it("flags an eu-west-1 stack joining the us global cluster and global datastore", async () => {
         const found = await messages(asEuStack(await stackResources("us-east-1")), "us-east-1", RULE);
         expect(found).toEqual([
-            "aws:rds/cluster:Cluster 'aurora-cluster' (eu-west-1): globalClusterIdentifier is \"intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
-            "aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (eu-west-1): globalReplicationGroupId is \"ldgnf-intelgraph-prod\"; required: a target in zone eu; this one is the referenced stack in us-west-2, in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+            "aws:rds/cluster:Cluster 'aurora-cluster' (eu-west-1): globalClusterIdentifier is \"intelgraph-us-prod\"; required: a target in zone eu; this one is the global resource of zone us (named for it), in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+            "aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (eu-west-1): globalReplicationGroupId is \"ldgnf-intelgraph-us-prod\"; required: a target in zone eu; this one is the global resource of zone us (named for it), in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
         ]);
     });
 
@@ -37,6 +37,12 @@ describe(RULE, () => {
             "aws:ec2/vpcPeeringConnection:VpcPeeringConnection 'peering-request' (eu-west-1): peerRegion is \"us-west-2\"; required: a target in zone eu; this one is in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig 'neo4j-backup-replication-config' (us-west-2): rules[0].destination.bucket is \"arn:aws:s3:::intelgraph-neo4j-backups-123456789012-us-east-1\"; required: a target in zone us; this one is a bucket whose replicas are encrypted with a key in eu-west-1, zone eu. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
         ]);
+    });
+
+    it("establishes a member's zone from the global name alone, as real CrossGuard must (stack rules get no StackReference reads)", async () => {
+        const registered = (await stackResources("us-east-1")).filter((r) => r.type !== "pulumi:pulumi:StackReference");
+        expect(await messages(registered, "us-east-1", RULE)).toEqual([]);
+        expect(await messages(asEuStack(registered), "us-east-1", RULE)).toHaveLength(2);
     });
 
     it("flags membership of a global cluster whose zone cannot be established", async () => {

@@ -23,8 +23,8 @@ describe("tier sizes in the stack files", () => {
     it("parses the committed tiers", () => {
         const west = parseStackConfig("us-west-2", loadStackFile(project, "us-west-2").config);
         expect(west.eks.general).toEqual({ instanceTypes: ["m6i.xlarge"], minSize: 4, desiredSize: 4, maxSize: 8 });
-        expect(west.aurora).toEqual({ engineVersion: "16.4", globalClusterIdentifier: "intelgraph-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
-        expect(west.redis).toEqual({ engineVersion: "7.1", nodeType: "cache.r7g.large", globalDatastoreSuffix: "intelgraph-prod", nodes: 2, snapshotRetentionDays: 7 });
+        expect(west.aurora).toEqual({ engineVersion: "16.4", globalClusterIdentifier: "intelgraph-us-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
+        expect(west.redis).toEqual({ engineVersion: "7.1", nodeType: "cache.r7g.large", globalDatastoreSuffix: "intelgraph-us-prod", nodes: 2, snapshotRetentionDays: 7 });
         const east = parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config);
         // A member's config has no place for what it inherits (the type has no engineVersion or nodeType).
         expect(east.aurora).toEqual({ instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
@@ -87,11 +87,11 @@ describe("tier sizes in the stack files", () => {
     });
 
     it("keeps the global names with the stack that owns them", () => {
-        expect(problemsOf(withTier("us-east-1", "intelgraph:aurora", { globalClusterIdentifier: "intelgraph-prod" }))).toEqual([
+        expect(problemsOf(withTier("us-east-1", "intelgraph:aurora", { globalClusterIdentifier: "intelgraph-us-prod" }))).toEqual([
             {
                 file: "Pulumi.us-east-1.yaml",
                 key: "intelgraph:aurora.globalClusterIdentifier",
-                value: "intelgraph-prod",
+                value: "intelgraph-us-prod",
                 allowed: "unset on a secondary: it is inherited from the primary's outputs (global cluster / global datastore)",
             },
         ]);
@@ -102,6 +102,12 @@ describe("tier sizes in the stack files", () => {
             key: "intelgraph:aurora.globalClusterIdentifier",
             allowed: "an RDS identifier: 2-63 lowercase letters, digits and hyphens, starting with a letter, no double or trailing hyphen",
         });
+    });
+
+    it("names the global resources after the zone and the environment (unique per account, and the pack reads the zone from them)", () => {
+        expect(problemsOf(withTier("us-west-2", "intelgraph:redis", { globalDatastoreSuffix: "intelgraph-prod" }))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:redis.globalDatastoreSuffix", value: "intelgraph-prod", allowed: '"intelgraph-us-prod": the global resources are named after the zone and the environment' },
+        ]);
     });
 
     it("requires the primary to define engine versions and node type", () => {

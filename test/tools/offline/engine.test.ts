@@ -128,7 +128,7 @@ describe("offline engine: preview mode", () => {
     it("previews a stack against the deployed state of the stacks it reads", () => {
         const east = mustGet(preview, "us-east-1");
         // The secondary's own cluster is new (unknown id); the global cluster it joins is the primary's, known.
-        expect(inputsOf(one(east, "aws:rds/cluster:Cluster")).globalClusterIdentifier).toBe("intelgraph-prod");
+        expect(inputsOf(one(east, "aws:rds/cluster:Cluster")).globalClusterIdentifier).toBe("intelgraph-us-prod");
         expect(inputsOf(one(east, "aws:ec2/vpc:Vpc")).cidrBlock).toBe("10.20.0.0/16");
         expect(one(east, "aws:ec2/vpc:Vpc").id).toBe(UNKNOWN);
         const request = one(mustGet(preview, "interconnect-us"), "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
