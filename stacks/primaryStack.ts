@@ -3,7 +3,7 @@ import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
 import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
-import { regionalBase, regionalOutputs } from "./regional";
+import { regionalBase, regionalOutputs, tierOutputs } from "./regional";
 
 /**
  * The stack that owns the global resources: it creates the global cluster and datastore with their first
@@ -40,28 +40,8 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
 
     return {
         ...regionalOutputs(base),
-        auroraGlobalClusterId: aurora.globalClusterIdentifier,
-        auroraEngine: aurora.engine,
-        auroraEngineVersion: aurora.engineVersion,
-        auroraClusterArn: aurora.clusterArn,
-        auroraClusterId: aurora.clusterIdentifier,
-        auroraWriterEndpoint: aurora.writerEndpoint,
-        auroraReaderEndpoint: aurora.readerEndpoint,
-        auroraSecurityGroupId: aurora.securityGroupId,
-        auroraWriterInstanceArn: aurora.instanceArns[0],
+        ...tierOutputs({ aurora, redis, graph }, config.redis.nodeType),
         auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
-        auroraMasterSecretArn: aurora.masterSecretArn,
-        auroraMasterUsername: aurora.masterUsername,
-        auroraDatabaseName: aurora.databaseName,
-        redisGlobalReplicationGroupId: redis.globalReplicationGroupId,
-        redisReplicationGroupId: redis.replicationGroupId,
-        redisPrimaryEndpoint: redis.primaryEndpoint,
-        redisReaderEndpoint: redis.readerEndpoint,
-        redisSecurityGroupId: redis.securityGroupId,
-        redisNodeType: config.redis.nodeType,
-        redisAuthSecretArn: redis.authSecretArn,
-        neo4jBoltEndpoint: graph.boltEndpoint,
-        neo4jRoutingEndpoint: graph.routingEndpoint,
         // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
         auroraMasterPassword: aurora.masterPassword,
         redisAuthToken: redis.authToken,

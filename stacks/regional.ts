@@ -9,7 +9,10 @@ import { TIER_LABEL } from "../components/labels";
 import { RegionalVpc } from "../components/network/RegionalVpc";
 import { SecureBucket } from "../components/storage/SecureBucket";
 import type { StackConfig } from "./config/schema";
-import type { ProgramOutputs, RegionalBaseOutputs } from "./outputs";
+import type { AuroraGlobal } from "../components/data/AuroraGlobal";
+import type { RedisGlobal } from "../components/data/RedisGlobal";
+import type { Neo4jCluster } from "../components/graph/Neo4jCluster";
+import type { DataOutputs, GraphAndEdgeOutputs, ProgramOutputs, RegionalBaseOutputs } from "./outputs";
 import { residencyTags } from "./config/residency";
 import { generatorProviders, regionalProvider } from "./providers";
 
@@ -171,5 +174,36 @@ export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBase
         apiRecordFqdn: dns.recordFqdn,
         dnsWeight: config.dns.weight,
         failoverDetectionSeconds: dns.failoverDetectionSeconds,
+    };
+}
+
+/** The data and graph tiers' outputs, whatever the role (a member's node type is the primary's: passed in). */
+export function tierOutputs(
+    tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal; readonly graph: Neo4jCluster },
+    redisNodeType: string,
+): ProgramOutputs<DataOutputs & Pick<GraphAndEdgeOutputs, "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">> {
+    const { aurora, redis, graph } = tiers;
+    return {
+        auroraGlobalClusterId: aurora.globalClusterIdentifier,
+        auroraEngine: aurora.engine,
+        auroraEngineVersion: aurora.engineVersion,
+        auroraClusterArn: aurora.clusterArn,
+        auroraClusterId: aurora.clusterIdentifier,
+        auroraWriterEndpoint: aurora.writerEndpoint,
+        auroraReaderEndpoint: aurora.readerEndpoint,
+        auroraSecurityGroupId: aurora.securityGroupId,
+        auroraWriterInstanceArn: aurora.instanceArns[0],
+        auroraMasterSecretArn: aurora.masterSecretArn,
+        auroraMasterUsername: aurora.masterUsername,
+        auroraDatabaseName: aurora.databaseName,
+        redisGlobalReplicationGroupId: redis.globalReplicationGroupId,
+        redisReplicationGroupId: redis.replicationGroupId,
+        redisPrimaryEndpoint: redis.primaryEndpoint,
+        redisReaderEndpoint: redis.readerEndpoint,
+        redisSecurityGroupId: redis.securityGroupId,
+        redisNodeType,
+        redisAuthSecretArn: redis.authSecretArn,
+        neo4jBoltEndpoint: graph.boltEndpoint,
+        neo4jRoutingEndpoint: graph.routingEndpoint,
     };
 }

@@ -4,7 +4,7 @@ import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import type { PrimaryLink } from "./primaryLink";
-import { regionalBase, regionalOutputs } from "./regional";
+import { regionalBase, regionalOutputs, tierOutputs } from "./regional";
 
 /**
  * A member of the primary's global cluster and datastore: it joins them with what it read from the primary's
@@ -53,28 +53,8 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
 
     return {
         ...regionalOutputs(base),
-        auroraGlobalClusterId: aurora.globalClusterIdentifier,
-        auroraEngine: aurora.engine,
-        auroraEngineVersion: aurora.engineVersion,
-        auroraClusterArn: aurora.clusterArn,
-        auroraClusterId: aurora.clusterIdentifier,
-        auroraWriterEndpoint: aurora.writerEndpoint,
-        auroraReaderEndpoint: aurora.readerEndpoint,
-        auroraSecurityGroupId: aurora.securityGroupId,
-        auroraWriterInstanceArn: aurora.instanceArns[0],
-        auroraMasterSecretArn: aurora.masterSecretArn,
-        auroraMasterUsername: aurora.masterUsername,
-        auroraDatabaseName: aurora.databaseName,
-        redisGlobalReplicationGroupId: redis.globalReplicationGroupId,
-        redisReplicationGroupId: redis.replicationGroupId,
-        redisPrimaryEndpoint: redis.primaryEndpoint,
-        redisReaderEndpoint: redis.readerEndpoint,
-        redisSecurityGroupId: redis.securityGroupId,
         // A global-datastore member inherits the node type: re-exported from the primary (cost estimate, runbooks).
-        redisNodeType: p.redisNodeType,
-        redisAuthSecretArn: redis.authSecretArn,
-        neo4jBoltEndpoint: graph.boltEndpoint,
-        neo4jRoutingEndpoint: graph.routingEndpoint,
+        ...tierOutputs({ aurora, redis, graph }, p.redisNodeType),
         primaryStack: primary.stackName,
     };
 }
