@@ -1,6 +1,7 @@
 import { AURORA_PORT } from "../components/data/AuroraGlobal";
 import { REDIS_PORT } from "../components/data/RedisGlobal";
 import { VpcPeering } from "../components/network/VpcPeering";
+import { cidrsOverlap, parseCidr } from "../components/network/cidr";
 import { BackupReplication } from "../components/storage/BackupReplication";
 import type { InterconnectStackConfig } from "./config/interconnect";
 import { ConfigError, type ConfigProblem } from "./config/schema";
@@ -23,6 +24,21 @@ function checkLinks(config: InterconnectStackConfig, primary: Regional, secondar
     for (const s of secondaries) {
         if (s.link.values.role !== "secondary") problems.push({ file: config.file, key: "intelgraph:secondaryStacks", value: s.stack, allowed: `secondary stacks (${s.stack} is a ${s.link.values.role})` });
     }
+    // Peered VPCs need disjoint ranges, sibling secondaries included (each secondary checks only its primary's).
+    const linked = [{ stack: config.primaryStack, link: primary }, ...secondaries];
+    linked.forEach((a, i) =>
+        linked.slice(i + 1).forEach((b) => {
+            const [ca, cb] = [parseCidr(a.link.values.vpcCidr), parseCidr(b.link.values.vpcCidr)];
+            if (typeof ca !== "string" && typeof cb !== "string" && cidrsOverlap(ca, cb)) {
+                problems.push({
+                    file: config.file,
+                    key: "intelgraph:secondaryStacks",
+                    value: [a.stack, b.stack],
+                    allowed: `stacks with disjoint VPC CIDRs (${a.stack} has ${a.link.values.vpcCidr}, ${b.stack} has ${b.link.values.vpcCidr}: change intelgraph:vpcCidr in Pulumi.${b.stack}.yaml)`,
+                });
+            }
+        }),
+    );
     if (problems.length) throw new ConfigError(problems);
 }
 
@@ -64,18 +80,20 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
             },
             onSecondary,
         );
-        new BackupReplication(
-            `neo4j-backup-replication${suffix}`,
-            {
-                source: { bucketName: p.neo4jBackupBucketName, bucketArn: p.neo4jBackupBucketArn, kmsKeyArn: p.kmsKeyArn, region: p.region },
-                destination: { bucketName: s.neo4jBackupBucketName, bucketArn: s.neo4jBackupBucketArn, kmsKeyArn: s.kmsKeyArn, region: s.region },
-                sourceProvider: primaryProvider,
-                nameTag: `${prefix}-neo4j-backups`,
-            },
-            onSecondary,
-        );
         return peering;
     });
+
+    // One replication configuration on the primary's bucket, a rule per secondary: S3 keeps one per bucket.
+    new BackupReplication(
+        "neo4j-backup-replication",
+        {
+            source: { bucketName: p.neo4jBackupBucketName, bucketArn: p.neo4jBackupBucketArn, kmsKeyArn: p.kmsKeyArn, region: p.region },
+            destinations: secondaries.map(({ link }) => ({ bucketName: link.values.neo4jBackupBucketName, bucketArn: link.values.neo4jBackupBucketArn, kmsKeyArn: link.values.kmsKeyArn, region: link.values.region })),
+            sourceProvider: primaryProvider,
+            nameTag: `intelgraph-${p.region}-neo4j-backups`,
+        },
+        { providers: [primaryProvider, ...generators] },
+    );
 
     return {
         residencyZone: config.residency.zone,

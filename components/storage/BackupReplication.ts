@@ -13,15 +13,18 @@ export interface ReplicationEnd {
 export interface BackupReplicationArgs {
     /** The primary's backup bucket; the configuration is created in its region with `sourceProvider`. */
     readonly source: ReplicationEnd;
-    readonly destination: ReplicationEnd;
+    /** Every secondary's bucket: one rule each, in one configuration. */
+    readonly destinations: readonly ReplicationEnd[];
     readonly sourceProvider: aws.Provider;
     readonly nameTag: string;
 }
 
 /**
- * Replicates the primary's backups into the secondary's bucket of the same residency zone (owned by the
- * secondary stack, like the peering: the destination exists only once the secondary is deployed). Objects are
- * re-encrypted with the destination region's key; Replication Time Control bounds the lag (15 minutes).
+ * Replicates the primary's backups into every secondary's bucket of the same residency zone (owned by the zone's
+ * interconnect stack: the destinations exist only once the secondaries are deployed). A bucket has one replication
+ * configuration, and writing another replaces it (S3 API, PutBucketReplication), so every destination is a rule of
+ * the same configuration (S3 User Guide, "Replicating objects to multiple destination buckets"). Objects are
+ * re-encrypted with each destination region's key; Replication Time Control bounds the lag (15 minutes).
  */
 export class BackupReplication extends pulumi.ComponentResource {
     constructor(name: string, args: BackupReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -30,7 +33,7 @@ export class BackupReplication extends pulumi.ComponentResource {
         const role = new aws.iam.Role(
             `${name}-role`,
             {
-                description: `S3 replication ${args.source.region} -> ${args.destination.region} for ${args.nameTag}`,
+                description: `S3 replication ${args.source.region} -> ${args.destinations.map((d) => d.region).join(", ")} for ${args.nameTag}`,
                 assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
                 tags: { Name: `${args.nameTag}-replication` },
             },
@@ -41,16 +44,21 @@ export class BackupReplication extends pulumi.ComponentResource {
             {
                 role: role.id,
                 policy: pulumi
-                    .all([args.source.bucketArn, args.destination.bucketArn, args.source.kmsKeyArn, args.destination.kmsKeyArn])
-                    .apply(([src, dst, srcKey, dstKey]) =>
+                    .all([args.source.bucketArn, args.source.kmsKeyArn, pulumi.all(args.destinations.map((d) => pulumi.all([d.bucketArn, d.kmsKeyArn])))])
+                    .apply(([src, srcKey, dsts]) =>
                         JSON.stringify({
                             Version: "2012-10-17",
                             Statement: [
                                 { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: src },
                                 { Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], Resource: `${src}/*` },
-                                { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: `${dst}/*` },
+                                { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: dsts.map(([dst]) => `${dst}/*`) },
                                 { Effect: "Allow", Action: ["kms:Decrypt"], Resource: srcKey, Condition: { StringLike: { "kms:ViaService": `s3.${args.source.region}.amazonaws.com` } } },
-                                { Effect: "Allow", Action: ["kms:Encrypt", "kms:GenerateDataKey"], Resource: dstKey, Condition: { StringLike: { "kms:ViaService": `s3.${args.destination.region}.amazonaws.com` } } },
+                                ...dsts.map(([, dstKey], i) => ({
+                                    Effect: "Allow",
+                                    Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+                                    Resource: dstKey,
+                                    Condition: { StringLike: { "kms:ViaService": `s3.${args.destinations[i].region}.amazonaws.com` } },
+                                })),
                             ],
                         }),
                     ),
@@ -62,23 +70,21 @@ export class BackupReplication extends pulumi.ComponentResource {
             {
                 bucket: args.source.bucketName,
                 role: role.arn,
-                rules: [
-                    {
-                        id: "backups-to-standby-region",
-                        status: "Enabled",
-                        priority: 1,
-                        filter: { prefix: "" },
-                        deleteMarkerReplication: { status: "Disabled" },
-                        sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-                        destination: {
-                            bucket: args.destination.bucketArn,
-                            storageClass: "STANDARD",
-                            encryptionConfiguration: { replicaKmsKeyId: args.destination.kmsKeyArn },
-                            replicationTime: { status: "Enabled", time: { minutes: 15 } },
-                            metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
-                        },
+                rules: args.destinations.map((d, i) => ({
+                    id: `backups-to-${d.region}`,
+                    status: "Enabled",
+                    priority: i + 1,
+                    filter: { prefix: "" },
+                    deleteMarkerReplication: { status: "Disabled" },
+                    sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+                    destination: {
+                        bucket: d.bucketArn,
+                        storageClass: "STANDARD",
+                        encryptionConfiguration: { replicaKmsKeyId: d.kmsKeyArn },
+                        replicationTime: { status: "Enabled", time: { minutes: 15 } },
+                        metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
                     },
-                ],
+                })),
             },
             { parent: this, provider: args.sourceProvider },
         );
@@ -89,8 +95,13 @@ export class BackupReplication extends pulumi.ComponentResource {
 function validateArgs(args: BackupReplicationArgs): Problems {
     const p = new Problems();
     p.check(isRegion(args.source.region), `source.region must be an AWS region such as us-west-2, got ${JSON.stringify(args.source.region)}`);
-    p.check(isRegion(args.destination.region), `destination.region must be an AWS region such as us-east-1, got ${JSON.stringify(args.destination.region)}`);
-    p.check(args.source.region !== args.destination.region, `source and destination are both in ${args.source.region}: a replica in the same region survives no regional outage`);
+    p.check(args.destinations.length > 0, "destinations must list at least one bucket");
+    for (const d of args.destinations) {
+        p.check(isRegion(d.region), `destination.region must be an AWS region such as us-east-1, got ${JSON.stringify(d.region)}`);
+        p.check(args.source.region !== d.region, `source and destination are both in ${args.source.region}: a replica in the same region survives no regional outage`);
+    }
+    const regions = args.destinations.map((d) => d.region);
+    p.check(new Set(regions).size === regions.length, `destinations in distinct regions, got ${regions.join(", ")}`);
     p.check(args.nameTag.length > 0, "nameTag must not be empty");
     return p;
 }

@@ -10,7 +10,8 @@ import { PROJECT_DIR } from "./plan";
 
 const PROGRAM_DIRS = ["stacks", "components", "policy-pack"];
 
-export function projectCopy(change?: (file: string, text: string) => string): string {
+/** `extra` adds files (relative paths, e.g. a new Pulumi.<stack>.yaml and its policy-pack/config/<stack>.json). */
+export function projectCopy(change?: (file: string, text: string) => string, extra: Readonly<Record<string, string>> = {}): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-project-"));
     for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi(\..+)?\.yaml$/.test(f))) {
         const text = fs.readFileSync(path.join(PROJECT_DIR, f), "utf8");
@@ -18,5 +19,6 @@ export function projectCopy(change?: (file: string, text: string) => string): st
     }
     for (const d of PROGRAM_DIRS.filter((d) => d !== "policy-pack")) fs.symlinkSync(path.join(PROJECT_DIR, d), path.join(dir, d), "dir");
     fs.cpSync(path.join(PROJECT_DIR, "policy-pack", "config"), path.join(dir, "policy-pack", "config"), { recursive: true });
+    for (const [file, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, file), text);
     return dir;
 }

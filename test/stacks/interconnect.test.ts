@@ -10,6 +10,7 @@ import type { PlannedStack } from "../../tools/offline/engine";
 import { problemsOf } from "../helpers/config";
 import { PROJECT_DIR, inputsOf, mustGet, ofType, one, plan, providerRegion } from "../helpers/plan";
 import { physicalIdentities } from "../helpers/physical";
+import { projectCopy } from "../helpers/project";
 import { parseInterconnectConfig } from "../../stacks/config/interconnect";
 import { loadProject, loadStackFile } from "../../tools/offline/project";
 
@@ -118,6 +119,35 @@ describe("interconnect stack file", () => {
         expect(planned.error?.kind).toBe("config");
         expect(planned.error?.message).toContain(
             'Pulumi.interconnect-us.yaml: intelgraph:primaryStack is "us-west-2"; allowed: stacks of zone "eu" (us-west-2 is in "us"; nothing peers or replicates across a residency zone)',
+        );
+        expect(planned.registeredBeforeError).toEqual([]);
+    });
+});
+
+describe("an interconnect linking a second secondary (generated stack set: us-west-2, us-east-1, us-east-2)", () => {
+    const eastFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-east-1.yaml"), "utf8");
+    const eastPolicy = fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "config", "us-east-1.json"), "utf8");
+    const withSecond = (cidr: string) =>
+        projectCopy((f, text) => (f === "Pulumi.interconnect-us.yaml" ? text.replace("intelgraph:secondaryStacks: [us-east-1]", "intelgraph:secondaryStacks: [us-east-1, us-east-2]") : text), {
+            "Pulumi.us-east-2.yaml": eastFile.replaceAll("us-east-1", "us-east-2").replace("intelgraph:vpcCidr: 10.20.0.0/16", `intelgraph:vpcCidr: ${cidr}`).replace(/10\.20\.(\d+)\.0\/18/g, "10.30.$1.0/18"),
+            "policy-pack/config/us-east-2.json": eastPolicy,
+        });
+
+    it("peers each secondary with the primary and replicates to both from one configuration (S3 keeps one per bucket)", async () => {
+        const planned = await plan({ projectDir: withSecond("10.30.0.0/16"), stacks: ["interconnect-us"] });
+        const i = mustGet(planned, "interconnect-us");
+        expect(i.error).toBeUndefined();
+        expect(ofType(i, "intelgraph:network:VpcPeering").map((c) => c.name)).toEqual(["peering-us-east-1", "peering-us-east-2"]);
+        expect(ofType(i, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").map((r) => providerRegion(i, r)).sort()).toEqual(["us-east-1", "us-east-2"]);
+        const config = one(i, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+        expect((inputsOf(config).rules as { id: string }[]).map((r) => r.id)).toEqual(["backups-to-us-east-1", "backups-to-us-east-2"]);
+    });
+
+    it("refuses siblings with overlapping VPC CIDRs, naming both stacks and the key to change", async () => {
+        const planned = mustGet(await plan({ projectDir: withSecond("10.20.0.0/16"), stacks: ["interconnect-us"] }), "interconnect-us");
+        expect(planned.error?.kind).toBe("config");
+        expect(planned.error?.message).toContain(
+            'Pulumi.interconnect-us.yaml: intelgraph:secondaryStacks is ["us-east-1","us-east-2"]; allowed: stacks with disjoint VPC CIDRs (us-east-1 has 10.20.0.0/16, us-east-2 has 10.20.0.0/16: change intelgraph:vpcCidr in Pulumi.us-east-2.yaml)',
         );
         expect(planned.registeredBeforeError).toEqual([]);
     });
