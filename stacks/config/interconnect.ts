@@ -32,6 +32,9 @@ const INTERCONNECT_KEYS = {
     "intelgraph:secondaryStacks": z
         .array(stackName, { error: "a list of the zone's secondary stacks (e.g. [us-east-1])" })
         .min(1, { error: "at least one secondary stack to link with the primary" })
+        // An ElastiCache global datastore replicates to "up to two other AWS Regions" (ElastiCache User Guide,
+        // "Prerequisites and limitations" of global datastores), the tighter of the two global tiers' limits.
+        .max(2, { error: "at most 2 secondary stacks: a global datastore has at most two secondary regions" })
         .refine((a) => new Set(a).size === a.length, { error: "distinct secondary stacks" }),
 } as const;
 type InterconnectKey = keyof typeof INTERCONNECT_KEYS;

@@ -114,6 +114,17 @@ describe("interconnect stack file", () => {
         ]);
     });
 
+    it("refuses a third secondary (a global datastore has at most two secondary regions)", () => {
+        expect(problemsOf(() => parseInterconnectConfig("interconnect-us", { ...base(), "intelgraph:secondaryStacks": '["us-east-1","us-east-2","us-west-1"]' }))).toEqual([
+            {
+                file: "Pulumi.interconnect-us.yaml",
+                key: "intelgraph:secondaryStacks",
+                value: ["us-east-1", "us-east-2", "us-west-1"],
+                allowed: "at most 2 secondary stacks: a global datastore has at most two secondary regions",
+            },
+        ]);
+    });
+
     it("refuses linking stacks of another zone, naming the stack and both zones, before creating anything", async () => {
         const planned = mustGet(await plan({ stacks: ["interconnect-us"], configOverrides: { "interconnect-us": { "intelgraph:residencyZone": "eu" } } }), "interconnect-us");
         expect(planned.error?.kind).toBe("config");
