@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as YAML from "yaml";
 import { PROJECT_DIR } from "./helpers/plan";
+import { listStacks, loadProject, loadStackFile } from "../tools/offline/project";
 
 const DIR = path.join(PROJECT_DIR, ".github", "workflows");
 const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
@@ -19,7 +20,7 @@ interface Job {
     needs?: string;
     "runs-on"?: string | string[];
     permissions?: Record<string, string>;
-    strategy?: { "max-parallel"?: number; matrix: { stack: string[] } };
+    strategy?: { "max-parallel"?: number; matrix: { include: { stack: string; runner: string }[] } };
     steps: Step[];
 }
 
@@ -53,7 +54,20 @@ describe("GitHub workflows", () => {
     it("previews each region with its policy config, primary first, one at a time, after the offline job", () => {
         const preview = wf.jobs.preview;
         expect(preview.needs).toBe("offline");
-        expect(preview.strategy).toMatchObject({ "max-parallel": 1, matrix: { stack: ["us-west-2", "us-east-1"] } });
+        expect(preview.strategy?.["max-parallel"]).toBe(1);
+        const previewed = preview.strategy?.matrix.include ?? [];
+        // Every stack file of the repository, each after the stacks it reads; a regional stack from a runner in its
+        // region, an interconnect from its primary's.
+        const project = loadProject(PROJECT_DIR);
+        const files = new Map(listStacks(project).map((st) => [st, loadStackFile(project, st).config]));
+        expect(previewed.map((m) => m.stack).sort()).toEqual([...files.keys()].sort());
+        previewed.forEach((m, i) => {
+            const c = files.get(m.stack) ?? {};
+            const reads = [c["intelgraph:primaryStack"], ...JSON.parse(c["intelgraph:secondaryStacks"] ?? "[]")].filter((x): x is string => !!x).map((x) => x.split("/").pop());
+            for (const r of reads) expect(previewed.findIndex((x) => x.stack === r), `${m.stack} reads ${r}`).toBeLessThan(i);
+            const primary = c["intelgraph:role"] === "interconnect" ? (files.get(String(c["intelgraph:primaryStack"])) ?? {}) : c;
+            expect(m.runner, m.stack).toBe(primary["aws:region"]);
+        });
         const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
         expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policy-pack", policyPackConfigs: "policy-pack/config/${{ matrix.stack }}.json", "comment-on-pr": true });
         for (const stack of ["us-west-2", "us-east-1"]) expect(fs.existsSync(path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`))).toBe(true);
@@ -66,7 +80,7 @@ describe("GitHub workflows", () => {
     });
 
     it("previews on a self-hosted runner inside the stack's region, which reaches its private EKS endpoint", () => {
-        expect(wf.jobs.preview["runs-on"]).toEqual(["self-hosted", "linux", "x64", "intelgraph-${{ matrix.stack }}"]);
+        expect(wf.jobs.preview["runs-on"]).toEqual(["self-hosted", "linux", "x64", "intelgraph-${{ matrix.runner }}"]);
     });
 
     it("reaches AWS through OIDC only, as the stack file's previewer (an identity with an access entry)", () => {

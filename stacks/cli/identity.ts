@@ -2,9 +2,11 @@
  * `npm run identity -- --stack <name> --kind <kind>`: prints the IAM role ARNs a stack file grants cluster
  * access to for one kind of work (deployers, previewers, admins, breakGlass), one per line, after validating the
  * whole stack file. The PR workflow assumes the previewer it prints, so the identity CI previews with is, by
- * construction, one that has an access entry. Exit codes: 0 printed, 2 a bad stack file or an empty list.
+ * construction, one that has an access entry. An interconnect stack answers with its primary's. Exit codes: 0
+ * printed, 2 a bad stack file or an empty list.
  */
 import { Command, CommanderError, Option } from "commander";
+import { parseInterconnectConfig } from "../config/interconnect";
 import { ConfigError, parseStackConfig } from "../config/schema";
 import { ACCESS_KINDS, type AccessKind } from "../config/tiers";
 import { ProjectFileError, loadProject, loadStackFile } from "../../tools/offline/project";
@@ -24,8 +26,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const opts = cmd.opts<{ stack: string; kind: AccessKind }>();
     try {
-        const file = loadStackFile(loadProject(process.cwd()), opts.stack);
-        const roles = parseStackConfig(opts.stack, file.config).eks.access[opts.kind];
+        const project = loadProject(process.cwd());
+        let file = loadStackFile(project, opts.stack);
+        // An interconnect has no cluster: it is previewed and deployed by its primary's identities.
+        if (file.config["intelgraph:role"] === "interconnect") {
+            const primary = parseInterconnectConfig(opts.stack, file.config).primaryStack.split("/").pop() ?? "";
+            file = loadStackFile(project, primary);
+        }
+        const roles = parseStackConfig(file.stack, file.config).eks.access[opts.kind];
         if (!roles.length) {
             process.stderr.write(`identity: ${file.file}: intelgraph:eks.access.${opts.kind} is empty\n`);
             return 2;

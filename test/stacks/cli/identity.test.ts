@@ -15,6 +15,10 @@ describe("npm run identity (the roles a stack file grants cluster access)", () =
         expect(await identity(["--stack", stack, "--kind", "previewers"])).toMatchObject({ code: 0, stdout: "arn:aws:iam::123456789012:role/ci/intelgraph-preview\n" });
     });
 
+    it("answers for an interconnect with its primary's previewer (it has no cluster of its own)", async () => {
+        expect(await identity(["--stack", "interconnect-us", "--kind", "previewers"])).toMatchObject({ code: 0, stdout: "arn:aws:iam::123456789012:role/ci/intelgraph-preview\n" });
+    });
+
     it("exits 2 naming the key when the stack file is invalid or the list empty", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-identity-"));
         fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
