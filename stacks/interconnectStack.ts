@@ -64,10 +64,10 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
         const s = link.values;
         const onSecondary = { providers: [regionalProvider(config, s.region), ...generators] };
         const prefix = `intelgraph-${s.region}`;
-        // One secondary keeps the names the links had when the secondary owned them; more are told apart by region.
-        const suffix = secondaries.length === 1 ? "" : `-${s.region}`;
+        // Named after the secondary's region whatever their number: adding a second secondary renames nothing
+        // (a rename would create a second peering of the same VPCs before deleting the first, which AWS refuses).
         const peering = new VpcPeering(
-            `peering${suffix}`,
+            `peering-${s.region}`,
             {
                 requester: { vpcId: s.vpcId, cidrBlock: s.vpcCidr, routeTableIds: [...s.privateRouteTableIds, ...s.isolatedRouteTableIds], appSubnetCidrs: s.privateSubnetCidrs },
                 accepter: { region: p.region, vpcId: p.vpcId, cidrBlock: p.vpcCidr, routeTableIds: [...p.privateRouteTableIds, ...p.isolatedRouteTableIds], appSubnetCidrs: p.privateSubnetCidrs },

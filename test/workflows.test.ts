@@ -70,6 +70,12 @@ describe("GitHub workflows", () => {
         });
         const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
         expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policy-pack", policyPackConfigs: "policy-pack/config/${{ matrix.stack }}.json", "comment-on-pr": true });
+        // The README's backend: the runner's region's state bucket, never a region of another stack (an interconnect's name is no region).
+        expect((pulumi as Step & { env?: Record<string, string> }).env).toEqual({
+            PULUMI_BACKEND_URL: "s3://intelgraph-pulumi-state-${{ matrix.runner }}?region=${{ matrix.runner }}",
+            AWS_REGION: "${{ matrix.runner }}",
+        });
+        expect(preview.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))?.with?.["aws-region"]).toBe("${{ matrix.runner }}");
         for (const stack of ["us-west-2", "us-east-1"]) expect(fs.existsSync(path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`))).toBe(true);
     });
 

@@ -33,7 +33,7 @@ export interface VpcPeeringArgs {
 }
 
 /**
- * Cross-region VPC peering owned by the secondary stack: it requests, accepts in the primary's region (a
+ * Cross-region VPC peering owned by the zone's interconnect stack: it requests, accepts in the primary's region (a
  * cross-region request cannot auto-accept), enables DNS resolution both ways and adds the routes on both sides.
  * Routes are separate resources because the route tables belong to RegionalVpc; likewise the data ports that
  * cross (Aurora, Redis) are separate ingress rules on each side's security groups.

@@ -31,7 +31,7 @@ export interface DataSecurityGroupArgs {
 
 /**
  * A data tier's security group: the one port, from the given app subnets only, and no egress rule (the
- * provider removes AWS's default allow-all egress). The secondary stack adds the other region's subnets.
+ * provider removes AWS's default allow-all egress). The zone's interconnect stack adds the other region's subnets.
  */
 export function dataSecurityGroup(name: string, args: DataSecurityGroupArgs, parent: pulumi.Resource): aws.ec2.SecurityGroup {
     const sg = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: args.description, tags: { Name: args.nameTag } }, { parent });

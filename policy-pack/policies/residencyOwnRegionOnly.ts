@@ -19,9 +19,10 @@ export const residencyOwnRegionOnly: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const vpcs = ofType(args.resources, VPC);
         if (!vpcs.length) args.notApplicable("no VPC: not a regional stack (an interconnect may span its zone's regions)");
-        const homes = [...new Set(vpcs.map((v) => regionOf(v)).filter((r): r is string => typeof r === "string"))];
-        if (homes.length !== 1) return; // a region not known at preview (or two VPCs in two regions: each is then reported below)
-        const home = homes[0];
+        const regions = vpcs.map((v) => regionOf(v));
+        if (regions.some((r) => typeof r !== "string")) return; // a VPC's region unknown at preview: nothing to compare against
+        // The stack's region is its first VPC's: a second VPC in another region is itself reported below.
+        const home = regions[0] as string;
         for (const r of args.resources) {
             if (!r.type.startsWith("aws:")) continue;
             const region = regionOf(r);

@@ -72,18 +72,18 @@ describe("AWS API constraints over the planned stacks", () => {
 
 describe("the checker (synthetic resources, so the plan-wide test can be seen to fail)", () => {
     const PEERING_URN =
-        "urn:pulumi:us-east-1::intelgraph::intelgraph:network:VpcPeering$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::peering-aurora-from-requester-0";
+        "urn:pulumi:us-east-1::intelgraph::intelgraph:network:VpcPeering$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::peering-us-east-1-aurora-from-requester-0";
 
     it("refuses a security-group rule description with an apostrophe, naming stack, resource, property, value, rule and source", () => {
         const result = checkResource({
             stack: "us-east-1",
             type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-            name: "peering-aurora-from-requester-0",
+            name: "peering-us-east-1-aurora-from-requester-0",
             urn: PEERING_URN,
             inputs: { cidrIpv4: "10.20.0.0/18", description: "aurora from the peer region's app subnets", fromPort: 5432, toPort: 5432, ipProtocol: "tcp" },
         });
         expect(result.violations.map((v) => v.message)).toEqual([
-            `us-east-1: aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule 'peering-aurora-from-requester-0' (${PEERING_URN}): ` +
+            `us-east-1: aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule 'peering-us-east-1-aurora-from-requester-0' (${PEERING_URN}): ` +
                 `description "aurora from the peer region's app subnets" breaks vpc.securityGroupIngressRule.description: ` +
                 `character "'" at index 27 is not one of a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*. ` +
                 `Rule: up to 255 characters of a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$* ` +

@@ -108,7 +108,7 @@ describe("cross-region data access over the peering (owned by the zone's interco
         ["aurora", 5432],
         ["redis", 6379],
     ] as const)("%s: the primary's group admits the secondary's app subnets, in us-west-2", (tier, port) => {
-        const r = rules(`peering-${tier}-from-requester`);
+        const r = rules(`peering-us-east-1-${tier}-from-requester`);
         expect(r.map((x) => inputsOf(x).securityGroupId)).toEqual(Array(3).fill(west.outputs[`${tier}SecurityGroupId`]));
         expect(r.map((x) => inputsOf(x).cidrIpv4)).toEqual(east.outputs.privateSubnetCidrs);
         expect(r.every((x) => inputsOf(x).fromPort === port && x.provider.includes("::aws-us-west-2::"))).toBe(true);
@@ -118,7 +118,7 @@ describe("cross-region data access over the peering (owned by the zone's interco
         ["aurora", 5432],
         ["redis", 6379],
     ] as const)("%s: the secondary's group admits the primary's app subnets", (tier, port) => {
-        const r = rules(`peering-${tier}-from-accepter`);
+        const r = rules(`peering-us-east-1-${tier}-from-accepter`);
         expect(r.map((x) => inputsOf(x).securityGroupId)).toEqual(Array(3).fill(east.outputs[`${tier}SecurityGroupId`]));
         expect(r.map((x) => inputsOf(x).cidrIpv4)).toEqual(west.outputs.privateSubnetCidrs);
         expect(r.every((x) => inputsOf(x).fromPort === port && x.provider.includes("::aws-us-east-1::"))).toBe(true);

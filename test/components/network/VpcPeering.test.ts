@@ -15,7 +15,7 @@ beforeAll(async () => {
     link = mustGet(stacks, "interconnect-us");
 });
 
-const peeringRoutes = (side: "requester" | "accepter") => ofType(link, "aws:ec2/route:Route").filter((r) => r.name.startsWith(`peering-route-${side}-`));
+const peeringRoutes = (side: "requester" | "accepter") => ofType(link, "aws:ec2/route:Route").filter((r) => r.name.startsWith(`peering-us-east-1-route-${side}-`));
 
 describe("cross-region VPC peering (owned by the zone's interconnect stack)", () => {
     it("is absent from both regional stacks", () => {
@@ -43,8 +43,8 @@ describe("cross-region VPC peering (owned by the zone's interconnect stack)", ()
     it("enables DNS resolution across the peering on both sides", () => {
         const options = ofType(link, "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions");
         const bySide = Object.fromEntries(options.map((o) => [o.name, { region: providerRegion(link, o), ...inputsOf(o) }]));
-        expect(bySide["peering-requester-options"]).toMatchObject({ region: "us-east-1", requester: { allowRemoteVpcDnsResolution: true } });
-        expect(bySide["peering-accepter-options"]).toMatchObject({ region: "us-west-2", accepter: { allowRemoteVpcDnsResolution: true } });
+        expect(bySide["peering-us-east-1-requester-options"]).toMatchObject({ region: "us-east-1", requester: { allowRemoteVpcDnsResolution: true } });
+        expect(bySide["peering-us-east-1-accepter-options"]).toMatchObject({ region: "us-west-2", accepter: { allowRemoteVpcDnsResolution: true } });
     });
 
     it("routes the secondary's private and isolated tables to the primary's CIDR", () => {

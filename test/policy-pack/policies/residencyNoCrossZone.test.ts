@@ -34,7 +34,7 @@ describe(RULE, () => {
         rules[0].destination.encryptionConfiguration.replicaKmsKeyId = rules[0].destination.encryptionConfiguration.replicaKmsKeyId.replace(":us-east-1:", ":eu-west-1:");
         setProp(config, "rules", rules as unknown as WireValue);
         expect(await messages(resources, "interconnect-us", RULE)).toEqual([
-            "aws:ec2/vpcPeeringConnection:VpcPeeringConnection 'peering-request' (eu-west-1): peerRegion is \"us-west-2\"; required: a target in zone eu; this one is in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
+            "aws:ec2/vpcPeeringConnection:VpcPeeringConnection 'peering-us-east-1-request' (eu-west-1): peerRegion is \"us-west-2\"; required: a target in zone eu; this one is in zone us. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
             "aws:s3/bucketReplicationConfig:BucketReplicationConfig 'neo4j-backup-replication-config' (us-west-2): rules[0].destination.bucket is \"arn:aws:s3:::intelgraph-neo4j-backups-123456789012-us-east-1\"; required: a target in zone us; this one is a bucket whose replicas are encrypted with a key in eu-west-1, zone eu. Replicate, peer and share keys only between regions of the same residency zone; a region of another zone gets its own global resources.",
         ]);
     });

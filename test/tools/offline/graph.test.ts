@@ -14,8 +14,8 @@ describe("architecture picture", () => {
         expect(g).toContain('subgraph us_east_1_region["us-east-1 (secondary)"]');
         expect(g).toContain('subgraph interconnect_us_region["interconnect-us (interconnect)"]');
         for (const link of [
-            'interconnect_us_peering -- "VPC peering" --> us_west_2_network',
-            'interconnect_us_peering -- "VPC peering" --> us_east_1_network',
+            'interconnect_us_peering_us_east_1 -- "VPC peering" --> us_west_2_network',
+            'interconnect_us_peering_us_east_1 -- "VPC peering" --> us_east_1_network',
             'us_west_2_aurora -- "Aurora global database" --> us_east_1_aurora',
             'us_west_2_redis -- "global datastore" --> us_east_1_redis',
             'us_west_2_neo4j_backups -- "backup replication (interconnect-us)" --> us_east_1_neo4j_backups',
