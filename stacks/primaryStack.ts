@@ -3,7 +3,7 @@ import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
 import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
-import { regionalBase, regionalOutputs, tierOutputs } from "./regional";
+import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
 
 /**
  * The stack that owns the global resources: it creates the global cluster and datastore with their first
@@ -14,24 +14,16 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
     const aurora = new AuroraGlobal(
         "aurora",
         {
-            ...base.dataPlacement,
+            ...auroraPlacement(base),
             role: { kind: "primary", globalClusterIdentifier: config.aurora.globalClusterIdentifier, engineVersion: config.aurora.engineVersion, databaseName: "intelgraph" },
-            clusterIdentifier: base.prefix,
-            availabilityZones: config.network.availabilityZones,
-            instanceClass: config.aurora.instanceClass,
-            instances: config.aurora.instances,
-            backupRetentionDays: config.aurora.backupRetentionDays,
         },
         base.onRegion,
     );
     const redis = new RedisGlobal(
         "redis",
         {
-            ...base.dataPlacement,
+            ...redisPlacement(base),
             role: { kind: "primary", engineVersion: config.redis.engineVersion, nodeType: config.redis.nodeType, globalIdSuffix: config.redis.globalDatastoreSuffix },
-            replicationGroupId: base.prefix,
-            nodes: config.redis.nodes,
-            snapshotRetentionDays: config.redis.snapshotRetentionDays,
         },
         base.onRegion,
     );

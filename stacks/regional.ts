@@ -134,6 +134,19 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;
 
+/** Where and how big this region's Aurora cluster is, whatever its role (the role adds how it joins). */
+export function auroraPlacement(base: RegionalBase) {
+    const { config } = base;
+    const { instanceClass, instances, backupRetentionDays } = config.aurora;
+    return { ...base.dataPlacement, clusterIdentifier: base.prefix, availabilityZones: config.network.availabilityZones, instanceClass, instances, backupRetentionDays };
+}
+
+/** Where and how big this region's Redis group is, whatever its role. */
+export function redisPlacement(base: RegionalBase) {
+    const { nodes, snapshotRetentionDays } = base.config.redis;
+    return { ...base.dataPlacement, replicationGroupId: base.prefix, nodes, snapshotRetentionDays };
+}
+
 /** The outputs every regional stack has, whatever its role (less the data and graph tiers'). */
 export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBaseOutputs> {
     const { config, kms, vpc, eks, backups, entry, controller, api, dns } = base;

@@ -4,7 +4,7 @@ import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import type { PrimaryLink } from "./primaryLink";
-import { regionalBase, regionalOutputs, tierOutputs } from "./regional";
+import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
 
 /**
  * A member of the primary's global cluster and datastore: it joins them with what it read from the primary's
@@ -19,7 +19,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
     const aurora = new AuroraGlobal(
         "aurora",
         {
-            ...base.dataPlacement,
+            ...auroraPlacement(base),
             role: {
                 kind: "secondary",
                 globalClusterIdentifier: p.auroraGlobalClusterId,
@@ -28,22 +28,14 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
                 sourceRegion: p.region,
                 credentials: { username: p.auroraMasterUsername, password: primary.secrets.auroraMasterPassword, databaseName: p.auroraDatabaseName },
             },
-            clusterIdentifier: base.prefix,
-            availabilityZones: config.network.availabilityZones,
-            instanceClass: config.aurora.instanceClass,
-            instances: config.aurora.instances,
-            backupRetentionDays: config.aurora.backupRetentionDays,
         },
         base.onRegion,
     );
     const redis = new RedisGlobal(
         "redis",
         {
-            ...base.dataPlacement,
+            ...redisPlacement(base),
             role: { kind: "secondary", globalReplicationGroupId: p.redisGlobalReplicationGroupId, authToken: primary.secrets.redisAuthToken },
-            replicationGroupId: base.prefix,
-            nodes: config.redis.nodes,
-            snapshotRetentionDays: config.redis.snapshotRetentionDays,
         },
         base.onRegion,
     );

@@ -42,6 +42,17 @@ export function byName(resources: Resources, name: string, type?: string): Evalu
     return found[0];
 }
 
+/**
+ * Adds to the stack an AWS provider of another region, a copy of the stack's own `aws-<stackRegion>` one, and
+ * returns the provider reference a resource would carry to go through it.
+ */
+export function addProviderIn(resources: Resources, stackRegion: string, region: string): string {
+    const own = byName(resources, `aws-${stackRegion}`, "pulumi:providers:aws");
+    const urn = own.urn.replace(`aws-${stackRegion}`, `aws-${region}`);
+    resources.push({ ...own, urn, inputs: { ...own.inputs, region }, outputs: { ...own.outputs, region } });
+    return `${urn}::provider-id`;
+}
+
 /** Sets a property in both inputs and outputs (resource rules read inputs, stack rules outputs). */
 export function setProp(r: EvaluatedResource, key: string, value: WireValue | undefined): void {
     for (const bag of [r.inputs, r.outputs]) {

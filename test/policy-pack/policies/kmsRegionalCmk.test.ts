@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../../tools/offline/wire";
-import { type Resources, byName, messages, setProp, stackResources } from "../../helpers/policy";
+import { addProviderIn, byName, messages, type Resources, setProp, stackResources } from "../../helpers/policy";
 
 const RULE = "intelgraph-kms-regional-cmk";
 const WEST_KEY = "arn:aws:kms:us-west-2:123456789012:key/4609428b-f7e9-46cf-a908-7dd1391b1041";
@@ -26,11 +26,8 @@ describe(RULE, () => {
     it("flags a us-east-1 resource depending on a us-west-2 key at first preview (ARN unknown)", async () => {
         const resources: Resources = await stackResources("us-east-1", true);
         // The secondary's own key, moved to a provider of the primary's region: the dependency is all a first preview has.
-        const east = byName(resources, "aws-us-east-1", "pulumi:providers:aws");
-        const west = { ...east, urn: east.urn.replace("aws-us-east-1", "aws-us-west-2"), inputs: { ...east.inputs, region: "us-west-2" }, outputs: { ...east.outputs, region: "us-west-2" } };
-        resources.push(west);
         const key = byName(resources, "kms-key");
-        key.provider = `${west.urn}::${UNKNOWN}`;
+        key.provider = addProviderIn(resources, "us-east-1", "us-west-2").replace(/::provider-id$/, `::${UNKNOWN}`);
         const found = await messages(resources, "us-east-1", RULE);
         expect(found).toContain(
             "aws:rds/cluster:Cluster 'aurora-cluster' (us-east-1): kmsKeyId is unknown until deploy; required: a key of us-east-1 (this one, found through its dependency on a key of this stack, is in us-west-2). Encrypt with the stack's own RegionalKms key (kms.keyArn), never an AWS-managed key or another region's key.",
