@@ -21,6 +21,13 @@ function checkLinks(config: InterconnectStackConfig, primary: Regional, secondar
             problems.push({ file: config.file, key, value: stack, allowed: `stacks of zone "${config.residency.zone}" (${stack} is in "${link.values.residencyZone}"; nothing peers or replicates across a residency zone)` });
         }
     }
+    for (const [key, stack, link] of [["intelgraph:primaryStack", config.primaryStack, primary] as const, ...secondaries.map((s) => ["intelgraph:secondaryStacks", s.stack, s.link] as const)]) {
+        if (link.values.environment !== config.residency.environment) {
+            problems.push({ file: config.file, key, value: stack, allowed: `stacks of environment "${config.residency.environment}" (${stack} is "${link.values.environment}"; nothing links across environments)` });
+        } else if (link.values.accountId !== config.accountId) {
+            problems.push({ file: config.file, key, value: stack, allowed: `stacks of account ${config.accountId} (intelgraph:accountId; ${stack} is in ${link.values.accountId})` });
+        }
+    }
     for (const s of secondaries) {
         if (s.link.values.role !== "secondary") problems.push({ file: config.file, key: "intelgraph:secondaryStacks", value: s.stack, allowed: `secondary stacks (${s.stack} is a ${s.link.values.role})` });
     }
@@ -60,10 +67,11 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
     const p = primary.values;
     const generators = generatorProviders();
     const primaryProvider = regionalProvider(config, p.region);
-    const peerings = secondaries.map(({ link }) => {
+    const short = (name: string) => name.split("/").pop() ?? name;
+    const peerings = secondaries.map(({ stack, link }) => {
         const s = link.values;
         const onSecondary = { providers: [regionalProvider(config, s.region), ...generators] };
-        const prefix = `intelgraph-${s.region}`;
+        const prefix = `intelgraph-${short(stack)}`;
         // Named after the secondary's region whatever their number: adding a second secondary renames nothing
         // (a rename would create a second peering of the same VPCs before deleting the first, which AWS refuses).
         const peering = new VpcPeering(
@@ -90,7 +98,7 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
             source: { bucketName: p.neo4jBackupBucketName, bucketArn: p.neo4jBackupBucketArn, kmsKeyArn: p.kmsKeyArn, region: p.region },
             destinations: secondaries.map(({ link }) => ({ bucketName: link.values.neo4jBackupBucketName, bucketArn: link.values.neo4jBackupBucketArn, kmsKeyArn: link.values.kmsKeyArn, region: link.values.region })),
             sourceProvider: primaryProvider,
-            nameTag: `intelgraph-${p.region}-neo4j-backups`,
+            nameTag: `intelgraph-${short(config.primaryStack)}-neo4j-backups`,
         },
         { providers: [primaryProvider, ...generators] },
     );

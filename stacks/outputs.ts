@@ -8,6 +8,9 @@ export interface NetworkOutputs {
     readonly region: string;
     readonly role: "primary" | "secondary";
     readonly residencyZone: string;
+    readonly environment: string;
+    /** The environment's account (providers pinned to it): a global cluster or datastore spans one account. */
+    readonly accountId: string;
     readonly kmsKeyArn: string;
     readonly kmsKeyAlias: string;
     readonly vpcId: string;
@@ -105,6 +108,8 @@ export interface InterconnectStackOutputs {
 export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
     "region",
     "residencyZone",
+    "environment",
+    "accountId",
     "vpcCidr",
     "auroraGlobalClusterId",
     "auroraEngine",
@@ -121,6 +126,8 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "region",
     "role",
     "residencyZone",
+    "environment",
+    "accountId",
     "vpcId",
     "vpcCidr",
     "privateSubnetCidrs",

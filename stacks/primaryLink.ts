@@ -16,6 +16,6 @@ export async function readPrimary(config: SecondaryStackConfig): Promise<Primary
         PRIMARY_SECRETS_FOR_SECONDARY,
     );
     const v = link.values;
-    validateAgainstPrimary(config, { stack: config.primaryStack, region: v.region, residencyZone: v.residencyZone, vpcCidr: v.vpcCidr });
+    validateAgainstPrimary(config, { stack: config.primaryStack, region: v.region, residencyZone: v.residencyZone, environment: v.environment, accountId: v.accountId, vpcCidr: v.vpcCidr });
     return link;
 }

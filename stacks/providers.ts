@@ -4,12 +4,15 @@ import * as tls from "@pulumi/tls";
 import { type Residency, residencyTags } from "./config/residency";
 
 /**
- * One explicit provider per region the stack touches. defaultTags put the residency tags on every taggable
+ * One explicit provider per region the stack touches, pinned to the environment's account. defaultTags put the residency tags on every taggable
  * resource, so no component has to remember them and the policy pack can read them from the provider.
  */
-export function regionalProvider(config: { readonly residency: Residency; readonly stack: string }, region: string): aws.Provider {
+export function regionalProvider(config: { readonly residency: Residency; readonly stack: string; readonly accountId: string }, region: string): aws.Provider {
     return new aws.Provider(`aws-${region}`, {
         region,
+        // Credentials of any other account fail the deploy before anything is created (pulumi-aws provider
+        // config "allowedAccountIds"): a deploy to prod with staging credentials, or the reverse, stops here.
+        allowedAccountIds: [config.accountId],
         defaultTags: { tags: residencyTags(config.residency, region, config.stack) },
     });
 }

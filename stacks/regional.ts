@@ -39,7 +39,8 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
     const [identity, partition] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
     const account = identity.accountId;
 
-    const prefix = `intelgraph-${config.region}`;
+    // Named after the stack (its region, after the environment outside prod): unique per account and region across the stack set.
+    const prefix = `intelgraph-${config.stack}`;
     const kms = new RegionalKms("kms", { region: config.region, accountId: account, partition: partition.partition, alias: prefix }, onRegion);
     const vpc = new RegionalVpc(
         "network",
@@ -69,7 +70,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
     const backups = new SecureBucket(
         "neo4j-backups",
         {
-            bucketName: `intelgraph-neo4j-backups-${account}-${config.region}`,
+            bucketName: `intelgraph-neo4j-backups-${account}-${config.stack}`,
             encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
             retentionDays: config.neo4j.backupRetentionDays,
             purpose: "neo4j-backups",
@@ -88,7 +89,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             apiDomain: config.dns.apiDomain,
             hostedZoneId: config.dns.hostedZoneId,
             createValidationRecord: options.createsCertificateValidationRecord,
-            accessLogBucketName: `intelgraph-alb-logs-${account}-${config.region}`,
+            accessLogBucketName: `intelgraph-alb-logs-${account}-${config.stack}`,
             targetPort: API_PORT,
             healthCheckPath: config.dns.healthCheck.path,
         },
@@ -154,6 +155,8 @@ export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBase
         region: config.region,
         role: config.role,
         residencyZone: config.residency.zone,
+        environment: config.residency.environment,
+        accountId: config.accountId,
         kmsKeyArn: kms.keyArn,
         kmsKeyAlias: kms.aliasName,
         vpcId: vpc.vpcId,

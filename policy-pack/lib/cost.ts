@@ -1,6 +1,9 @@
 /**
  * Monthly cost estimate of a stack from its planned resources and the price table kept as data
- * (data/aws-prices.json, with its source and date). Steady state: node groups at their desired size.
+ * (data/aws-prices.json, with its source and date) of the stack's region: a region without a dated, sourced
+ * table of its own (or a statement that its list prices equal the base table's) cannot be estimated, and an
+ * item its table lacks is listed as unpriced, never priced at another region's rate.
+ * Steady state: node groups at their desired size.
  * Shared by the plan report and the budget rules, over plain {type, props} so both can feed it.
  */
 import prices from "../data/aws-prices.json";
@@ -25,21 +28,43 @@ export interface CostEstimate {
     readonly lines: CostLine[];
     /** Items the table has no price for: estimated at 0 and listed so nobody mistakes the total for complete. */
     readonly unpriced: string[];
-    readonly priceTable: { readonly source: string; readonly date: string; readonly excluded: string };
+    readonly priceTable: { readonly region: string; readonly source: string; readonly date: string; readonly excluded: string };
+    /** Why nothing could be estimated (no price table for the region). */
+    readonly error?: string;
 }
 
 const H = prices.hoursPerMonth;
-const hourly = prices.hourly as Record<string, number>;
-const monthly = prices.monthly as Record<string, number>;
+type Table = Record<string, number>;
+interface RegionPrices {
+    readonly source: string;
+    readonly date: string;
+    readonly sameAsBase?: boolean;
+    readonly hourly?: Table;
+    readonly monthly?: Table;
+}
+const REGIONS = (prices as { regions: Record<string, RegionPrices> }).regions;
+export const PRICED_REGIONS: readonly string[] = Object.keys(REGIONS);
+
+function tablesOf(region: string | undefined): { hourly: Table; monthly: Table; source: string; date: string } | string {
+    const r = region === undefined ? undefined : REGIONS[region];
+    if (!r) return `no price table for region ${region ?? "(unknown)"} in policy-pack/data/aws-prices.json (priced: ${PRICED_REGIONS.join(", ")}); add its dated, sourced list prices`;
+    if (r.sameAsBase) return { hourly: prices.hourly as Table, monthly: prices.monthly as Table, source: r.source, date: r.date };
+    return { hourly: r.hourly ?? {}, monthly: r.monthly ?? {}, source: r.source, date: r.date };
+}
 
 const get = (o: unknown, path: (string | number)[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string | number, unknown>)[k] : undefined), o);
 const num = (v: unknown, fallback = 0) => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
 const gi = (v: unknown) => (typeof v === "string" && /^\d+Gi$/.test(v) ? Number(v.slice(0, -2)) : 0);
 
-/** `inherited` fills what a global-datastore member does not set (its node type comes from the primary). */
-export function estimateCost(resources: readonly Priced[], inherited: { redisNodeType?: string } = {}): CostEstimate {
+/** `region` picks the price table; `redisNodeType` fills what a global-datastore member does not set (its node type comes from the primary). */
+export function estimateCost(resources: readonly Priced[], context: { readonly region: string | undefined; readonly redisNodeType?: string }): CostEstimate {
+    const inherited = context;
     const lines: CostLine[] = [];
     const unpriced: string[] = [];
+    const found = tablesOf(context.region);
+    // A stack with nothing to price (an interconnect: peering and replication are usage-based) needs no table.
+    const tables = typeof found === "string" ? { hourly: {} as Table, monthly: {} as Table, source: "", date: "" } : found;
+    const { hourly, monthly } = tables;
     const perHour = (resource: string, key: string, quantity: number) => {
         const unitUsd = hourly[key];
         if (unitUsd === undefined) {
@@ -50,6 +75,10 @@ export function estimateCost(resources: readonly Priced[], inherited: { redisNod
     };
     const perMonth = (resource: string, key: string, quantity: number, unit: "month" | "GB-month") => {
         const unitUsd = monthly[key];
+        if (unitUsd === undefined) {
+            unpriced.push(`${resource}: ${key}`);
+            return;
+        }
         lines.push({ resource, item: key, quantity, unit, unitUsd, monthlyUsd: unitUsd * quantity });
     };
     const rootGb = resources
@@ -104,5 +133,6 @@ export function estimateCost(resources: readonly Priced[], inherited: { redisNod
     }
     if (graphGb) perMonth("neo4j backups", "s3-standard-gb", graphGb * prices.assumptions.backupBucketShareOfGraphStorage, "GB-month");
     const monthlyUsd = Math.round(lines.reduce((n, l) => n + l.monthlyUsd, 0) * 100) / 100;
-    return { monthlyUsd, lines, unpriced, priceTable: { source: prices.source, date: prices.date, excluded: prices.excluded } };
+    const error = typeof found === "string" && unpriced.length ? found : undefined;
+    return { monthlyUsd, lines, unpriced, priceTable: { region: context.region ?? "", source: tables.source, date: tables.date, excluded: prices.excluded }, ...(error ? { error } : {}) };
 }

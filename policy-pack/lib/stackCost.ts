@@ -2,12 +2,13 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { type CostEstimate, estimateCost } from "./cost";
 import { read } from "./read";
+import { homeRegion } from "./resources";
 import { stackReferenceOutputs } from "./stack";
 
 export function stackCost(resources: readonly PolicyResource[]): CostEstimate {
     const plain = resources.map((r) => ({ type: r.type, name: r.name, props: plainProps(r) }));
     const inherited = stackReferenceOutputs(resources).find((o) => typeof o.redisNodeType === "string");
-    return estimateCost(plain, { redisNodeType: inherited?.redisNodeType as string | undefined });
+    return estimateCost(plain, { region: homeRegion(resources), redisNodeType: inherited?.redisNodeType as string | undefined });
 }
 
 /** The few properties the estimate reads, each read unknown-safely (sizes are inputs: known at first preview). */

@@ -14,8 +14,14 @@ export const costBudget: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const { monthlyBudgetUsd } = args.getConfig<{ monthlyBudgetUsd: number }>();
         const cost = stackCost(args.resources);
+        const { subject, urn } = stackSubject(args.resources);
+        if (cost.unpriced.length) {
+            // An estimate with a hole would pass any budget: a missing price blocks until the table has it.
+            const why = cost.error ?? `no ${cost.priceTable.region} price for ${cost.unpriced.join(", ")}`;
+            reportViolation(violationMessage(subject, "priced items", `${cost.unpriced.length} unpriced`, `every item priced for the stack's region (${why})`, "Add the region's dated, sourced prices to policy-pack/data/aws-prices.json"), urn);
+            return;
+        }
         if (cost.monthlyUsd > monthlyBudgetUsd) {
-            const { subject, urn } = stackSubject(args.resources);
             reportViolation(violationMessage(subject, "estimated monthly cost (USD)", cost.monthlyUsd, `at most ${monthlyBudgetUsd} (the stack's budget share)`, REMEDIATION), urn);
         }
     },

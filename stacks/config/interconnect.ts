@@ -5,13 +5,15 @@
  * names the stacks, never a region: every region it touches comes from their outputs.
  */
 import { z } from "zod";
-import { type Residency } from "./residency";
+import { type Residency, interconnectStackNames } from "./residency";
 import { ConfigError, type ConfigProblem, keySchemas, unknownKeyProblems } from "./schema";
 
 export interface InterconnectStackConfig {
     readonly role: "interconnect";
     readonly stack: string;
     readonly file: string;
+    /** The environment's account: the linked stacks' providers are pinned to it, and must be in it. */
+    readonly accountId: string;
     readonly residency: Residency;
     /** The zone's primary stack (owner of the global cluster and datastore, the peering accepter). */
     readonly primaryStack: string;
@@ -28,6 +30,7 @@ const INTERCONNECT_KEYS = {
     "intelgraph:owner": keySchemas["intelgraph:owner"],
     "intelgraph:environment": keySchemas["intelgraph:environment"],
     "intelgraph:costCentre": keySchemas["intelgraph:costCentre"],
+    "intelgraph:accountId": keySchemas["intelgraph:accountId"],
     "intelgraph:primaryStack": stackName.refine((s) => s !== "", { error: "the zone's primary stack (e.g. us-west-2)" }),
     "intelgraph:secondaryStacks": z
         .array(stackName, { error: "a list of the zone's secondary stacks (e.g. [us-east-1])" })
@@ -81,11 +84,16 @@ export function parseInterconnectConfig(stack: string, config: Readonly<Record<s
     if ([primary, ...secondaries].some((s) => short(s) === stack)) {
         problems.push({ file, key: "intelgraph:primaryStack", value: primary, allowed: "regional stacks, not this interconnect" });
     }
+    const names = interconnectStackNames(c["intelgraph:environment"], c["intelgraph:residencyZone"]);
+    if (!names.includes(stack)) {
+        problems.push({ file, key: "intelgraph:residencyZone", value: c["intelgraph:residencyZone"], allowed: `the zone the stack "${stack}" is named after: the ${c["intelgraph:environment"]} interconnect of zone ${c["intelgraph:residencyZone"]} is named ${names.join(" or ")}` });
+    }
     if (problems.length) throw new ConfigError(problems);
     return {
         role: "interconnect",
         stack,
         file,
+        accountId: c["intelgraph:accountId"],
         residency: {
             zone: c["intelgraph:residencyZone"],
             owner: c["intelgraph:owner"],

@@ -11,6 +11,18 @@ export { RESIDENCY_TAG_KEYS, RESIDENCY_ZONES, type ResidencyTagKey, zoneAllowsRe
 export const ENVIRONMENTS = ["prod", "staging", "dev"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
+/**
+ * Stack names: today's prod stacks are named after their region (`us-west-2`, `interconnect-us`); any
+ * environment may prefix it (`staging-us-west-2`, `staging-interconnect-us`). The name prefixes every regional
+ * physical name (stacks/regional.ts), so two environments sharing an account never collide.
+ */
+export function regionalStackNames(environment: string, region: string): string[] {
+    return environment === "prod" ? [region, `prod-${region}`] : [`${environment}-${region}`];
+}
+export function interconnectStackNames(environment: string, zone: string): string[] {
+    return environment === "prod" ? [`interconnect-${zone}`, `prod-interconnect-${zone}`] : [`${environment}-interconnect-${zone}`];
+}
+
 export interface Residency {
     readonly zone: string;
     readonly owner: string;

@@ -8,7 +8,7 @@ import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { globalName } from "../../policy-pack/contracts/globalNames";
-import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, zoneAllowsRegion } from "./residency";
+import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, regionalStackNames, zoneAllowsRegion } from "./residency";
 import {
     type DnsConfig,
     type EksConfig,
@@ -40,6 +40,8 @@ export interface RegionalStackConfig {
     readonly stack: string;
     /** The stack file the values came from, for messages. */
     readonly file: string;
+    /** The environment's AWS account: every provider refuses credentials of another (allowedAccountIds). */
+    readonly accountId: string;
     readonly region: string;
     readonly residency: Residency;
     readonly network: {
@@ -102,8 +104,8 @@ const DISABLE_DEFAULTS = '["*"]: every resource names its explicit provider (sta
 
 /** Per-key schemas; the message of each is the "allowed" half of the problem. */
 export const keySchemas = {
-    "aws:region": z.string({ error: "an AWS region name equal to the stack name" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
-        error: "an AWS region name such as us-west-2, equal to the stack name",
+    "aws:region": z.string({ error: "an AWS region name the stack is named after" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
+        error: "an AWS region name such as us-west-2, the stack's name (prod) or its name after the environment (staging-us-west-2)",
     }),
     "intelgraph:role": z.enum(ROLES, { error: `one of ${ROLES.join(", ")} (a regional stack), or interconnect (the zone's cross-region links)` }),
     "intelgraph:primaryStack": z
@@ -117,6 +119,8 @@ export const keySchemas = {
     "intelgraph:costCentre": z.string({ error: "a cost centre code such as cc-4100" }).regex(/^cc-\d{3,6}$/, {
         error: "a cost centre code such as cc-4100",
     }),
+    // Environments live in accounts of their own by default: the account id pins every provider to it.
+    "intelgraph:accountId": z.string({ error: "the environment's 12-digit AWS account id" }).regex(/^\d{12}$/, { error: "the environment's 12-digit AWS account id" }),
     "intelgraph:vpcCidr": z
         .string({ error: `an IPv4 CIDR from /${MIN_VPC_PREFIX} to /${MAX_VPC_PREFIX}` })
         .refine((s) => {
@@ -252,8 +256,22 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
 
     const problem = (key: ConfigKey, allowed: string) => problems.push({ file, key, value: values[key], allowed });
     const region = parsed["aws:region"];
-    if (region !== undefined && region !== stack) {
-        problem("aws:region", `the stack name "${stack}" (one stack per region; add a Pulumi.<region>.yaml for a new region)`);
+    const environment = parsed["intelgraph:environment"];
+    if (region !== undefined && environment !== undefined && !regionalStackNames(environment, region).includes(stack)) {
+        const names = regionalStackNames(environment, region).join(" or ");
+        problem("aws:region", `the region the stack "${stack}" is named after: a ${environment} stack of ${region} is named ${names} (one stack per region and environment)`);
+    }
+    const accountId = parsed["intelgraph:accountId"];
+    const access = parsed["intelgraph:eks"]?.access;
+    if (accountId !== undefined && access) {
+        for (const [kind, arns] of Object.entries(access)) {
+            (arns as readonly string[]).forEach((arn, i) => {
+                const owner = /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
+                if (owner !== undefined && owner !== accountId) {
+                    problems.push({ file, key: `intelgraph:eks.access.${kind}.${i}`, value: arn, allowed: `a role of the environment's account ${accountId} (intelgraph:accountId): environments are isolated by account, and a STANDARD access entry would admit another account's role (EKS User Guide, "Create access entries")` });
+                }
+            });
+        }
     }
     const azs = parsed["intelgraph:availabilityZones"];
     const regionForAzs = region ?? stack;
@@ -292,7 +310,6 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
 
     // One global cluster and datastore per zone and environment, named after both (policy-pack/contracts/globalNames.ts):
     // unique in the account, and the pack can tell a member's zone from the id it joins.
-    const environment = parsed["intelgraph:environment"];
     if (role === "primary" && zone !== undefined && environment !== undefined) {
         const expected = globalName(zone, environment);
         const owned: [ConfigKey, string, unknown][] = [
@@ -309,6 +326,7 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
     const regional: RegionalStackConfig = {
         stack,
         file,
+        accountId: p["intelgraph:accountId"],
         region: p["aws:region"],
         residency: {
             zone: p["intelgraph:residencyZone"],
@@ -336,6 +354,8 @@ export interface PrimaryFacts {
     readonly stack: string;
     readonly region: string;
     readonly residencyZone: string;
+    readonly environment: string;
+    readonly accountId: string;
     readonly vpcCidr: string;
 }
 
@@ -360,6 +380,22 @@ export function validateAgainstPrimary(config: SecondaryStackConfig, primary: Pr
             key: "intelgraph:residencyZone",
             value: config.residency.zone,
             allowed: `the primary ${primary.stack}'s zone "${primary.residencyZone}" (nothing replicates or peers across a residency zone)`,
+        });
+    }
+    if (primary.environment !== config.residency.environment) {
+        problems.push({
+            file: config.file,
+            key: "intelgraph:primaryStack",
+            value: config.primaryStack,
+            allowed: `a primary of environment "${config.residency.environment}" (${primary.stack} is "${primary.environment}"; nothing links across environments)`,
+        });
+    } else if (primary.accountId !== config.accountId) {
+        // An Aurora global database and an ElastiCache global datastore have their members in one account.
+        problems.push({
+            file: config.file,
+            key: "intelgraph:accountId",
+            value: config.accountId,
+            allowed: `the primary ${primary.stack}'s account ${primary.accountId} (a global cluster and a global datastore live in one account)`,
         });
     }
     if (primary.region === config.region) {

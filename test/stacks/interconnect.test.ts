@@ -25,9 +25,12 @@ const regionOf = (s: PlannedStack, type: string) => ofType(s, type).map((r) => p
 describe("regional stacks own only their region", () => {
     it("every AWS resource of a regional stack goes through a provider of its own region", () => {
         for (const s of regional()) {
-            const foreign = s.resources.filter((r) => r.custom && r.type.startsWith("aws:") && providerRegion(s, r) !== s.stack).map((r) => `${r.urn} (${providerRegion(s, r)})`);
+            const region = s.config["aws:region"];
+            const foreign = s.resources.filter((r) => r.custom && r.type.startsWith("aws:") && providerRegion(s, r) !== region).map((r) => `${r.urn} (${providerRegion(s, r)})`);
             expect(foreign, s.stack).toEqual([]);
-            expect(ofType(s, "pulumi:providers:aws").map((p) => inputsOf(p).region), s.stack).toEqual([s.stack]);
+            expect(ofType(s, "pulumi:providers:aws").map((p) => inputsOf(p).region), s.stack).toEqual([region]);
+            // Pinned to the environment's account: credentials of another account fail before anything is created.
+            expect(ofType(s, "pulumi:providers:aws").map((p) => JSON.parse(String(inputsOf(p).allowedAccountIds)) as unknown), s.stack).toEqual([[s.config["intelgraph:accountId"]]]);
         }
     });
 
@@ -85,7 +88,8 @@ describe("the us interconnect owns the links between us-west-2 and us-east-1", (
 
     it("plans the same AWS resources as when the secondary owned the links (type, region, physical identity)", () => {
         const fixture = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "test", "fixtures", "aws-physical-resources.json"), "utf8")) as { resources: string[] };
-        const now = physicalIdentities(stacks.values()).map((i) => `${i.split(" ").slice(0, 2).join(" ")} ${createHash("sha256").update(i).digest("hex").slice(0, 16)}`);
+        const prod = [...stacks.values()].filter((s) => s.config["intelgraph:environment"] === "prod");
+        const now = physicalIdentities(prod).map((i) => `${i.split(" ").slice(0, 2).join(" ")} ${createHash("sha256").update(i).digest("hex").slice(0, 16)}`);
         expect(now.sort()).toEqual([...fixture.resources].sort());
     });
 });
@@ -103,6 +107,14 @@ describe("interconnect stack file", () => {
             ["aws:region", "unset: an interconnect touches the regions of the stacks it links, through an explicit provider each"],
             ["intelgraph:vpcCidr", expect.stringMatching(/^no such key; the keys a stack file may set are /)],
         ]);
+    });
+
+    it("is named after its zone (prod) or its environment and zone", () => {
+        const c = loadStackFile(loadProject(PROJECT_DIR), "interconnect-us").config;
+        expect(problemsOf(() => parseInterconnectConfig("links-us", c))).toEqual([
+            { file: "Pulumi.links-us.yaml", key: "intelgraph:residencyZone", value: "us", allowed: 'the zone the stack "links-us" is named after: the prod interconnect of zone us is named interconnect-us or prod-interconnect-us' },
+        ]);
+        expect(parseInterconnectConfig("staging-interconnect-us", { ...c, "intelgraph:environment": "staging" }).accountId).toBe("123456789012");
     });
 
     it("refuses linking the primary with itself, and an empty list", () => {
@@ -126,10 +138,12 @@ describe("interconnect stack file", () => {
     });
 
     it("refuses linking stacks of another zone, naming the stack and both zones, before creating anything", async () => {
-        const planned = mustGet(await plan({ stacks: ["interconnect-us"], configOverrides: { "interconnect-us": { "intelgraph:residencyZone": "eu" } } }), "interconnect-us");
+        const us = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.interconnect-us.yaml"), "utf8");
+        const dir = projectCopy(undefined, { "Pulumi.interconnect-eu.yaml": us.replace("intelgraph:residencyZone: us", "intelgraph:residencyZone: eu"), "policy-pack/config/interconnect-eu.json": "{}" });
+        const planned = mustGet(await plan({ projectDir: dir, stacks: ["interconnect-eu"] }), "interconnect-eu");
         expect(planned.error?.kind).toBe("config");
         expect(planned.error?.message).toContain(
-            'Pulumi.interconnect-us.yaml: intelgraph:primaryStack is "us-west-2"; allowed: stacks of zone "eu" (us-west-2 is in "us"; nothing peers or replicates across a residency zone)',
+            'Pulumi.interconnect-eu.yaml: intelgraph:primaryStack is "us-west-2"; allowed: stacks of zone "eu" (us-west-2 is in "us"; nothing peers or replicates across a residency zone)',
         );
         expect(planned.registeredBeforeError).toEqual([]);
     });

@@ -12,7 +12,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { type MockResourceContext, mockId, mockInvoke, mockOutputs } from "./mocks";
+import { MOCK_ACCOUNT_ID, type MockResourceContext, mockId, mockInvoke, mockOutputs } from "./mocks";
 import { RecordingMonitor, type RecordedResource } from "./monitor";
 import { UNKNOWN, type WireProps, containsSecret, unwrapWire } from "./wire";
 import { type ProjectFile, ProjectFileError, type StackFile, listStacks, loadProject, loadStackFile } from "./project";
@@ -112,6 +112,16 @@ export interface PlanOptions {
 interface ProviderInfo {
     region: string;
     defaultTags: Record<string, string>;
+    account: string;
+}
+
+/**
+ * A provider with allowedAccountIds refuses credentials of any other account (pulumi-aws provider config,
+ * "allowedAccountIds"), so a deploy that gets past it runs as that account: the mocks answer as it.
+ */
+function providerAccount(v: unknown): string {
+    const ids = typeof v === "string" ? (JSON.parse(v) as unknown) : v;
+    return Array.isArray(ids) && ids.length === 1 && typeof ids[0] === "string" ? ids[0] : MOCK_ACCOUNT_ID;
 }
 
 /** `urn:pulumi:s::p::pulumi:providers:aws::aws-us-west-2::<id>` -> `aws-us-west-2` (stable whether or not the id is known). */
@@ -169,7 +179,7 @@ class StackMocks implements pulumi.runtime.Mocks {
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
         if (args.type === "pulumi:pulumi:StackReference") return this.stackReference(String(inputs.name ?? args.id ?? args.name));
         if (args.type.startsWith("pulumi:providers:")) {
-            this.providers.set(args.name, { region: String(inputs.region ?? ""), defaultTags: parseDefaultTags(inputs.defaultTags) });
+            this.providers.set(args.name, { region: String(inputs.region ?? ""), defaultTags: parseDefaultTags(inputs.defaultTags), account: providerAccount(inputs.allowedAccountIds) });
         } else {
             this.rehearseRegionDown("resource", args.type, `${args.type}::${args.name}`, inputs, args.provider);
         }
@@ -181,6 +191,7 @@ class StackMocks implements pulumi.runtime.Mocks {
             inputs,
             region: this.regionOf(inputs, args.provider),
             defaultTags: this.providers.get(providerName(args.provider) ?? "")?.defaultTags ?? {},
+            account: this.providers.get(providerName(args.provider) ?? "")?.account ?? MOCK_ACCOUNT_ID,
         };
         if (this.preview && !args.id) {
             // A first preview knows only the inputs; ids, ARNs and other computed values stay unknown.
@@ -210,7 +221,8 @@ class StackMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.rehearseRegionDown("invoke", args.token, args.token, (args.inputs ?? {}) as Record<string, unknown>, args.provider);
-        return mockInvoke(args.token, args.inputs as Record<string, unknown>, this.regionOf(args.inputs ?? {}, args.provider));
+        const account = this.providers.get(providerName(args.provider) ?? "")?.account ?? MOCK_ACCOUNT_ID;
+        return mockInvoke(args.token, args.inputs as Record<string, unknown>, this.regionOf(args.inputs ?? {}, args.provider), account);
     }
 }
 

@@ -73,48 +73,48 @@ function physicalName(name: string, urn: string, inputs: Props): string {
     return typeof inputs.name === "string" && inputs.name !== "" ? inputs.name : `${name}-${hashHex(urn, 7)}`;
 }
 
-function arnFor(type: string, region: string, id: string, name: string): string {
+function arnFor(type: string, region: string, id: string, name: string, account: string): string {
     const { module, kind } = typeParts(type);
     const service = SERVICE_BY_MODULE[module] ?? module;
     const where = GLOBAL_SERVICES.has(service) ? "" : region;
     switch (type) {
         case "aws:kms/key:Key":
-            return `arn:${MOCK_PARTITION}:kms:${region}:${MOCK_ACCOUNT_ID}:key/${id}`;
+            return `arn:${MOCK_PARTITION}:kms:${region}:${account}:key/${id}`;
         case "aws:kms/alias:Alias":
-            return `arn:${MOCK_PARTITION}:kms:${region}:${MOCK_ACCOUNT_ID}:${name}`;
+            return `arn:${MOCK_PARTITION}:kms:${region}:${account}:${name}`;
         case "aws:cloudwatch/logGroup:LogGroup":
-            return `arn:${MOCK_PARTITION}:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${name}`;
+            return `arn:${MOCK_PARTITION}:logs:${region}:${account}:log-group:${name}`;
         case "aws:iam/role:Role":
-            return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:role/${name}`;
+            return `arn:${MOCK_PARTITION}:iam::${account}:role/${name}`;
         case "aws:iam/policy:Policy":
-            return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:policy/${name}`;
+            return `arn:${MOCK_PARTITION}:iam::${account}:policy/${name}`;
         case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
-            return `arn:${MOCK_PARTITION}:ec2:${region}:${MOCK_ACCOUNT_ID}:vpc-peering-connection/${id}`;
+            return `arn:${MOCK_PARTITION}:ec2:${region}:${account}:vpc-peering-connection/${id}`;
         case "aws:eks/cluster:Cluster":
-            return `arn:${MOCK_PARTITION}:eks:${region}:${MOCK_ACCOUNT_ID}:cluster/${name}`;
+            return `arn:${MOCK_PARTITION}:eks:${region}:${account}:cluster/${name}`;
         case "aws:rds/globalCluster:GlobalCluster":
-            return `arn:${MOCK_PARTITION}:rds::${MOCK_ACCOUNT_ID}:global-cluster:${id}`;
+            return `arn:${MOCK_PARTITION}:rds::${account}:global-cluster:${id}`;
         case "aws:rds/cluster:Cluster":
-            return `arn:${MOCK_PARTITION}:rds:${region}:${MOCK_ACCOUNT_ID}:cluster:${id}`;
+            return `arn:${MOCK_PARTITION}:rds:${region}:${account}:cluster:${id}`;
         case "aws:rds/clusterInstance:ClusterInstance":
-            return `arn:${MOCK_PARTITION}:rds:${region}:${MOCK_ACCOUNT_ID}:db:${id}`;
+            return `arn:${MOCK_PARTITION}:rds:${region}:${account}:db:${id}`;
         case "aws:elasticache/replicationGroup:ReplicationGroup":
-            return `arn:${MOCK_PARTITION}:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${id}`;
+            return `arn:${MOCK_PARTITION}:elasticache:${region}:${account}:replicationgroup:${id}`;
         case "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup":
-            return `arn:${MOCK_PARTITION}:elasticache::${MOCK_ACCOUNT_ID}:globalreplicationgroup:${id}`;
+            return `arn:${MOCK_PARTITION}:elasticache::${account}:globalreplicationgroup:${id}`;
         case "aws:secretsmanager/secret:Secret":
-            return `arn:${MOCK_PARTITION}:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:${name}-${hashHex(id, 6)}`;
+            return `arn:${MOCK_PARTITION}:secretsmanager:${region}:${account}:secret:${name}-${hashHex(id, 6)}`;
         case "aws:s3/bucket:Bucket":
             return `arn:${MOCK_PARTITION}:s3:::${id}`;
         case "aws:lb/loadBalancer:LoadBalancer":
-            return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${id}`;
+            return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${account}:loadbalancer/app/${id}`;
         case "aws:lb/targetGroup:TargetGroup":
-            return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:targetgroup/${id}`;
+            return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${account}:targetgroup/${id}`;
         case "aws:acm/certificate:Certificate":
-            return `arn:${MOCK_PARTITION}:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${id}`;
+            return `arn:${MOCK_PARTITION}:acm:${region}:${account}:certificate/${id}`;
         default: {
             const resource = kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-            return `arn:${MOCK_PARTITION}:${service}:${where}:${MOCK_ACCOUNT_ID}:${resource}/${id}`;
+            return `arn:${MOCK_PARTITION}:${service}:${where}:${account}:${resource}/${id}`;
         }
     }
 }
@@ -128,6 +128,8 @@ export interface MockResourceContext {
     readonly region: string;
     /** The provider's defaultTags, which AWS reports back in tagsAll. */
     readonly defaultTags: Readonly<Record<string, string>>;
+    /** The account the provider deploys to: its allowedAccountIds' one entry (the deploy identity it insists on), else MOCK_ACCOUNT_ID. */
+    readonly account: string;
 }
 
 /** The id a create would return. */
@@ -142,8 +144,8 @@ export function mockId(ctx: MockResourceContext): string {
         // AWS prefixes the suffix with a fixed, account-specific code.
         return `ldgnf-${String(inputs.globalReplicationGroupIdSuffix)}`;
     }
-    if (type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider") return `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
-    if (type === "aws:secretsmanager/secret:Secret") return arnFor(type, ctx.region, hashHex(urn, 8), String(inputs.name ?? ctx.name));
+    if (type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider") return `arn:${MOCK_PARTITION}:iam::${ctx.account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
+    if (type === "aws:secretsmanager/secret:Secret") return arnFor(type, ctx.region, hashHex(urn, 8), String(inputs.name ?? ctx.name), ctx.account);
     if (type === "aws:eks/nodeGroup:NodeGroup") return `${String(inputs.clusterName)}:${String(inputs.nodeGroupName)}`;
     if (type === "aws:acm/certificate:Certificate") return uuidFrom(urn);
     if (type === "aws:lb/loadBalancer:LoadBalancer") return `${ctx.name.slice(0, 20)}/${hashHex(urn, 16)}`;
@@ -180,7 +182,7 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
     if (!type.startsWith("aws:")) return out;
     const name = NAMED_TYPES.has(type) ? id : physicalName(ctx.name, ctx.urn, inputs);
     if (NAMED_TYPES.has(type)) out.name = name;
-    out.arn = type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" || type === "aws:secretsmanager/secret:Secret" ? id : arnFor(type, ctx.region, id, name);
+    out.arn = type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" || type === "aws:secretsmanager/secret:Secret" ? id : arnFor(type, ctx.region, id, name, ctx.account);
     if ("tags" in inputs || Object.keys(ctx.defaultTags).length) {
         out.tagsAll = { ...ctx.defaultTags, ...((inputs.tags as Record<string, string> | undefined) ?? {}) };
     }
@@ -189,7 +191,7 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
             out.keyId = id;
             break;
         case "aws:kms/alias:Alias":
-            out.targetKeyArn = `arn:${MOCK_PARTITION}:kms:${ctx.region}:${MOCK_ACCOUNT_ID}:key/${String(inputs.targetKeyId)}`;
+            out.targetKeyArn = `arn:${MOCK_PARTITION}:kms:${ctx.region}:${ctx.account}:key/${String(inputs.targetKeyId)}`;
             break;
         case "aws:iam/role:Role":
             out.uniqueId = `AROA${hashHex(ctx.urn, 17).toUpperCase()}`;
@@ -198,14 +200,14 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
             out.defaultRouteTableId = `rtb-${hashHex(`${ctx.urn}/main`, 17)}`;
             out.mainRouteTableId = out.defaultRouteTableId;
             out.defaultSecurityGroupId = `sg-${hashHex(`${ctx.urn}/default`, 17)}`;
-            out.ownerId = MOCK_ACCOUNT_ID;
+            out.ownerId = ctx.account;
             break;
         case "aws:ec2/natGateway:NatGateway":
             out.publicIp = `203.0.113.${parseInt(hashHex(ctx.urn, 2), 16) % 254 + 1}`;
             break;
         case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
             out.acceptStatus = "pending-acceptance";
-            out.peerOwnerId = MOCK_ACCOUNT_ID;
+            out.peerOwnerId = ctx.account;
             break;
         case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
             out.acceptStatus = "active";
@@ -233,14 +235,14 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
             out.endpoint = `${id}.global-${hashHex(ctx.urn, 10)}.global.rds.amazonaws.com`;
             break;
         case "aws:rds/cluster:Cluster": {
-            const host = `${id}.cluster-${hashHex(MOCK_ACCOUNT_ID + ctx.region, 12)}.${ctx.region}.rds.amazonaws.com`;
+            const host = `${id}.cluster-${hashHex(ctx.account + ctx.region, 12)}.${ctx.region}.rds.amazonaws.com`;
             out.endpoint = host;
             out.readerEndpoint = host.replace(".cluster-", ".cluster-ro-");
             out.port = 5432;
             break;
         }
         case "aws:rds/clusterInstance:ClusterInstance":
-            out.endpoint = `${id}.${hashHex(MOCK_ACCOUNT_ID + ctx.region, 12)}.${ctx.region}.rds.amazonaws.com`;
+            out.endpoint = `${id}.${hashHex(ctx.account + ctx.region, 12)}.${ctx.region}.rds.amazonaws.com`;
             out.writer = id.endsWith("-0");
             break;
         case "aws:elasticache/replicationGroup:ReplicationGroup": {
@@ -281,10 +283,10 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
 }
 
 /** Data sources the program may call, answered for the caller's region. */
-export function mockInvoke(token: string, args: Props, region: string): Props {
+export function mockInvoke(token: string, args: Props, region: string, account: string = MOCK_ACCOUNT_ID): Props {
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:${MOCK_PARTITION}:iam::${MOCK_ACCOUNT_ID}:user/offline-plan`, id: MOCK_ACCOUNT_ID, userId: "AIDAOFFLINEPLAN000000" };
+            return { accountId: account, arn: `arn:${MOCK_PARTITION}:iam::${account}:user/offline-plan`, id: account, userId: "AIDAOFFLINEPLAN000000" };
         case "aws:index/getPartition:getPartition":
             return { id: MOCK_PARTITION, partition: MOCK_PARTITION, dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
         case "tls:index/getCertificate:getCertificate":

@@ -15,6 +15,9 @@ import { PolicyConfigError, evaluatePolicies, loadPackConfig } from "./policy";
 import { type PlanReport, type StackReport, buildReport } from "./report";
 import { unwrapWire } from "./wire";
 import { renderSummary } from "./summary";
+import { environmentBudgets, loadEnvironments } from "./environmentBudget";
+import { listStacks, loadProject, loadStackFile } from "./project";
+import { checkStackSet, duplicatePhysicalNames } from "./stackSet";
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;
@@ -41,7 +44,7 @@ function costOf(s: StackReport) {
     const resources = s.deployment.resources.map((r) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn, props: unwrapWire(r.inputs) as Record<string, unknown> }));
     const ref = s.deployment.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
     const refOutputs = ref ? ((unwrapWire(ref.outputs) as { outputs?: { redisNodeType?: string } }).outputs ?? {}) : {};
-    return estimateCost(resources, { redisNodeType: refOutputs.redisNodeType });
+    return estimateCost(resources, { region: s.region || undefined, redisNodeType: refOutputs.redisNodeType });
 }
 
 type ObjectiveConfig = { rtoSeconds?: number; rpoSeconds?: number; tiers?: Record<string, { rtoSeconds: number; rpoSeconds: number }> };
@@ -55,8 +58,9 @@ function resilienceOf(s: StackReport, config: Record<string, unknown>) {
 }
 
 export function exitCodeOf(report: PlanReport): number {
-    if (report.stacks.some((s) => s.error)) return EXIT_ERROR;
+    if (report.stacks.some((s) => s.error) || report.stackSet?.problems.length) return EXIT_ERROR;
     if (report.stacks.some((s) => s.policy.violations.some((v) => v.enforcementLevel === "mandatory"))) return EXIT_VIOLATION;
+    if (report.environments?.some((e) => e.verdict === "mandatory")) return EXIT_VIOLATION;
     return EXIT_OK;
 }
 
@@ -99,11 +103,24 @@ export async function main(argv: readonly string[]): Promise<number> {
             const result = await evaluatePolicies(s.deployment.resources, policies, { config });
             s.policy = { violations: result.violations, summary: result.summary };
             s.cost = { ...costOf(s), budgetUsd: (config["intelgraph-cost-budget"] as { monthlyBudgetUsd?: number } | undefined)?.monthlyBudgetUsd };
+            // A missing price is an error, never a silent 0 or another region's rate.
+            if (s.cost.unpriced.length && !s.error) {
+                s.error = { kind: "config", message: `policy-pack/data/aws-prices.json: ${s.cost.error ?? `no ${s.region} price for ${s.cost.unpriced.join(", ")}`}` };
+            }
             if (failsOver(s.deployment.resources)) s.resilience = resilienceOf(s, config);
         } catch (e) {
             if (!(e instanceof PolicyConfigError)) throw e;
             s.error = { kind: "config", message: `${path.join("policy-pack", "config", `${s.stack}.json`)}: ${e.message}` };
         }
+    }
+    // The whole stack set, whatever --stack selected: a conflict between two stack files is a config error.
+    const project = loadProject(projectDir);
+    report.stackSet = { problems: [...checkStackSet(listStacks(project).map((s) => loadStackFile(project, s))), ...duplicatePhysicalNames(report.stacks)] };
+    try {
+        report.environments = environmentBudgets(report.stacks, new Map(planned.map((p) => [p.stack, p.config["intelgraph:environment"] ?? ""])), loadEnvironments(projectDir));
+    } catch (e) {
+        process.stderr.write(`plan: ${(e as Error).message}\n`);
+        return EXIT_ERROR;
     }
     const json = opts.json || opts.out ? JSON.stringify(report, null, 2) : "";
     const stacks = `${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}: ${report.stacks.map((s) => s.stack).join(", ")}`;
@@ -123,6 +140,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const durations = new Map(planned.map((p) => [p.stack, p.durationMs]));
         process.stdout.write(`${renderSummary(report, { durations, details: opts.details })}\n`);
     }
+    for (const p of report.stackSet.problems) process.stderr.write(`plan: stack set (${p.stacks.join(", ")}): config error\n${p.message}\n`);
     for (const s of report.stacks) {
         if (!s.error) continue;
         const what = s.deployment.resources.length ? " (its resources are planned; the quota section is not)" : "";

@@ -3,6 +3,8 @@
  * deployment (version 3) so one reader handles a plan and a real export. Secrets never leave in clear:
  * every secret value is replaced by "[secret]" here, the only way out of the engine.
  */
+import type { EnvironmentBudget } from "./environmentBudget";
+import type { StackSetProblem } from "./stackSet";
 import type { PlanError, PlannedStack, RegionDown } from "./engine";
 import type { CostEstimate } from "../../policy-pack/lib/cost";
 import type { ResilienceModel } from "../../policy-pack/lib/resilience";
@@ -65,6 +67,10 @@ export interface StackReport {
 export interface PlanReport {
     version: typeof REPORT_VERSION;
     stacks: StackReport[];
+    /** The stack set checked as a whole (tools/offline/stackSet.ts): conflicts no single stack can see. */
+    stackSet?: { problems: StackSetProblem[] };
+    /** Each environment's planned monthly total against its cap (policy-pack/config/environments.json). */
+    environments?: EnvironmentBudget[];
 }
 
 /** Replaces every secret (wire-wrapped) value by "[secret]". */

@@ -245,11 +245,14 @@ export function renderSummary(report: PlanReport, opts: SummaryOptions): string 
             quotaSection(s),
         );
     }
-    const costed = report.stacks.filter((s) => s.cost);
-    if (costed.length > 1) {
-        const total = costed.reduce((n, s) => n + (s.cost?.monthlyUsd ?? 0), 0);
-        const budget = costed.reduce((n, s) => n + (s.cost?.budgetUsd ?? 0), 0);
-        parts.push(`== Total: $${Math.round(total).toLocaleString("en-US")}/month estimated for ${costed.length} stacks` + (budget ? ` against $${budget.toLocaleString("en-US")} of budget` : ""));
-    }
+    const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+    const envLines = (report.environments ?? []).map((e) => {
+        const pct = e.budgetUsd ? Math.round((e.monthlyUsd / e.budgetUsd) * 100) : 0;
+        const verdict = e.verdict === "mandatory" ? "OVER BUDGET (mandatory)" : e.verdict === "advisory" ? `at ${pct}% (advisory: alert at ${e.warnAtPercent}%)` : `${pct}%`;
+        return `  ${e.environment}: ${usd(e.monthlyUsd)}/month of ${usd(e.budgetUsd)} (${e.stacks.length} stacks: ${e.stacks.join(", ")}) ${verdict}`;
+    });
+    if (envLines.length) parts.push([`== Environments (estimate against each environment's cap, policy-pack/config/environments.json)`, ...envLines].join("\n"));
+    const problems = report.stackSet?.problems ?? [];
+    if (problems.length) parts.push([`== Stack set: ${problems.length} conflict${problems.length === 1 ? "" : "s"} between stack files (exit 2)`, ...problems.map((p) => `  - ${p.message}`)].join("\n"));
     return parts.filter((p) => p !== "").join("\n\n");
 }

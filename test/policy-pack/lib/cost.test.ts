@@ -15,7 +15,7 @@ describe("cost estimate", () => {
             { type: "aws:rds/clusterInstance:ClusterInstance", name: "db", props: { instanceClass: "db.r6g.large" } },
             { type: "aws:elasticache/replicationGroup:ReplicationGroup", name: "cache", props: { numCacheClusters: 2 } },
             { type: "aws:ec2/natGateway:NatGateway", name: "nat", props: {} },
-        ], { redisNodeType: "cache.r7g.large" });
+        ], { region: "us-west-2", redisNodeType: "cache.r7g.large" });
         expect(est.lines.map((l) => [l.resource, l.item, l.quantity])).toEqual([
             ["ng", "ec2:m6i.xlarge", 2],
             ["db", "rds:db.r6g.large", 1],
@@ -27,8 +27,36 @@ describe("cost estimate", () => {
     });
 
     it("lists what it cannot price instead of hiding it", () => {
-        const est = estimateCost([{ type: "aws:rds/clusterInstance:ClusterInstance", name: "db", props: { instanceClass: "db.x2g.16xlarge" } }]);
+        const est = estimateCost([{ type: "aws:rds/clusterInstance:ClusterInstance", name: "db", props: { instanceClass: "db.x2g.16xlarge" } }], { region: "us-east-1" });
         expect(est.unpriced).toEqual(["db: rds:db.x2g.16xlarge"]);
         expect(est.monthlyUsd).toBe(0);
+    });
+});
+
+describe("cost estimate per region", () => {
+    const node = [{ type: "aws:eks/nodeGroup:NodeGroup", name: "ng", props: { instanceTypes: ["m6i.xlarge"], scalingConfig: { desiredSize: 1 } } }];
+
+    it("prices every priced region from its own dated, sourced table", () => {
+        expect(estimateCost(node, { region: "us-east-2" }).monthlyUsd).toBeCloseTo(0.192 * 730, 2);
+        const eu = estimateCost(node, { region: "eu-central-1" });
+        expect(eu.monthlyUsd).toBeCloseTo(0.23 * 730, 2);
+        expect(eu.priceTable).toMatchObject({ region: "eu-central-1", date: "2026-11-01" });
+        expect(eu.priceTable.source).toContain("Frankfurt");
+    });
+
+    it("refuses a region without a table instead of using a US rate", () => {
+        const est = estimateCost(node, { region: "ca-central-1" });
+        expect(est.monthlyUsd).toBe(0);
+        expect(est.unpriced).toEqual(["ng: ec2:m6i.xlarge"]);
+        expect(est.error).toMatch(/^no price table for region ca-central-1 in policy-pack\/data\/aws-prices\.json \(priced: us-east-1, us-east-2, us-west-2, eu-west-1, eu-central-1\)/);
+    });
+
+    it("a non-base region's table is complete: every item of the base table has a price there", () => {
+        const regions = (prices as unknown as { regions: Record<string, { sameAsBase?: boolean; hourly?: object; monthly?: object }> }).regions;
+        for (const [region, t] of Object.entries(regions)) {
+            if (t.sameAsBase) continue;
+            expect(Object.keys(t.hourly ?? {}).sort(), region).toEqual(Object.keys(prices.hourly).sort());
+            expect(Object.keys(t.monthly ?? {}).sort(), region).toEqual(Object.keys(prices.monthly).sort());
+        }
     });
 });

@@ -23,10 +23,24 @@ describe("stack config schema", () => {
         expect(parseWith("us-east-1")).toMatchObject({ region: "us-east-1", role: "secondary", primaryStack: "us-west-2", network: { cidr: "10.20.0.0/16" } });
     });
 
-    it("requires aws:region to equal the stack name", () => {
+    it("requires the stack to be named after its region (prod) or its environment and region", () => {
         expect(() => parseWith("us-east-1", { "aws:region": "us-west-1" })).toThrow(
-            'Pulumi.us-east-1.yaml: aws:region is "us-west-1"; allowed: the stack name "us-east-1" (one stack per region; add a Pulumi.<region>.yaml for a new region)',
+            'Pulumi.us-east-1.yaml: aws:region is "us-west-1"; allowed: the region the stack "us-east-1" is named after: a prod stack of us-west-1 is named us-west-1 or prod-us-west-1 (one stack per region and environment)',
         );
+        expect(() => parseWith("us-east-1", { "intelgraph:environment": "staging" })).toThrow(
+            'Pulumi.us-east-1.yaml: aws:region is "us-east-1"; allowed: the region the stack "us-east-1" is named after: a staging stack of us-east-1 is named staging-us-east-1 (one stack per region and environment)',
+        );
+    });
+
+    it("pins the stack to its environment's account and refuses deploy identities of another account", () => {
+        expect(parseWith("us-east-1").accountId).toBe("123456789012");
+        expect(problemsOf(() => parseWith("us-east-1", { "intelgraph:accountId": "1234" }))).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:accountId", value: "1234", allowed: "the environment's 12-digit AWS account id" },
+        ]);
+        const [p, ...rest] = problemsOf(() => parseWith("us-east-1", { "intelgraph:accountId": "210987654321" }));
+        expect(p).toMatchObject({ key: "intelgraph:eks.access.admins.0", value: "arn:aws:iam::123456789012:role/intelgraph-platform-admin" });
+        expect(p.allowed).toMatch(/^a role of the environment's account 210987654321 \(intelgraph:accountId\)/);
+        expect(rest.map((r) => r.key)).toEqual(["intelgraph:eks.access.deployers.0", "intelgraph:eks.access.previewers.0", "intelgraph:eks.access.breakGlass.0"]);
     });
 
     it("rejects a region that is not a region name", () => {
@@ -144,7 +158,7 @@ describe("checks against the primary's outputs", () => {
         if (c.role !== "secondary") throw new Error("us-east-1 is a secondary");
         return c;
     };
-    const primary = { stack: "us-west-2", region: "us-west-2", residencyZone: "us", vpcCidr: "10.10.0.0/16" };
+    const primary = { stack: "us-west-2", region: "us-west-2", residencyZone: "us", environment: "prod", accountId: "123456789012", vpcCidr: "10.10.0.0/16" };
 
     it("accepts the committed pair", () => {
         expect(() => validateAgainstPrimary(secondary(), primary)).not.toThrow();
@@ -159,6 +173,18 @@ describe("checks against the primary's outputs", () => {
     it("rejects a primary in another residency zone", () => {
         expect(() => validateAgainstPrimary(secondary(), { ...primary, residencyZone: "eu" })).toThrow(
             'intelgraph:residencyZone is "us"; allowed: the primary us-west-2\'s zone "eu" (nothing replicates or peers across a residency zone)',
+        );
+    });
+
+    it("rejects a primary of another environment, naming both", () => {
+        expect(() => validateAgainstPrimary(secondary(), { ...primary, environment: "staging" })).toThrow(
+            'Pulumi.us-east-1.yaml: intelgraph:primaryStack is "us-west-2"; allowed: a primary of environment "prod" (us-west-2 is "staging"; nothing links across environments)',
+        );
+    });
+
+    it("rejects a primary in another account (a global cluster and datastore live in one)", () => {
+        expect(() => validateAgainstPrimary(secondary(), { ...primary, accountId: "210987654321" })).toThrow(
+            'Pulumi.us-east-1.yaml: intelgraph:accountId is "123456789012"; allowed: the primary us-west-2\'s account 210987654321 (a global cluster and a global datastore live in one account)',
         );
     });
 

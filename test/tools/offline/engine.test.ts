@@ -14,7 +14,8 @@ beforeAll(async () => {
 
 describe("offline engine: recorded graph", () => {
     it("plans the primary, then the secondary, then the interconnect that reads both, all without error", () => {
-        expect([...stacks.keys()]).toEqual(["us-west-2", "us-east-1", "interconnect-us"]);
+        // Each environment's primary before its secondary, interconnects after the stacks they read.
+        expect([...stacks.keys()]).toEqual(["us-west-2", "us-east-1", "interconnect-us", "staging-us-west-2", "staging-us-east-1", "staging-interconnect-us"]);
         for (const s of stacks.values()) expect(s.error).toBeUndefined();
     });
 
@@ -139,7 +140,7 @@ describe("offline engine: preview mode", () => {
 
 describe("offline engine: bad stack files fail before any resource is registered", () => {
     it.each<[string, string, Record<string, string>, string]>([
-        ["a wrong region", "us-east-1", { "aws:region": "us-west-1" }, 'Pulumi.us-east-1.yaml: aws:region is "us-west-1"; allowed: the stack name "us-east-1"'],
+        ["a wrong region", "us-east-1", { "aws:region": "us-west-1" }, 'Pulumi.us-east-1.yaml: aws:region is "us-west-1"; allowed: the region the stack "us-east-1" is named after'],
         ["an unknown zone", "us-west-2", { "intelgraph:residencyZone": "atlantis" }, 'Pulumi.us-west-2.yaml: intelgraph:residencyZone is "atlantis"; allowed: a known residency zone: us ('],
         ["two AZs", "us-west-2", { "intelgraph:availabilityZones": '["us-west-2a","us-west-2b"]' }, "Pulumi.us-west-2.yaml: intelgraph:availabilityZones is [\"us-west-2a\",\"us-west-2b\"]; allowed: exactly three distinct"],
         ["a missing peer", "us-east-1", { "intelgraph:primaryStack": "" }, 'Pulumi.us-east-1.yaml: intelgraph:primaryStack is ""; allowed: the primary stack this secondary reads'],

@@ -8,6 +8,9 @@ import { type PlanReport, SECRET_PLACEHOLDER, buildReport } from "../../../tools
 import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR, outputsOf, plan } from "../../helpers/plan";
 import { projectCopy } from "../../helpers/project";
+import { listStacks, loadProject, loadStackFile } from "../../../tools/offline/project";
+
+const stackFiles = () => listStacks(loadProject(PROJECT_DIR));
 
 /** Runs `npm run plan`'s command line (same node flags) in `cwd`. */
 function runPlan(args: string[], cwd = PROJECT_DIR) {
@@ -38,18 +41,25 @@ describe("npm run plan (the real command line)", () => {
     });
 
     it("exits 0 with both stacks planned and the pack passing, saying where the report went", () => {
-        expect(run.stderr).toBe(`plan: wrote the JSON report to ${out} (3 stacks: us-west-2, us-east-1, interconnect-us)\n`);
+        const names = (JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport).stacks.map((s) => s.stack);
+        expect(names.sort()).toEqual(stackFiles().sort());
+        expect(run.stderr).toBe(`plan: wrote the JSON report to ${out} (${names.length} stacks: ${(JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport).stacks.map((s) => s.stack).join(", ")})\n`);
         expect(run.code).toBe(0);
     });
 
     it("writes the report contract for every stack with --out", () => {
         const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
         expect(report.version).toBe(1);
-        expect(report.stacks.map((s) => [s.stack, s.project, s.region, s.role])).toEqual([
-            ["us-west-2", "intelgraph", "us-west-2", "primary"],
-            ["us-east-1", "intelgraph", "us-east-1", "secondary"],
-            ["interconnect-us", "intelgraph", "", "interconnect"],
-        ]);
+        // Every stack file, each role as its file says, each environment's stacks in dependency order.
+        expect(report.stacks.map((s) => [s.stack, s.project, s.region, s.role]).sort()).toEqual(
+            stackFiles()
+                .map((f) => {
+                    const c = loadStackFile(loadProject(PROJECT_DIR), f).config;
+                    return [f, "intelgraph", c["aws:region"] ?? "", c["intelgraph:role"]];
+                })
+                .sort(),
+        );
+        expect(report.stacks.slice(0, 3).map((s) => s.stack)).toEqual(["us-west-2", "us-east-1", "interconnect-us"]);
         for (const s of report.stacks) expect(s.policy.violations, s.stack).toEqual([]);
         for (const s of report.stacks.filter((x) => x.role !== "interconnect")) {
             const count = (t: string) => s.deployment.resources.filter((r) => r.type === t).length;
@@ -62,9 +72,11 @@ describe("npm run plan (the real command line)", () => {
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
-        const links = report.stacks[2].deployment.resources.map((r) => r.type);
-        expect(links).toContain("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
-        expect(links).toContain("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
+        for (const i of report.stacks.filter((x) => x.role === "interconnect")) {
+            const links = i.deployment.resources.map((r) => r.type);
+            expect(links, i.stack).toContain("aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+            expect(links, i.stack).toContain("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
+        }
     });
 
     it("never writes a secret value into the report", () => {
@@ -94,15 +106,23 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
         expect(run.stdout).toMatch(/Cost: \$2,680\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
-        expect(run.stdout).toMatch(/== Total: \$5,065\/month estimated for 3 stacks against \$18,500 of budget/);
+        // Each environment's total against its cap (policy-pack/config/environments.json), from the stacks' estimates.
+        const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
+        const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+        for (const env of ["prod", "staging"]) {
+            const set = report.stacks.filter((s) => (env === "prod" ? !s.stack.startsWith("staging-") : s.stack.startsWith("staging-")));
+            const total = set.reduce((n, s) => n + (s.cost?.monthlyUsd ?? 0), 0);
+            expect(run.stdout).toContain(`  ${env}: ${usd(total)}/month of ${env === "prod" ? "$18,000" : "$3,000"} (${set.length} stacks: ${set.map((s) => s.stack).join(", ")})`);
+        }
+        expect(report.environments?.map((e) => [e.environment, e.verdict])).toEqual([["prod", "ok"], ["staging", "advisory"]]);
         expect(run.stdout).toContain("== interconnect-us (interconnect of us-west-2 + us-east-1): ");
         expect(run.stdout).not.toContain("│");
         expect(run.stdout).not.toMatch(/vpcCidr/);
     });
 
     it("fits a screen: at most 40 lines per stack", () => {
-        const sections = run.stdout.split(/^(?===)/m).filter((s) => s.startsWith("== ") && !s.startsWith("== Total"));
-        expect(sections.map((s) => s.slice(3, s.indexOf(" ", 3)))).toEqual(["us-west-2", "us-east-1", "interconnect-us"]);
+        const sections = run.stdout.split(/^(?===)/m).filter((s) => s.startsWith("== ") && !s.startsWith("== Environments") && !s.startsWith("== Stack set"));
+        expect(sections.map((s) => s.slice(3, s.indexOf(" ", 3))).sort()).toEqual(stackFiles().sort());
         for (const s of sections) expect(s.trimEnd().split("\n").length).toBeLessThanOrEqual(40);
     });
 
@@ -270,7 +290,7 @@ describe("npm run plan: failures", () => {
     it("exits 2 on an unknown --stack", async () => {
         const { code, stderr } = await planInProcess(["--stack", "eu-west-1"], PROJECT_DIR);
         expect(code).toBe(2);
-        expect(stderr).toContain("no stack file for eu-west-1 (stacks: interconnect-us, us-east-1, us-west-2)");
+        expect(stderr).toContain(`no stack file for eu-west-1 (stacks: ${stackFiles().sort().join(", ")})`);
     });
 });
 
