@@ -127,3 +127,18 @@ describe("generated stack sets: growing the platform is stack files", () => {
         expect(s?.deployment.resources).toEqual([]);
     });
 });
+
+describe("environment budgets over all of an environment's stacks", () => {
+    it("an environment over its cap exits 1 although each stack stays under its share, and the report says by how much", async () => {
+        const { projectCopy } = await import("../../helpers/project");
+        const dir = projectCopy((f, text) => (f.startsWith("Pulumi.staging-") ? text.replace("instanceTypes: [r6i.large]", "instanceTypes: [r6i.xlarge]") : text));
+        const { code, report, stdout } = await planIn(dir);
+        expect(code).toBe(1);
+        for (const s of report.stacks) expect(s.policy.violations.filter((v) => v.enforcementLevel === "mandatory"), s.stack).toEqual([]);
+        const staging = report.environments?.find((e) => e.environment === "staging");
+        expect(staging).toMatchObject({ budgetUsd: 3000, verdict: "mandatory", stacks: ["staging-us-west-2", "staging-us-east-1", "staging-interconnect-us"] });
+        expect(staging?.monthlyUsd).toBeGreaterThan(3000);
+        for (const s of report.stacks.filter((x) => x.stack.startsWith("staging-"))) expect(s.cost?.monthlyUsd ?? 0).toBeLessThanOrEqual(s.cost?.budgetUsd ?? 0);
+        expect(stdout).toMatch(/^ {2}staging: \$3,\d{3}\/month of \$3,000 \(3 stacks: staging-us-west-2, staging-us-east-1, staging-interconnect-us\) OVER BUDGET \(mandatory\)$/m);
+    });
+});
