@@ -136,6 +136,7 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "auroraSecurityGroupId",
     "redisSecurityGroupId",
     "kmsKeyArn",
+    "apiRecordFqdn",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
 ] as const;

@@ -152,9 +152,13 @@ describe("interconnect stack file", () => {
 describe("an interconnect linking a second secondary (generated stack set: us-west-2, us-east-1, us-east-2)", () => {
     const eastFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-east-1.yaml"), "utf8");
     const eastPolicy = fs.readFileSync(path.join(PROJECT_DIR, "policy-pack", "config", "us-east-1.json"), "utf8");
-    const withSecond = (cidr: string) =>
+    const withSecond = (cidr: string, domain = "reads-us-east-2.api.intelgraph.example.com") =>
         projectCopy((f, text) => (f === "Pulumi.interconnect-us.yaml" ? text.replace("intelgraph:secondaryStacks: [us-east-1]", "intelgraph:secondaryStacks: [us-east-1, us-east-2]") : text), {
-            "Pulumi.us-east-2.yaml": eastFile.replaceAll("us-east-1", "us-east-2").replace("intelgraph:vpcCidr: 10.20.0.0/16", `intelgraph:vpcCidr: ${cidr}`).replace(/10\.20\.(\d+)\.0\/18/g, "10.30.$1.0/18"),
+            "Pulumi.us-east-2.yaml": eastFile
+                .replaceAll("us-east-1", "us-east-2")
+                .replace("intelgraph:vpcCidr: 10.20.0.0/16", `intelgraph:vpcCidr: ${cidr}`)
+                .replace(/10\.20\.(\d+)\.0\/18/g, "10.30.$1.0/18")
+                .replace("apiDomain: api.intelgraph.example.com", `apiDomain: ${domain}`),
             "policy-pack/config/us-east-2.json": eastPolicy,
         });
 
@@ -166,6 +170,15 @@ describe("an interconnect linking a second secondary (generated stack set: us-we
         expect(ofType(i, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").map((r) => providerRegion(i, r)).sort()).toEqual(["us-east-1", "us-east-2"]);
         const config = one(i, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
         expect((inputsOf(config).rules as { id: string }[]).map((r) => r.id)).toEqual(["backups-to-us-east-1", "backups-to-us-east-2"]);
+    });
+
+    it("refuses a second failover target on the primary's DNS name (a real deploy has only the interconnect to see it)", async () => {
+        const planned = mustGet(await plan({ projectDir: withSecond("10.30.0.0/16", "api.intelgraph.example.com"), stacks: ["interconnect-us"] }), "interconnect-us");
+        expect(planned.error?.kind).toBe("config");
+        expect(planned.error?.message).toContain(
+            'Pulumi.interconnect-us.yaml: intelgraph:secondaryStacks is ["us-east-1","us-east-2"]; allowed: one secondary on the primary\'s DNS name api.intelgraph.example.com (the failover target); the others serve reads under a name of their own (intelgraph:dns.apiDomain)',
+        );
+        expect(planned.registeredBeforeError).toEqual([]);
     });
 
     it("refuses siblings with overlapping VPC CIDRs, naming both stacks and the key to change", async () => {

@@ -6,7 +6,8 @@
  * - one primary per zone and environment (the global names intelgraph-<zone>-<env> are unique per account);
  * - at most two secondaries per primary (an ElastiCache global datastore replicates to up to two other
  *   Regions, ElastiCache User Guide "Global datastores: prerequisites and limitations"; an Aurora global database
- *   allows more secondary Regions, so the datastore is the bound);
+ *   allows up to 10, Aurora User Guide "Configuration requirements of an Amazon Aurora global database", so the
+ *   datastore is the bound);
  * - per DNS name, one primary and one failover target: Route 53 spreads a name's traffic over its healthy
  *   zero-weight records when every non-zero one is unhealthy (Route 53 Developer Guide, "Weighted routing"),
  *   and only one secondary gets the Aurora writer — a read-only secondary needs a name of its own;
