@@ -189,7 +189,8 @@ const NAME_INPUTS: Readonly<Record<string, string>> = {
     "aws:lb/targetGroup:TargetGroup": "name",
 };
 /** Names unique in the whole account (IAM, global resources) or, for buckets, in the whole partition. */
-const ACCOUNT_WIDE = /^aws:(iam|s3|rds\/globalCluster|elasticache\/globalReplicationGroup)/;
+// Aurora DB cluster names "must be unique across all AWS Regions" (Aurora User Guide, global database configuration requirements).
+const ACCOUNT_WIDE = /^aws:(iam|s3|rds\/globalCluster|rds\/cluster:|elasticache\/globalReplicationGroup)/;
 
 /** Physical names two stacks of one account would both create: the second `pulumi up` would fail. */
 export function duplicatePhysicalNames(stacks: readonly StackReport[]): StackSetProblem[] {
