@@ -110,6 +110,13 @@ function arnFor(type: string, region: string, id: string, name: string): string 
             return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:loadbalancer/app/${id}`;
         case "aws:lb/targetGroup:TargetGroup":
             return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:targetgroup/${id}`;
+        case "aws:sns/topic:Topic":
+            return `arn:${MOCK_PARTITION}:sns:${region}:${MOCK_ACCOUNT_ID}:${name}`;
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+        case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+            return `arn:${MOCK_PARTITION}:cloudwatch:${region}:${MOCK_ACCOUNT_ID}:alarm:${name}`;
+        case "aws:cloudwatch/dashboard:Dashboard":
+            return `arn:${MOCK_PARTITION}:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${name}`;
         case "aws:acm/certificate:Certificate":
             return `arn:${MOCK_PARTITION}:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${id}`;
         default: {
@@ -261,6 +268,9 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
             // Route 53 zone ids of ALBs per region (AWS "Elastic Load Balancing endpoints and quotas").
             out.zoneId = ({ "us-east-1": "Z35SXDOTRQ7X7K", "us-west-2": "Z1H1FL5HABSF5" } as Record<string, string>)[ctx.region] ?? "Z0ALBZONEOFFLINE";
             out.arnSuffix = `app/${id}`;
+            break;
+        case "aws:lb/targetGroup:TargetGroup":
+            out.arnSuffix = `targetgroup/${id}`;
             break;
         case "aws:acm/certificate:Certificate": {
             const token = hashHex(`${ctx.urn}/validation`, 32);
