@@ -1,0 +1,71 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { METRIC_ALARM, actionFacts, watches } from "../lib/alarms";
+import { subjectOf, violationMessage } from "../lib/message";
+import { read } from "../lib/read";
+import { ofType } from "../lib/stack";
+
+const AURORA = "aws:rds/cluster:Cluster";
+const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
+const GLOBAL_DATASTORE = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
+
+const REMEDIATION = "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts), notifying the region's NotificationTopic";
+
+/** A replicated tier, the lag metric that watches it, and how its dimension names it. */
+interface Tier {
+    readonly resource: PolicyResource;
+    readonly metric: string;
+    readonly dimension: string;
+    readonly matches: (value: string) => boolean;
+}
+
+function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
+    const tiers: Tier[] = [];
+    for (const c of ofType(resources, AURORA)) {
+        if (read(() => c.props.globalClusterIdentifier) === undefined) continue;
+        const id = read(() => c.props.clusterIdentifier);
+        tiers.push({ resource: c, metric: "AuroraGlobalDBReplicationLag", dimension: "DBClusterIdentifier", matches: (v) => v === id });
+    }
+    const primaries = new Set(ofType(resources, GLOBAL_DATASTORE).map((g) => read(() => g.props.primaryReplicationGroupId)));
+    for (const g of ofType(resources, REDIS)) {
+        const id = read(() => g.props.replicationGroupId);
+        const member = read(() => g.props.globalReplicationGroupId) !== undefined;
+        if (!member && !primaries.has(id)) continue;
+        // Host-level metric: the group's member clusters are `<group>-001`, `-002`, ...
+        tiers.push({ resource: g, metric: "GlobalDatastoreReplicationLag", dimension: "CacheClusterId", matches: (v) => typeof id === "string" && v.startsWith(`${id}-`) });
+    }
+    return tiers;
+}
+
+/**
+ * Detection: a tier AWS replicates across regions (an Aurora global-database member, a global-datastore
+ * member) is useless as a failover target if its lag goes unseen. The lag metrics are emitted by whichever
+ * member is secondary, so every member, in every region, has the alarm, and it must reach a person: an SNS
+ * topic of the same region encrypted with that region's key (a topic elsewhere would share the fate of the
+ * region it detects).
+ */
+export const detectReplicationLagAlarms: StackValidationPolicy = {
+    name: "intelgraph-detect-replication-lag-alarms",
+    description:
+        "Detection: every replicated data tier (Aurora global-database member, ElastiCache global-datastore member) has a replication-lag alarm (AuroraGlobalDBReplicationLag on its DBClusterIdentifier; GlobalDatastoreReplicationLag on its member clusters) whose action is an SNS topic of its own region encrypted with a key of that region.",
+    enforcementLevel: "mandatory",
+    remediationSteps: `${REMEDIATION}.`,
+    validateStack: (args, reportViolation) => {
+        const tiers = replicatedTiers(args.resources);
+        if (!tiers.length) args.notApplicable("no replicated data tier in this stack");
+        const alarms = ofType(args.resources, METRIC_ALARM);
+        for (const t of tiers) {
+            const subject = subjectOf(t.resource);
+            const required = `a CloudWatch alarm on ${t.metric} (${t.dimension}) notifying an SNS topic of ${subject.region ?? "its region"} encrypted with a key of that region`;
+            const watching = alarms.filter((a) => watches(a, t.resource, [t.metric], t.dimension, t.matches));
+            if (!watching.length) {
+                reportViolation(violationMessage(subject, "lag alarm", undefined, required, REMEDIATION), t.resource.urn);
+                continue;
+            }
+            const facts = watching.map((a) => ({ alarm: a, ...actionFacts(a, args.resources) }));
+            if (!facts.some((f) => f.notifiesRegionalTopic)) {
+                const first = facts[0];
+                reportViolation(violationMessage(subject, `alarmActions of lag alarm '${first.alarm.name}'`, first.observed, required, REMEDIATION), t.resource.urn);
+            }
+        }
+    },
+};
