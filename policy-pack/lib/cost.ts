@@ -100,6 +100,19 @@ export function estimateCost(resources: readonly Priced[], inherited: { redisNod
             case "aws:route53/healthCheck:HealthCheck":
                 perMonth(r.name, "route53-health-check-https", 1, "month");
                 break;
+            case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+                // Billed per metric the alarm reads: one, or each metric of its metric-math queries.
+                const queries = Array.isArray(p.metricQueries) ? (p.metricQueries as unknown[]) : [];
+                const metrics = queries.length ? queries.filter((q) => !!get(q, ["metric"])).length : 1;
+                perMonth(r.name, "cloudwatch-alarm-metric", metrics, "month");
+                break;
+            }
+            case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+                perMonth(r.name, "cloudwatch-composite-alarm", 1, "month");
+                break;
+            case "aws:cloudwatch/dashboard:Dashboard":
+                perMonth(r.name, "cloudwatch-dashboard", 1, "month");
+                break;
         }
     }
     if (graphGb) perMonth("neo4j backups", "s3-standard-gb", graphGb * prices.assumptions.backupBucketShareOfGraphStorage, "GB-month");
