@@ -7,7 +7,15 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { type Known, isUnknown, read, readPath } from "./read";
 import { arnRegion, regionOf } from "./resources";
-import { ofType, referencedResource } from "./stack";
+import { ofType } from "./stack";
+
+/** The resource a value names: by the value when it is known (and only then), by property dependency when unknown. */
+function named(r: PolicyResource, property: string, value: Known<unknown>, candidates: readonly PolicyResource[], keys: readonly string[]): PolicyResource | undefined {
+    if (typeof value === "string") return candidates.find((c) => keys.some((k) => read(() => c.props[k]) === value));
+    if (!isUnknown(value)) return undefined;
+    const deps = new Set(r.propertyDependencies[property] ?? []);
+    return candidates.find((c) => deps.has(c));
+}
 
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const COMPOSITE_ALARM = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
@@ -49,6 +57,16 @@ export function watches(alarm: PolicyResource, target: PolicyResource, metricNam
     });
 }
 
+/** The longest period an alarm evaluates over: its own period, or its queries' metric periods (seconds). */
+export function longestPeriod(alarm: PolicyResource): number | undefined {
+    const own = read(() => alarm.props.period);
+    if (typeof own === "number") return own;
+    const queries = readPath(alarm.props, ["metricQueries"]);
+    if (!Array.isArray(queries)) return undefined;
+    const periods = Array.from({ length: queries.length }, (_, i) => readPath(alarm.props, ["metricQueries", i, "metric", "period"])).filter((v): v is number => typeof v === "number");
+    return periods.length ? Math.max(...periods) : undefined;
+}
+
 /** The alarms a composite's rule names (`ALARM("name")`), or, with an unknown rule, those it depends on for it. */
 export function alarmsReadBy(composite: PolicyResource, alarms: readonly PolicyResource[]): PolicyResource[] {
     const rule = read(() => composite.props.alarmRule);
@@ -79,12 +97,12 @@ export function actionFacts(alarm: PolicyResource, resources: readonly PolicyRes
     // By index: iterating the array would touch each element, and an unknown one throws at preview.
     const values = Array.from({ length: count }, (_, i) => (Array.isArray(actions) ? readPath(alarm.props, ["alarmActions", i]) : actions));
     const ok = values.some((value) => {
-        const topic = referencedResource(alarm, "alarmActions", value, topics, ["arn"]);
+        const topic = named(alarm, "alarmActions", value, topics, ["arn"]);
         // A topic of another stack cannot be shown to be encrypted under this region's key: not counted.
         if (!topic) return false;
         if (regionOf(topic) !== region) return false;
         const keyValue = read(() => topic.props.kmsMasterKeyId);
-        const key = referencedResource(topic, "kmsMasterKeyId", keyValue, keys, ["arn", "keyId"]);
+        const key = named(topic, "kmsMasterKeyId", keyValue, keys, ["arn", "keyId"]);
         if (key) return regionOf(key) === region;
         return typeof keyValue === "string" && /:key\//.test(keyValue) && arnRegion(keyValue) === region;
     });

@@ -1,11 +1,20 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { COMPOSITE_ALARM, METRIC_ALARM, actionFacts, alarmsReadBy, watches } from "../lib/alarms";
+import { COMPOSITE_ALARM, METRIC_ALARM, actionFacts, alarmsReadBy, longestPeriod, watches } from "../lib/alarms";
 import { subjectOf, violationMessage } from "../lib/message";
 import { read } from "../lib/read";
 import { ofType } from "../lib/stack";
 
 const LB = "aws:lb/loadBalancer:LoadBalancer";
 const FIVE_XX = ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"];
+/**
+ * The two burn-rate severities, told apart by their long window: a fast burn (long window of at most an hour)
+ * pages, a slow burn (longer) opens a ticket (Google SRE Workbook, "Alerting on SLOs"); both are required.
+ */
+const SEVERITIES = [
+    { label: "fast burn-rate alarm", fits: (seconds: number) => seconds <= 3_600, what: "long window of at most 1 h" },
+    { label: "slow burn-rate alarm", fits: (seconds: number) => seconds > 3_600, what: "long window over 1 h" },
+] as const;
+
 const REMEDIATION = "Declare the entry's EdgeAlarms and BurnRateAlarms (stacks/monitoring.ts) on this load balancer, notifying the region's NotificationTopic";
 
 /**
@@ -16,7 +25,7 @@ const REMEDIATION = "Declare the entry's EdgeAlarms and BurnRateAlarms (stacks/m
 export const detectEntrypointAlarms: StackValidationPolicy = {
     name: "intelgraph-detect-entrypoint-alarms",
     description:
-        "Detection: every internet-facing load balancer has a 5xx alarm (HTTPCode_ELB_5XX_Count / HTTPCode_Target_5XX_Count on its LoadBalancer dimension) and a burn-rate composite alarm over at least two such windows, each notifying an SNS topic of its region encrypted with a key of that region.",
+        "Detection: every internet-facing load balancer has a 5xx alarm (HTTPCode_ELB_5XX_Count / HTTPCode_Target_5XX_Count on its LoadBalancer dimension) and two burn-rate composite alarms over at least two such windows each (a fast burn, long window up to 1 h, and a slow one), each notifying an SNS topic of its region encrypted with a key of that region.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
     validateStack: (args, reportViolation) => {
@@ -34,10 +43,21 @@ export const detectEntrypointAlarms: StackValidationPolicy = {
             if (!notifying.length) {
                 reportViolation(violationMessage(subject, "5xx alarm", fiveXx.length ? "without a notifying action" : undefined, `a CloudWatch alarm on its 5xx counts notifying an SNS topic of ${where} encrypted with a key of that region`, REMEDIATION), lb.urn);
             }
-            const burn = composites.filter((c) => alarmsReadBy(c, alarms).filter(onLb).length >= 2);
-            if (!burn.some((c) => actionFacts(c, args.resources).notifiesRegionalTopic)) {
+            for (const severity of SEVERITIES) {
+                const burn = composites.filter((c) => {
+                    const windows = alarmsReadBy(c, alarms).filter(onLb);
+                    const longest = Math.max(...windows.map((w) => longestPeriod(w) ?? 0));
+                    return windows.length >= 2 && severity.fits(longest);
+                });
+                if (burn.some((c) => actionFacts(c, args.resources).notifiesRegionalTopic)) continue;
                 reportViolation(
-                    violationMessage(subject, "burn-rate alarm", burn.length ? "without a notifying action" : undefined, `a composite alarm over at least two 5xx-ratio windows of it notifying an SNS topic of ${where} encrypted with a key of that region`, REMEDIATION),
+                    violationMessage(
+                        subject,
+                        severity.label,
+                        burn.length ? "without a notifying action" : undefined,
+                        `a composite alarm over at least two 5xx-ratio windows of it (${severity.what}) notifying an SNS topic of ${where} encrypted with a key of that region`,
+                        REMEDIATION,
+                    ),
                     lb.urn,
                 );
             }

@@ -25,11 +25,17 @@ function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
         const id = read(() => c.props.clusterIdentifier);
         tiers.push({ resource: c, metric: "AuroraGlobalDBReplicationLag", dimension: "DBClusterIdentifier", matches: (v) => v === id });
     }
-    const primaries = new Set(ofType(resources, GLOBAL_DATASTORE).map((g) => read(() => g.props.primaryReplicationGroupId)));
+    const datastores = ofType(resources, GLOBAL_DATASTORE);
+    // The datastore's primary member: by its id, or (id unknown at first preview) by the datastore's dependency on it.
+    const isPrimaryOf = (g: PolicyResource) =>
+        datastores.some((d) => {
+            const primary = read(() => d.props.primaryReplicationGroupId);
+            return typeof primary === "string" ? primary === read(() => g.props.replicationGroupId) : (d.propertyDependencies.primaryReplicationGroupId ?? []).includes(g);
+        });
     for (const g of ofType(resources, REDIS)) {
         const id = read(() => g.props.replicationGroupId);
         const member = read(() => g.props.globalReplicationGroupId) !== undefined;
-        if (!member && !primaries.has(id)) continue;
+        if (!member && !isPrimaryOf(g)) continue;
         // Host-level metric: the group's member clusters are `<group>-001`, `-002`, ...
         tiers.push({ resource: g, metric: "GlobalDatastoreReplicationLag", dimension: "CacheClusterId", matches: (v) => typeof id === "string" && v.startsWith(`${id}-`) });
     }
