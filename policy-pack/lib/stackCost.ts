@@ -18,5 +18,10 @@ function plainProps(r: PolicyResource): Record<string, unknown> {
         const v = read(() => JSON.parse(JSON.stringify(r.props[k] ?? null)) as unknown);
         if (v !== null && typeof v !== "symbol") out[k] = v;
     }
+    // An alarm is priced per metric it reads: only which queries carry a metric matters (their ARNs may be unknown).
+    const queries = read(() => r.props.metricQueries);
+    if (Array.isArray(queries)) {
+        out.metricQueries = Array.from({ length: queries.length }, (_, i) => (read(() => (r.props.metricQueries as Record<string, unknown>[])[i].metric !== undefined) === true ? { metric: {} } : {}));
+    }
     return out;
 }

@@ -92,9 +92,9 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toContain("Policy: 22 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
-        expect(run.stdout).toMatch(/Cost: \$2,680\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toMatch(/Cost: \$2,687\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
-        expect(run.stdout).toMatch(/== Total: \$5,065\/month estimated for 3 stacks against \$18,500 of budget/);
+        expect(run.stdout).toMatch(/== Total: \$5,077\/month estimated for 3 stacks against \$18,500 of budget/);
         expect(run.stdout).toContain("== interconnect-us (interconnect of us-west-2 + us-east-1): ");
         expect(run.stdout).not.toContain("│");
         expect(run.stdout).not.toMatch(/vpcCidr/);
