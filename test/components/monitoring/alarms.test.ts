@@ -3,10 +3,12 @@
  * dimensions, statistic, unit, period, evaluation window, threshold (the seed's defaults) and missing-data
  * treatment, and that it notifies the region's topic.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlannedStack } from "../../../tools/offline/engine";
 import { buildReport } from "../../../tools/offline/report";
-import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
+import { PROJECT_DIR, inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;
 beforeAll(async () => {
@@ -14,6 +16,8 @@ beforeAll(async () => {
 });
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+/** GitHub anchors of the `## ` headings of the runbook every alarm links. */
+const RUNBOOK_SECTIONS = [...fs.readFileSync(path.join(PROJECT_DIR, "runbooks", "alerts.md"), "utf8").matchAll(/^## (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-"));
 const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
 
 describe.each(["us-west-2", "us-east-1"])("alarms of %s", (region) => {
@@ -32,7 +36,9 @@ describe.each(["us-west-2", "us-east-1"])("alarms of %s", (region) => {
             const expected = /^burn-rate-(page|ticket)-(long|short)$/.test(r.name) ? [] : [topicArn()];
             expect(i.alarmActions, r.name).toEqual(expected);
             expect(i.okActions, r.name).toEqual(expected);
-            expect(String(i.alarmDescription), r.name).toMatch(/ Runbook: runbooks\/alerts\.md#[a-z0-9-]+$/);
+            const anchor = / Runbook: runbooks\/alerts\.md#([a-z0-9-]+)$/.exec(String(i.alarmDescription))?.[1];
+            expect(anchor, r.name).toBeDefined();
+            expect(RUNBOOK_SECTIONS, `${r.name}: runbooks/alerts.md has a section ${anchor}`).toContain(anchor);
         }
     });
 
