@@ -141,6 +141,8 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "kmsKeyArn",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
+    // The primary's topic: the backup replication's alarms notify it (stacks/interconnectStack.ts).
+    "alertTopicArn",
 ] as const;
 
 /**

@@ -7,7 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { type Known, isUnknown, read, readPath } from "./read";
 import { arnRegion, regionOf } from "./resources";
-import { ofType } from "./stack";
+import { ofType, stackReferenceOutputs } from "./stack";
 
 /** The resource a value names: by the value when it is known (and only then), by property dependency when unknown. */
 function named(r: PolicyResource, property: string, value: Known<unknown>, candidates: readonly PolicyResource[], keys: readonly string[]): PolicyResource | undefined {
@@ -93,13 +93,15 @@ export function actionFacts(alarm: PolicyResource, resources: readonly PolicyRes
     if (enabled === false) return { notifiesRegionalTopic: false, observed: "disabled (actionsEnabled false)" };
     const topics = ofType(resources, TOPIC);
     const keys = ofType(resources, KEY);
+    const referencedAlertTopics = stackReferenceOutputs(resources).map((o) => o.alertTopicArn);
     const count = Array.isArray(actions) ? actions.length : isUnknown(actions) ? 1 : 0;
     // By index: iterating the array would touch each element, and an unknown one throws at preview.
     const values = Array.from({ length: count }, (_, i) => (Array.isArray(actions) ? readPath(alarm.props, ["alarmActions", i]) : actions));
     const ok = values.some((value) => {
         const topic = named(alarm, "alarmActions", value, topics, ["arn"]);
-        // A topic of another stack cannot be shown to be encrypted under this region's key: not counted.
-        if (!topic) return false;
+        // Another stack's topic counts only as the alert topic a StackReference reads from that region's stack,
+        // whose own rules (intelgraph-kms-regional-cmk) hold it to its region's key.
+        if (!topic) return typeof value === "string" && arnRegion(value) === region && referencedAlertTopics.includes(value);
         if (regionOf(topic) !== region) return false;
         const keyValue = read(() => topic.props.kmsMasterKeyId);
         const key = named(topic, "kmsMasterKeyId", keyValue, keys, ["arn", "keyId"]);

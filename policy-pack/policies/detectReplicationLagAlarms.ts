@@ -7,8 +7,9 @@ import { ofType } from "../lib/stack";
 const AURORA = "aws:rds/cluster:Cluster";
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
 const GLOBAL_DATASTORE = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
+const S3_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
 
-const REMEDIATION = "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts), notifying the region's NotificationTopic";
+const REMEDIATION = "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts) or, for backup replication, the interconnect's BackupReplicationAlarms, notifying the region's NotificationTopic";
 
 /** A replicated tier, the lag metric that watches it, and how its dimension names it. */
 interface Tier {
@@ -16,6 +17,8 @@ interface Tier {
     readonly metric: string;
     readonly dimension: string;
     readonly matches: (value: string) => boolean;
+    /** Which part of the resource is watched, when it has several (a replication configuration's rules). */
+    readonly part?: string;
 }
 
 function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
@@ -39,6 +42,15 @@ function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
         // Host-level metric: the group's member clusters are `<group>-001`, `-002`, ...
         tiers.push({ resource: g, metric: "GlobalDatastoreReplicationLag", dimension: "CacheClusterId", matches: (v) => typeof id === "string" && v.startsWith(`${id}-`) });
     }
+    // The graph standby's data: the backups each rule replicates into a secondary's region (RuleId dimension).
+    for (const c of ofType(resources, S3_REPLICATION)) {
+        const rules = read(() => c.props.rules);
+        const count = Array.isArray(rules) ? rules.length : 0;
+        for (let i = 0; i < count; i++) {
+            const id = read(() => (c.props.rules as { id?: unknown }[])[i].id);
+            if (typeof id === "string") tiers.push({ resource: c, metric: "ReplicationLatency", dimension: "RuleId", matches: (v) => v === id, part: `rule ${id}` });
+        }
+    }
     return tiers;
 }
 
@@ -52,7 +64,7 @@ function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
 export const detectReplicationLagAlarms: StackValidationPolicy = {
     name: "intelgraph-detect-replication-lag-alarms",
     description:
-        "Detection: every replicated data tier (Aurora global-database member, ElastiCache global-datastore member) has a replication-lag alarm (AuroraGlobalDBReplicationLag on its DBClusterIdentifier; GlobalDatastoreReplicationLag on its member clusters) whose action is an SNS topic of its own region encrypted with a key of that region.",
+        "Detection: every replicated data tier (Aurora global-database member, ElastiCache global-datastore member, each S3 replication rule of the graph backups) has a replication-lag alarm (AuroraGlobalDBReplicationLag on its DBClusterIdentifier; GlobalDatastoreReplicationLag on its member clusters; ReplicationLatency on its RuleId) whose action is an SNS topic of its own region encrypted with a key of that region.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
     validateStack: (args, reportViolation) => {
@@ -64,7 +76,7 @@ export const detectReplicationLagAlarms: StackValidationPolicy = {
             const required = `a CloudWatch alarm on ${t.metric} (${t.dimension}) notifying an SNS topic of ${subject.region ?? "its region"} encrypted with a key of that region`;
             const watching = alarms.filter((a) => watches(a, t.resource, [t.metric], t.dimension, t.matches));
             if (!watching.length) {
-                reportViolation(violationMessage(subject, "lag alarm", undefined, required, REMEDIATION), t.resource.urn);
+                reportViolation(violationMessage(subject, t.part ? `lag alarm of ${t.part}` : "lag alarm", undefined, required, REMEDIATION), t.resource.urn);
                 continue;
             }
             const facts = watching.map((a) => ({ alarm: a, ...actionFacts(a, args.resources) }));

@@ -23,6 +23,7 @@ const WATCHES: readonly Watch[] = [
     { tier: "API 5xx", when: (t) => t.has("aws:lb/loadBalancer:LoadBalancer"), metrics: ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"] },
     { tier: "API targets", when: (t) => t.has("aws:lb/targetGroup:TargetGroup"), metrics: ["UnHealthyHostCount"] },
     { tier: "certificate expiry", when: (t) => t.has("aws:acm/certificate:Certificate"), metrics: ["DaysToExpiry"] },
+    { tier: "graph backup replication", when: (t) => t.has("aws:s3/bucketReplicationConfig:BucketReplicationConfig"), metrics: ["ReplicationLatency"] },
 ];
 
 /** Metric names an alarm reads: its own or its queries'. */
@@ -32,7 +33,7 @@ function metricNames(inputs: Record<string, unknown>): string[] {
     return queries.map((q) => q.metric?.metricName).filter((n): n is string => typeof n === "string");
 }
 
-/** `Detection: ...` lines, or nothing for a stack with no tier to watch and no alarm (an interconnect). */
+/** `Detection: ...` lines, or nothing for a stack with no tier to watch and no alarm. */
 export function detectionSection(s: StackReport): string {
     const resources = s.deployment.resources;
     const types = new Set(resources.map((r) => r.type));
@@ -44,8 +45,11 @@ export function detectionSection(s: StackReport): string {
     });
     const checks = alarms.filter((m) => m.includes("HealthCheckStatus")).length;
     if (!items.length && !alarms.length) return "";
-    items.push(composites ? `burn-rate composites ${composites}` : types.has("aws:lb/loadBalancer:LoadBalancer") ? "burn-rate MISSING" : "burn-rate n/a");
-    items.push(checks ? `Route 53 health checks covered (${checks})` : "Route 53 health checks: not watchable here (metrics only in us-east-1)");
+    // The entry's burn rate and health checks concern regional stacks (an interconnect has no entry).
+    if (types.has("aws:lb/loadBalancer:LoadBalancer")) {
+        items.push(composites ? `burn-rate composites ${composites}` : "burn-rate MISSING");
+        items.push(checks ? `Route 53 health checks covered (${checks})` : "Route 53 health checks: not watchable here (metrics only in us-east-1)");
+    }
     const missing = items.filter((i) => i.includes("MISSING")).length;
     return [`Detection: ${alarms.length} alarms, ${composites} composite${composites === 1 ? "" : "s"}; ${missing ? `${missing} MISSING` : "every tier covered"}`, `  ${items.join("; ")}`].join("\n");
 }

@@ -203,3 +203,38 @@ describe("the dashboard", () => {
         for (const arn of arns) expect(shown).toContain(arn);
     });
 });
+
+describe("graph standby freshness: the interconnect's backup replication alarms (until #14's secondaries)", () => {
+    it("ReplicationLatency above RTC's 15 min and any OperationsFailedReplication, per rule, in the source region, notifying the primary's topic", () => {
+        const ic = mustGet(stacks, "interconnect-us");
+        const west = mustGet(stacks, "us-west-2");
+        const east = mustGet(stacks, "us-east-1");
+        const dimensions = { SourceBucket: west.outputs.neo4jBackupBucketName, DestinationBucket: east.outputs.neo4jBackupBucketName, RuleId: "backups-to-us-east-1" };
+        const topic = outputsOf(one(west, "aws:sns/topic:Topic")).arn;
+        const latency = one(ic, ALARM, "neo4j-backup-replication-alarms-latency-us-east-1");
+        expect(providerRegion(ic, latency)).toBe("us-west-2");
+        expect(inputsOf(latency)).toMatchObject({
+            namespace: "AWS/S3",
+            metricName: "ReplicationLatency",
+            dimensions,
+            statistic: "Maximum",
+            unit: "Seconds",
+            period: 60,
+            evaluationPeriods: 5,
+            threshold: 900,
+            comparisonOperator: "GreaterThanThreshold",
+            alarmActions: [topic],
+        });
+        expect(inputsOf(one(ic, ALARM, "neo4j-backup-replication-alarms-failed-us-east-1"))).toMatchObject({
+            namespace: "AWS/S3",
+            metricName: "OperationsFailedReplication",
+            dimensions,
+            statistic: "Sum",
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            alarmActions: [topic],
+        });
+        const config = inputsOf(one(ic, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")) as { rules: { id: string; destination: { metrics: unknown } }[] };
+        expect(config.rules.map((r) => [r.id, r.destination.metrics])).toEqual([["backups-to-us-east-1", { status: "Enabled", eventThreshold: { minutes: 15 } }]]);
+    });
+});

@@ -46,3 +46,14 @@ describe(RULE, () => {
         ]);
     });
 });
+
+describe(`${RULE} in the interconnect`, () => {
+    it("accepts the primary's alert topic read through its StackReference, and refuses any other topic ARN", async () => {
+        const resources = await stackResources("interconnect-us");
+        expect(await messages(resources, "interconnect-us", RULE)).toEqual([]);
+        setProp(byName(resources, "neo4j-backup-replication-alarms-failed-us-east-1"), "alarmActions", ["arn:aws:sns:us-west-2:123456789012:someone-elses-topic"]);
+        expect(await messages(resources, "interconnect-us", RULE)).toEqual([
+            `${ALARM} 'neo4j-backup-replication-alarms-failed-us-east-1' (us-west-2): alarmActions is "1 action(s), none an SNS topic of us-west-2 under its key"; ${required("us-west-2")}`,
+        ]);
+    });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { byName, messages, setProp, stackResources } from "../../helpers/policy";
 
 const RULE = "intelgraph-detect-replication-lag-alarms";
-const FIX = "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts), notifying the region's NotificationTopic.";
+const FIX = "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts) or, for backup replication, the interconnect's BackupReplicationAlarms, notifying the region's NotificationTopic.";
 const AURORA = "aws:rds/cluster:Cluster 'aurora-cluster'";
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup 'redis-group'";
 const required = (metric: string, dimension: string, region: string) =>
@@ -14,6 +14,8 @@ describe(RULE, () => {
         ["us-east-1", false],
         ["us-west-2", true],
         ["us-east-1", true],
+        ["interconnect-us", false],
+        ["interconnect-us", true],
     ] as const)("passes the compliant %s stack (preview %s): every member of the global cluster and datastore has its alarm", async (stack, preview) => {
         expect(await messages(await stackResources(stack, preview), stack, RULE)).toEqual([]);
     });
@@ -26,6 +28,13 @@ describe(RULE, () => {
     it.each([false, true])("flags the Redis member whose lag alarm was removed, in the primary too (preview %s)", async (preview) => {
         const resources = (await stackResources("us-west-2", preview)).filter((r) => !r.urn.endsWith("::data-alarms-redis-replication-lag"));
         expect(await messages(resources, "us-west-2", RULE)).toEqual([`${REDIS} (us-west-2): lag alarm is not set; ${required("GlobalDatastoreReplicationLag", "CacheClusterId", "us-west-2")}`]);
+    });
+
+    it.each([false, true])("flags the backup replication rule whose latency alarm was removed, in the interconnect (preview %s)", async (preview) => {
+        const resources = (await stackResources("interconnect-us", preview)).filter((r) => !r.urn.endsWith("::neo4j-backup-replication-alarms-latency-us-east-1"));
+        expect(await messages(resources, "interconnect-us", RULE)).toEqual([
+            `aws:s3/bucketReplicationConfig:BucketReplicationConfig 'neo4j-backup-replication-config' (us-west-2): lag alarm of rule backups-to-us-east-1 is not set; ${required("ReplicationLatency", "RuleId", "us-west-2")}`,
+        ]);
     });
 
     it("flags a lag alarm that watches another cluster", async () => {

@@ -23,7 +23,7 @@ describe("the summary's alarm coverage per tier", () => {
         expect(detectionSection(s)).toContain("Route 53 health checks: not watchable here (metrics only in us-east-1)");
     });
 
-    it("prints nothing for a stack with nothing to watch (the interconnect)", async () => {
-        expect(detectionSection(await report("interconnect-us"))).toBe("");
+    it("shows the interconnect's backup replication (the graph standby's freshness) covered", async () => {
+        expect(detectionSection(await report("interconnect-us"))).toBe(["Detection: 2 alarms, 0 composites; every tier covered", "  graph backup replication covered (1)"].join("\n"));
     });
 });
