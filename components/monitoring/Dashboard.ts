@@ -31,7 +31,8 @@ const widget = (title: string, x: number, y: number, metrics: Metric[], region: 
  * errors, p95 latency against the seed's 400 ms), the replication lag of every tier the region receives, the
  * Route 53 health checks it can see, and the state of every alarm. Dashboard bodies: CloudWatch API Reference,
  * "Dashboard Body Structure and Syntax" (metric arrays `[namespace, name, dimName, dimValue, {options}]`, the
- * `alarm` widget takes alarm ARNs).
+ * `alarm` widget takes alarm ARNs). Dashboards are global to the account, not regional (CloudWatch API Reference,
+ * PutDashboard): each is named after its region so the two regions' stacks never write the same one.
  */
 export class Dashboard extends pulumi.ComponentResource {
     readonly dashboardName: pulumi.Output<string>;
