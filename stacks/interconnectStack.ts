@@ -2,7 +2,8 @@ import { AURORA_PORT } from "../components/data/AuroraGlobal";
 import { REDIS_PORT } from "../components/data/RedisGlobal";
 import { VpcPeering } from "../components/network/VpcPeering";
 import { cidrsOverlap, parseCidr } from "../components/network/cidr";
-import { BackupReplication } from "../components/storage/BackupReplication";
+import { BackupReplicationAlarms } from "../components/monitoring/BackupReplicationAlarms";
+import { BackupReplication, REPLICATION_TIME_MINUTES, replicationRuleId } from "../components/storage/BackupReplication";
 import type { InterconnectStackConfig } from "./config/interconnect";
 import { ConfigError, type ConfigProblem } from "./config/schema";
 import { type InterconnectStackOutputs, type ProgramOutputs, REGIONAL_OUTPUTS_FOR_INTERCONNECT } from "./outputs";
@@ -110,6 +111,18 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
             destinations: secondaries.map(({ link }) => ({ bucketName: link.values.neo4jBackupBucketName, bucketArn: link.values.neo4jBackupBucketArn, kmsKeyArn: link.values.kmsKeyArn, region: link.values.region })),
             sourceProvider: primaryProvider,
             nameTag: `intelgraph-${short(config.primaryStack)}-neo4j-backups`,
+        },
+        { providers: [primaryProvider, ...generators] },
+    );
+    // With the replication they watch, in the source region, notifying that region's own topic.
+    new BackupReplicationAlarms(
+        "neo4j-backup-replication-alarms",
+        {
+            namePrefix: `intelgraph-${p.region}`,
+            topicArn: p.alertTopicArn,
+            sourceBucketName: p.neo4jBackupBucketName,
+            rules: secondaries.map(({ link }) => ({ ruleId: replicationRuleId(link.values.region), destinationBucketName: link.values.neo4jBackupBucketName, destinationRegion: link.values.region })),
+            latencyThresholdSeconds: REPLICATION_TIME_MINUTES * 60,
         },
         { providers: [primaryProvider, ...generators] },
     );

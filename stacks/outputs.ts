@@ -81,6 +81,14 @@ export interface GraphAndEdgeOutputs {
     readonly failoverDetectionSeconds: number;
 }
 
+/** Detection (stacks/monitoring.ts): where the region's alarms notify, and what a release gate reads. */
+export interface MonitoringOutputs {
+    readonly alertTopicArn: string;
+    /** The page-level burn-rate composite alarm: ALARM halts a rollout in this region. */
+    readonly apiReleaseGateAlarmName: string;
+    readonly dashboardName: string;
+}
+
 /** Primary only. */
 export interface PrimaryOnlyOutputs {
     readonly auroraGlobalWriterEndpoint: string;
@@ -119,6 +127,8 @@ export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
     "redisNodeType",
     "auroraMasterUsername",
     "auroraDatabaseName",
+    // Watched from the secondary when it is where Route 53's health-check metrics are (stacks/monitoring.ts).
+    "apiHealthCheckId",
 ] as const;
 
 /** What the interconnect reads from each regional stack it links (peering, routes, data ports, replication). */
@@ -139,6 +149,8 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "apiRecordFqdn",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
+    // The primary's topic: the backup replication's alarms notify it (stacks/interconnectStack.ts).
+    "alertTopicArn",
 ] as const;
 
 /**
@@ -147,9 +159,9 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
  */
 export const PRIMARY_SECRETS_FOR_SECONDARY = ["auroraMasterPassword", "redisAuthToken"] as const;
 
-export type RegionalOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs;
-/** What the regional base provides (stacks/regional.ts); the data and graph tiers add the rest. */
-export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">;
+export type RegionalOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & MonitoringOutputs;
+/** What the regional base provides (stacks/regional.ts); the data and graph tiers and the monitoring add the rest. */
+export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | keyof MonitoringOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">;
 export type PrimaryStackOutputs = RegionalOutputs & PrimaryOnlyOutputs;
 export type SecondaryStackOutputs = RegionalOutputs & MemberOutputs;
 /** What any regional stack may have: the reader's view (runbooks, the plan report, a stack reading another). */

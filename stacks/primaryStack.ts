@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { regionalMonitoring } from "./monitoring";
 import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
 import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
 
@@ -33,6 +34,8 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
     return {
         ...regionalOutputs(base),
         ...tierOutputs({ aurora, redis, graph }, config.redis.nodeType),
+        // A primary knows no other region's health check: its secondaries watch its check.
+        ...regionalMonitoring(base, { aurora, redis }, { peers: [] }),
         auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
         // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
         auroraMasterPassword: aurora.masterPassword,

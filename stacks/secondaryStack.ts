@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { regionalMonitoring } from "./monitoring";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import type { PrimaryLink } from "./primaryLink";
 import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
@@ -47,6 +48,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         ...regionalOutputs(base),
         // A global-datastore member inherits the node type: re-exported from the primary (cost estimate, runbooks).
         ...tierOutputs({ aurora, redis, graph }, p.redisNodeType),
+        ...regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }),
         primaryStack: primary.stackName,
     };
 }

@@ -14,7 +14,7 @@ function outputReferences(text: string): { name: string; stack: string }[] {
 
 describe("runbooks name only outputs the planned stacks have", () => {
     it("covers the failover, failback, drill, residency and exception procedures", () => {
-        expect(files.sort()).toEqual(["README.md", "dr-drill.md", "failback.md", "policy-exceptions.md", "region-failover.md", "residency-incident.md"]);
+        expect(files.sort()).toEqual(["README.md", "alerts.md", "dr-drill.md", "failback.md", "policy-exceptions.md", "region-failover.md", "residency-incident.md"]);
     });
 
     it.each(files)("%s", async (file) => {

@@ -50,6 +50,9 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
     readonly loadBalancerArn: pulumi.Output<string>;
     readonly targetGroupArn: pulumi.Output<string>;
     readonly certificateArn: pulumi.Output<string>;
+    /** `app/<name>/<id>` and `targetgroup/<name>/<id>`: the LoadBalancer and TargetGroup dimensions of AWS/ApplicationELB metrics. */
+    readonly loadBalancerArnSuffix: pulumi.Output<string>;
+    readonly targetGroupArnSuffix: pulumi.Output<string>;
     readonly accessLogBucketName: pulumi.Output<string>;
 
     constructor(name: string, args: RegionalEntrypointArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -190,6 +193,8 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
         this.loadBalancerArn = alb.arn;
         this.targetGroupArn = targets.arn;
         this.certificateArn = validated.certificateArn;
+        this.loadBalancerArnSuffix = alb.arnSuffix;
+        this.targetGroupArnSuffix = targets.arnSuffix;
         this.accessLogBucketName = logs.bucketName;
         this.registerOutputs({ dnsName: this.dnsName, loadBalancerArn: this.loadBalancerArn, targetGroupArn: this.targetGroupArn, certificateArn: this.certificateArn });
     }

@@ -12,7 +12,7 @@ export interface KeyPolicyContext {
 export interface PolicyStatement {
     readonly Sid: string;
     readonly Effect: "Allow";
-    readonly Principal: { readonly AWS?: string; readonly Service?: string };
+    readonly Principal: { readonly AWS?: string; readonly Service?: string | readonly string[] };
     readonly Action: string | readonly string[];
     readonly Resource: "*";
     readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[] | boolean>>>>;
@@ -24,7 +24,18 @@ export interface KeyPolicyDocument {
 }
 
 /** Services whose data this program encrypts with the regional key through the service (kms:ViaService). */
-export const VIA_SERVICES = ["eks", "rds", "elasticache", "s3", "ec2", "secretsmanager"] as const;
+export const VIA_SERVICES = ["eks", "rds", "elasticache", "s3", "ec2", "secretsmanager", "sns"] as const;
+
+/**
+ * AWS services that publish to the region's alert topic (SNS server-side encryption under this key): a service
+ * publishing to an encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on the topic's key through its
+ * service principal (Amazon SNS Developer Guide, "Key management", section "Enable compatibility between event
+ * sources from AWS services and encrypted topics"). CloudWatch alarms, AWS Budgets notifications and AWS Backup
+ * vault events are this platform's publishers. They are not narrowed with aws:SourceAccount here: not every one
+ * of them sends it on its KMS call (the same guide), and a missing key silently drops the notification; the
+ * topic policy (components/monitoring/NotificationTopic.ts) is what limits who may publish, by source account.
+ */
+export const NOTIFICATION_PUBLISHERS = ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "backup.amazonaws.com"] as const;
 
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"] as const;
 
@@ -69,6 +80,13 @@ export function buildKeyPolicy({ accountId, partition, region }: KeyPolicyContex
                 Action: "kms:CreateGrant",
                 Resource: "*",
                 Condition: { StringEquals: onlyAutoScaling, Bool: { "kms:GrantIsForAWSResource": true } },
+            },
+            {
+                Sid: "NotificationPublishers",
+                Effect: "Allow",
+                Principal: { Service: [...NOTIFICATION_PUBLISHERS] },
+                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                Resource: "*",
             },
             {
                 Sid: "AccountUseThroughRegionalServices",

@@ -71,7 +71,7 @@ export class BackupReplication extends pulumi.ComponentResource {
                 bucket: args.source.bucketName,
                 role: role.arn,
                 rules: args.destinations.map((d, i) => ({
-                    id: `backups-to-${d.region}`,
+                    id: replicationRuleId(d.region),
                     status: "Enabled",
                     priority: i + 1,
                     filter: { prefix: "" },
@@ -81,8 +81,8 @@ export class BackupReplication extends pulumi.ComponentResource {
                         bucket: d.bucketArn,
                         storageClass: "STANDARD",
                         encryptionConfiguration: { replicaKmsKeyId: d.kmsKeyArn },
-                        replicationTime: { status: "Enabled", time: { minutes: 15 } },
-                        metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+                        replicationTime: { status: "Enabled", time: { minutes: REPLICATION_TIME_MINUTES } },
+                        metrics: { status: "Enabled", eventThreshold: { minutes: REPLICATION_TIME_MINUTES } },
                     },
                 })),
             },
@@ -91,6 +91,12 @@ export class BackupReplication extends pulumi.ComponentResource {
         this.registerOutputs({});
     }
 }
+
+/** The rule of a destination, named after its region (its replication metrics carry it as RuleId). */
+export const replicationRuleId = (destinationRegion: string) => `backups-to-${destinationRegion}`;
+
+/** Replication Time Control's bound (minutes): the rule's replicationTime and its metrics' event threshold. */
+export const REPLICATION_TIME_MINUTES = 15;
 
 function validateArgs(args: BackupReplicationArgs): Problems {
     const p = new Problems();

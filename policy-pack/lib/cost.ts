@@ -12,6 +12,8 @@ export interface Priced {
     readonly type: string;
     readonly name: string;
     readonly props: Record<string, unknown>;
+    /** The resource's own region, when the stack spans two (an interconnect); else the stack's. */
+    readonly region?: string;
 }
 
 export interface CostLine {
@@ -62,9 +64,20 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
     const lines: CostLine[] = [];
     const unpriced: string[] = [];
     const found = tablesOf(context.region);
-    // A stack with nothing to price (an interconnect: peering and replication are usage-based) needs no table.
-    const tables = typeof found === "string" ? { hourly: {} as Table, monthly: {} as Table, source: "", date: "" } : found;
-    const { hourly, monthly } = tables;
+    // A stack with nothing to price in its region needs no table: only a lookup against a missing one is an error.
+    const empty = { hourly: {} as Table, monthly: {} as Table, source: "", date: "" };
+    const tables = typeof found === "string" ? empty : found;
+    const errors = new Set<string>();
+    let current = tables;
+    let hourly = tables.hourly;
+    let monthly = tables.monthly;
+    const use = (region: string | undefined) => {
+        const t = region === undefined || region === context.region ? found : tablesOf(region);
+        if (typeof t === "string") errors.add(t);
+        current = typeof t === "string" ? empty : t;
+        hourly = current.hourly;
+        monthly = current.monthly;
+    };
     const perHour = (resource: string, key: string, quantity: number) => {
         const unitUsd = hourly[key];
         if (unitUsd === undefined) {
@@ -88,6 +101,7 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
 
     for (const r of resources) {
         const p = r.props;
+        use(r.region);
         switch (r.type) {
             case "aws:eks/cluster:Cluster":
                 perHour(r.name, "eks-cluster", 1);
@@ -129,10 +143,24 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
             case "aws:route53/healthCheck:HealthCheck":
                 perMonth(r.name, "route53-health-check-https", 1, "month");
                 break;
+            case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+                // Billed per metric the alarm reads: one, or each metric of its metric-math queries.
+                const queries = Array.isArray(p.metricQueries) ? (p.metricQueries as unknown[]) : [];
+                const metrics = queries.length ? queries.filter((q) => !!get(q, ["metric"])).length : 1;
+                perMonth(r.name, "cloudwatch-alarm-metric", metrics, "month");
+                break;
+            }
+            case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+                perMonth(r.name, "cloudwatch-composite-alarm", 1, "month");
+                break;
+            case "aws:cloudwatch/dashboard:Dashboard":
+                perMonth(r.name, "cloudwatch-dashboard", 1, "month");
+                break;
         }
     }
+    use(context.region);
     if (graphGb) perMonth("neo4j backups", "s3-standard-gb", graphGb * prices.assumptions.backupBucketShareOfGraphStorage, "GB-month");
     const monthlyUsd = Math.round(lines.reduce((n, l) => n + l.monthlyUsd, 0) * 100) / 100;
-    const error = typeof found === "string" && unpriced.length ? found : undefined;
+    const error = unpriced.length && errors.size ? [...errors].join("; ") : undefined;
     return { monthlyUsd, lines, unpriced, priceTable: { region: context.region ?? "", source: tables.source, date: tables.date, excluded: prices.excluded }, ...(error ? { error } : {}) };
 }

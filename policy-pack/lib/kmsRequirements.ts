@@ -87,6 +87,8 @@ export const KMS_REQUIREMENTS: Readonly<Record<string, readonly Requirement[]>> 
     ],
     "aws:cloudwatch/logGroup:LogGroup": [{ keys: [["kmsKeyId"]] }],
     "aws:secretsmanager/secret:Secret": [{ keys: [["kmsKeyId"]] }],
+    // SNS server-side encryption: alert messages at rest under the region's key.
+    "aws:sns/topic:Topic": [{ keys: [["kmsMasterKeyId"]] }],
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketEncryption,
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": bucketEncryption,
     "kubernetes:storage.k8s.io/v1:StorageClass": [

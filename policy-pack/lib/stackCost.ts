@@ -2,13 +2,14 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { type CostEstimate, estimateCost } from "./cost";
 import { read } from "./read";
-import { homeRegion } from "./resources";
+import { homeRegion, locate } from "./resources";
 import { stackReferenceOutputs } from "./stack";
 
 export function stackCost(resources: readonly PolicyResource[]): CostEstimate {
-    const plain = resources.map((r) => ({ type: r.type, name: r.name, props: plainProps(r) }));
+    const home = homeRegion(resources);
+    const plain = resources.map((r) => ({ type: r.type, name: r.name, props: plainProps(r), region: locate(r, home) }));
     const inherited = stackReferenceOutputs(resources).find((o) => typeof o.redisNodeType === "string");
-    return estimateCost(plain, { region: homeRegion(resources), redisNodeType: inherited?.redisNodeType as string | undefined });
+    return estimateCost(plain, { region: home, redisNodeType: inherited?.redisNodeType as string | undefined });
 }
 
 /** The few properties the estimate reads, each read unknown-safely (sizes are inputs: known at first preview). */
@@ -18,6 +19,11 @@ function plainProps(r: PolicyResource): Record<string, unknown> {
     for (const k of keys) {
         const v = read(() => JSON.parse(JSON.stringify(r.props[k] ?? null)) as unknown);
         if (v !== null && typeof v !== "symbol") out[k] = v;
+    }
+    // An alarm is priced per metric it reads: only which queries carry a metric matters (their ARNs may be unknown).
+    const queries = read(() => r.props.metricQueries);
+    if (Array.isArray(queries)) {
+        out.metricQueries = Array.from({ length: queries.length }, (_, i) => (read(() => (r.props.metricQueries as Record<string, unknown>[])[i].metric !== undefined) === true ? { metric: {} } : {}));
     }
     return out;
 }

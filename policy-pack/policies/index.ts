@@ -10,6 +10,9 @@ import { costBudgetWarning } from "./costBudgetWarning";
 import { dataBackupsAndDeletionProtection } from "./dataBackupsAndDeletionProtection";
 import { dataNoPublicDataTier } from "./dataNoPublicDataTier";
 import { dataStatefulProtected } from "./dataStatefulProtected";
+import { detectAlarmActions } from "./detectAlarmActions";
+import { detectEntrypointAlarms } from "./detectEntrypointAlarms";
+import { detectReplicationLagAlarms } from "./detectReplicationLagAlarms";
 import { kmsKeyHygiene } from "./kmsKeyHygiene";
 import { kmsRegionalCmk } from "./kmsRegionalCmk";
 import { networkNoOpenIngress } from "./networkNoOpenIngress";
@@ -30,6 +33,7 @@ export const CONTROLS = {
     data: "Data protection",
     network: "Exposure",
     resilience: "Resilience (RTO/RPO)",
+    detect: "Detection",
     cost: "Cost",
 } as const;
 
@@ -51,6 +55,9 @@ export const policies: IntelGraphPolicy[] = [
     networkNoOpenIngress,
     networkPublicEntryGuard,
     resilienceObjectives,
+    detectReplicationLagAlarms,
+    detectEntrypointAlarms,
+    detectAlarmActions,
     costBudget,
     costBudgetWarning,
 ];

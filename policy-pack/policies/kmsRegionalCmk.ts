@@ -79,7 +79,7 @@ const REMEDIATION = "Encrypt with the stack's own RegionalKms key (kms.keyArn), 
 export const kmsRegionalCmk: StackValidationPolicy = {
     name: "intelgraph-kms-regional-cmk",
     description:
-        "KMS per region: every resource that encrypts at rest (Aurora and Performance Insights, ElastiCache, EKS secrets, launch-template EBS, S3 SSE-KMS, CloudWatch Logs, Secrets Manager, the EBS StorageClass) has encryption on with a customer-managed key of its own region. Decided from the key ARN when known and from the dependency on the key resource when the ARN is unknown (first preview). One AWS-imposed exception: ALB access-log buckets (tagged intelgraph.io/purpose=alb-access-logs) must use SSE-S3, the only encryption ELB log delivery supports.",
+        "KMS per region: every resource that encrypts at rest (Aurora and Performance Insights, ElastiCache, EKS secrets, launch-template EBS, S3 SSE-KMS, CloudWatch Logs, Secrets Manager, SNS topics, the EBS StorageClass) has encryption on with a customer-managed key of its own region. Decided from the key ARN when known and from the dependency on the key resource when the ARN is unknown (first preview). One AWS-imposed exception: ALB access-log buckets (tagged intelgraph.io/purpose=alb-access-logs) must use SSE-S3, the only encryption ELB log delivery supports.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
     validateStack: (args, reportViolation) => {

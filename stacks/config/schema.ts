@@ -8,6 +8,7 @@ import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { globalName } from "../../policy-pack/contracts/globalNames";
+import { type AlertsConfig, alertsSchema } from "./alerts";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, regionalStackNames, zoneAllowsRegion } from "./residency";
 import {
     type DnsConfig,
@@ -51,6 +52,7 @@ export interface RegionalStackConfig {
     readonly eks: EksConfig;
     readonly neo4j: Neo4jConfig;
     readonly dns: DnsConfig;
+    readonly alerts: AlertsConfig;
 }
 
 /** The stack that owns the global cluster, the global datastore and the credentials. */
@@ -135,6 +137,7 @@ export const keySchemas = {
     "intelgraph:redis": redisSchema,
     "intelgraph:neo4j": neo4jSchema,
     "intelgraph:dns": dnsSchema,
+    "intelgraph:alerts": alertsSchema,
     // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
     // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
     // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
@@ -153,6 +156,7 @@ const JSON_KEYS: readonly ConfigKey[] = [
     "intelgraph:redis",
     "intelgraph:neo4j",
     "intelgraph:dns",
+    "intelgraph:alerts",
     "pulumi:disable-default-providers",
 ];
 
@@ -341,6 +345,7 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         eks: p["intelgraph:eks"],
         neo4j: p["intelgraph:neo4j"],
         dns: p["intelgraph:dns"],
+        alerts: p["intelgraph:alerts"],
     };
     if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);

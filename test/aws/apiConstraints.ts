@@ -96,6 +96,9 @@ const DEFAULT_AUTONAME = `${PULUMI_AWS}/autonaming.go setAutonaming: AutoName("n
 const OVERRIDES = `${PULUMI_AWS}/resource_overrides.go`;
 
 const SRC = {
+    snsTopic: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (Name: up to 256 alphanumeric characters, hyphens and underscores)",
+    alarmName: "https://rdrr.io/cran/paws.management/man/cloudwatch_put_metric_alarm.html (PutMetricAlarm AlarmName: UTF-8, no ASCII control characters; AlarmName 1-255 in the CloudWatch API model)",
+    dashboardName: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudwatch/aws.sdk.kotlin.services.cloudwatch.model/-put-dashboard-request/dashboard-name.html",
     sgCreate: "https://docs.aws.amazon.com/sdkfornet/v4/apidocs/items/EC2/MCreateSecurityGroupRequestctorStringString.html",
     ipRange: "https://docs.aws.amazon.com/zh_cn/AWSEC2/latest/APIReference/API_IpRange.html",
     userIdGroupPair: "https://docs.aws.amazon.com/goto/WebAPI/ec2-2016-11-15/UserIdGroupPair",
@@ -643,6 +646,53 @@ export const API_RULES: readonly ApiRule[] = [
         whenAbsent: autoname(255, DEFAULT_AUTONAME),
         prefixProperty: "namePrefix",
     },
+
+    // ---- SNS and CloudWatch (detection) ----
+    {
+        id: "sns.topic.name",
+        type: "aws:sns/topic:Topic",
+        property: "name",
+        text: "1 to 256 letters, digits, hyphens and underscores",
+        minLength: 1,
+        maxLength: 256,
+        charset: { char: /^[A-Za-z0-9_-]$/u, text: "letters, digits, hyphens and underscores" },
+        enforcedBy: "aws-api",
+        source: SRC.snsTopic,
+        checked: CHECKED,
+        note: "the program always sets it (components/monitoring/NotificationTopic.ts); what Pulumi would send without it is not relied on",
+        whenAbsent: NOT_SENT,
+    },
+    ...(["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"] as const).map(
+        (type): ApiRule => ({
+            id: `cloudwatch.${type.includes("composite") ? "compositeAlarm.alarmName" : "metricAlarm.name"}`,
+            type,
+            property: type.includes("composite") ? "alarmName" : "name",
+            text: "1 to 255 characters, no ASCII control characters",
+            minLength: 1,
+            maxLength: 255,
+            // The API model's pattern starts at U+0020: the ASCII control characters (and DEL) are refused.
+            charset: { char: /^[^\p{Cc}]$/u, text: "any UTF-8 character but control characters" },
+            enforcedBy: "aws-api",
+            source: SRC.alarmName,
+            checked: CHECKED,
+            note: "the program always sets it, prefixed with the region's name (alarm names are unique per account and region)",
+            whenAbsent: NOT_SENT,
+        }),
+    ),
+    {
+        id: "cloudwatch.dashboard.dashboardName",
+        type: "aws:cloudwatch/dashboard:Dashboard",
+        property: "dashboardName",
+        text: "1 to 255 characters of A-Z, a-z, 0-9, - and _",
+        minLength: 1,
+        maxLength: 255,
+        charset: { char: /^[A-Za-z0-9_-]$/u, text: "A-Z, a-z, 0-9, - and _" },
+        enforcedBy: "aws-api",
+        source: SRC.dashboardName,
+        checked: CHECKED,
+        note: "dashboards are global to the account (PutDashboard): the program names each after its region",
+        whenAbsent: NOT_SENT,
+    },
 ];
 
 /**
@@ -671,6 +721,8 @@ export const NO_NAME_CONSTRAINT: Readonly<Record<string, string>> = {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": "no name input (url is the issuer URL; the ARN is derived from it)",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "no name input (role name and policy ARN references)",
     "aws:kms/key:Key": "no name input (aliases are aws:kms/alias)",
+    "aws:sns/topicPolicy:TopicPolicy": "no name input (the topic's ARN and a policy document)",
+    "aws:sns/topicSubscription:TopicSubscription": "no name input (topic ARN, protocol and endpoint)",
     "aws:lb/listener:Listener": "no name input",
     "aws:route53/healthCheck:HealthCheck": "no name input (the provider generates the caller reference)",
     "aws:route53/record:Record": `name is the DNS name of a record in the hosted zone (Route 53 validates it as a domain name); setIdentifier has no length or charset confirmed by the search on ${CHECKED}`,

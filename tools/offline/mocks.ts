@@ -110,6 +110,13 @@ function arnFor(type: string, region: string, id: string, name: string, account:
             return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${account}:loadbalancer/app/${id}`;
         case "aws:lb/targetGroup:TargetGroup":
             return `arn:${MOCK_PARTITION}:elasticloadbalancing:${region}:${account}:targetgroup/${id}`;
+        case "aws:sns/topic:Topic":
+            return `arn:${MOCK_PARTITION}:sns:${region}:${account}:${name}`;
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+        case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+            return `arn:${MOCK_PARTITION}:cloudwatch:${region}:${account}:alarm:${name}`;
+        case "aws:cloudwatch/dashboard:Dashboard":
+            return `arn:${MOCK_PARTITION}:cloudwatch::${account}:dashboard/${name}`;
         case "aws:acm/certificate:Certificate":
             return `arn:${MOCK_PARTITION}:acm:${region}:${account}:certificate/${id}`;
         default: {
@@ -263,6 +270,9 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
             // Route 53 zone ids of ALBs per region (AWS "Elastic Load Balancing endpoints and quotas").
             out.zoneId = ({ "us-east-1": "Z35SXDOTRQ7X7K", "us-west-2": "Z1H1FL5HABSF5" } as Record<string, string>)[ctx.region] ?? "Z0ALBZONEOFFLINE";
             out.arnSuffix = `app/${id}`;
+            break;
+        case "aws:lb/targetGroup:TargetGroup":
+            out.arnSuffix = `targetgroup/${id}`;
             break;
         case "aws:acm/certificate:Certificate": {
             const token = hashHex(`${ctx.urn}/validation`, 32);

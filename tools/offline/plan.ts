@@ -41,7 +41,11 @@ function engineVersion(): string {
 
 /** The stack's cost from its report resources; a secondary's inherited Redis node type comes through its StackReference. */
 function costOf(s: StackReport) {
-    const resources = s.deployment.resources.map((r) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn, props: unwrapWire(r.inputs) as Record<string, unknown> }));
+    const providerRegion = new Map(
+        s.deployment.resources.filter((r) => r.type === "pulumi:providers:aws").map((r) => [r.urn, String((unwrapWire(r.inputs) as { region?: unknown }).region ?? "")] as const),
+    );
+    const regionOf = (provider: string | undefined) => providerRegion.get((provider ?? "").split("::").slice(0, -1).join("::")) || undefined;
+    const resources = s.deployment.resources.map((r) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn, props: unwrapWire(r.inputs) as Record<string, unknown>, region: regionOf(r.provider) }));
     const ref = s.deployment.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
     const refOutputs = ref ? ((unwrapWire(ref.outputs) as { outputs?: { redisNodeType?: string } }).outputs ?? {}) : {};
     return estimateCost(resources, { region: s.region || undefined, redisNodeType: refOutputs.redisNodeType });

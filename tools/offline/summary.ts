@@ -8,6 +8,7 @@ import { UNKNOWN, type WireValue, unwrapWire } from "./wire";
 import { renderPolicyResults } from "./policyReport";
 import type { PlanReport, ReportResource, StackReport } from "./report";
 import { QUOTA_DATA_FILE } from "./quotas";
+import { detectionSection } from "./detection";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -241,6 +242,7 @@ export function renderSummary(report: PlanReport, opts: SummaryOptions): string 
             ...(opts.details ? [resourcesTable(s), outputsTable(s)] : [componentLines(s).join("\n")]),
             s.policy.summary || !s.error ? renderPolicyResults(s.policy.violations, s.policy.summary) : "",
             resilienceSection(s),
+            detectionSection(s),
             costSection(s, opts.details === true),
             quotaSection(s),
         );

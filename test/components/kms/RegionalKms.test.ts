@@ -43,6 +43,7 @@ describe.each(["us-west-2", "us-east-1"])("RegionalKms in %s", (region) => {
             "CloudWatchLogsEncryption",
             "AutoScalingEbsUse",
             "AutoScalingEbsGrants",
+            "NotificationPublishers",
             "AccountUseThroughRegionalServices",
         ]);
         expect(policy.Statement[1].Principal.Service).toBe(`logs.${region}.amazonaws.com`);

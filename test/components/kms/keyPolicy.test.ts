@@ -78,9 +78,42 @@ describe("regional key policy", () => {
             "s3.us-east-1.amazonaws.com",
             "ec2.us-east-1.amazonaws.com",
             "secretsmanager.us-east-1.amazonaws.com",
+            "sns.us-east-1.amazonaws.com",
         ]);
         expect(s.Condition?.StringEquals?.["kms:CallerAccount"]).toBe("111122223333");
         expect(JSON.stringify(policy)).not.toContain("us-west-2");
+    });
+
+    describe("publishers to the encrypted alert topic (SNS Developer Guide, \"Key management\": event sources from AWS services)", () => {
+        const publish = (service: string, action: string): KmsRequest => ({ principalArn: "", principalAccount: "", service, identityPolicyAllows: false, action });
+
+        it.each(["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "backup.amazonaws.com"])("lets %s generate and decrypt the topic's data keys", (service) => {
+            expect(allowingStatements(policy, publish(service, "kms:GenerateDataKey"))).toEqual(["NotificationPublishers"]);
+            expect(allowingStatements(policy, publish(service, "kms:Decrypt"))).toEqual(["NotificationPublishers"]);
+        });
+
+        it("gives those services nothing else (no encrypt, re-encrypt or grants)", () => {
+            for (const action of ["kms:Encrypt", "kms:ReEncryptFrom", "kms:CreateGrant", "kms:DescribeKey"]) {
+                expect(allowingStatements(policy, publish("cloudwatch.amazonaws.com", action))).toEqual([]);
+            }
+        });
+
+        it("lets no other service principal use the key directly", () => {
+            expect(allowingStatements(policy, publish("events.amazonaws.com", "kms:GenerateDataKey"))).toEqual([]);
+        });
+
+        it("lets the account's own principals publish through SNS of this region only", () => {
+            const viaSns = (region: string): KmsRequest => ({
+                principalArn: "arn:aws:iam::111122223333:role/intelgraph-failover",
+                principalAccount: "111122223333",
+                identityPolicyAllows: true,
+                action: "kms:GenerateDataKey",
+                context: { "kms:ViaService": `sns.${region}.amazonaws.com` },
+            });
+            // (AccountAdministration also matches: the root statement delegates kms:* to IAM policies.)
+            expect(allowingStatements(policy, viaSns("us-east-1"))).toContain("AccountUseThroughRegionalServices");
+            expect(allowingStatements(policy, viaSns("us-west-2"))).not.toContain("AccountUseThroughRegionalServices");
+        });
     });
 
     it("uses the partition in every ARN", () => {

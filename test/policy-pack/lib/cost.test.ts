@@ -44,6 +44,12 @@ describe("cost estimate per region", () => {
         expect(eu.priceTable.source).toContain("Frankfurt");
     });
 
+    it("prices a resource in its own region when the stack spans two (an interconnect's alarms)", () => {
+        const est = estimateCost([{ ...node[0], region: "eu-west-1" }], { region: undefined });
+        expect(est.error).toBeUndefined();
+        expect(est.monthlyUsd).toBeCloseTo(0.214 * 730, 2);
+    });
+
     it("refuses a region without a table instead of using a US rate", () => {
         const est = estimateCost(node, { region: "ca-central-1" });
         expect(est.monthlyUsd).toBe(0);

@@ -1,0 +1,82 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { AuroraGlobal } from "../components/data/AuroraGlobal";
+import type { RedisGlobal } from "../components/data/RedisGlobal";
+import { BurnRateAlarms } from "../components/monitoring/BurnRateAlarms";
+import { Dashboard } from "../components/monitoring/Dashboard";
+import { DataTierAlarms } from "../components/monitoring/DataTierAlarms";
+import { EdgeAlarms, ROUTE53_METRICS_REGION, type WatchedHealthCheck } from "../components/monitoring/EdgeAlarms";
+import { NotificationTopic } from "../components/monitoring/NotificationTopic";
+import type { MonitoringOutputs, ProgramOutputs } from "./outputs";
+import { type RegionalBase, redisPlacement } from "./regional";
+
+/** The other regions' health checks a stack knows of (a secondary knows its primary's, from its outputs). */
+export interface PeerHealthChecks {
+    readonly peers: readonly WatchedHealthCheck[];
+}
+
+/**
+ * Detection for one region, the same for every role: the region's encrypted topic, the replication-lag alarms
+ * of the tiers it receives (they alarm wherever the secondary is at the time), the entry's error, target and
+ * certificate alarms, the SLO burn-rate composites, and the dashboard. Everything is in this region through its
+ * own provider, so it deploys and alarms while the other region is down. Route 53's health-check metrics exist
+ * only in us-east-1: the stack there watches its own check and its peers'; a stack elsewhere cannot, and the loss
+ * of us-east-1 is seen from other regions by the replication-lag alarms and their own ALB metrics instead.
+ */
+export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal }, watch: PeerHealthChecks): ProgramOutputs<MonitoringOutputs> {
+    const { config, prefix, kms, entry, dns, onRegion } = base;
+    const alerts = config.alerts;
+    const topic = new NotificationTopic(
+        "alerts",
+        { topicName: `${prefix}-alerts`, kmsKeyArn: kms.keyArn, accountId: base.account, partition: base.partition, subscriptions: alerts.subscriptions },
+        onRegion,
+    );
+    const topicArn = topic.topicArn;
+    const redisReplicationGroupId = redisPlacement(base).replicationGroupId;
+
+    const data = new DataTierAlarms(
+        "data-alarms",
+        {
+            namePrefix: prefix,
+            topicArn,
+            auroraClusterIdentifier: tiers.aurora.clusterIdentifier,
+            redisReplicationGroupId,
+            redisNodes: config.redis.nodes,
+            replicationLagSeconds: alerts.replicationLagSeconds,
+            redisLagSeconds: alerts.redisLagSeconds,
+        },
+        onRegion,
+    );
+    const healthChecks: WatchedHealthCheck[] =
+        config.region === ROUTE53_METRICS_REGION ? [{ region: config.region, healthCheckId: dns.healthCheckId }, ...watch.peers] : [];
+    const edge = new EdgeAlarms(
+        "edge-alarms",
+        {
+            namePrefix: prefix,
+            topicArn,
+            loadBalancerArnSuffix: entry.loadBalancerArnSuffix,
+            targetGroupArnSuffix: entry.targetGroupArnSuffix,
+            certificateArn: entry.certificateArn,
+            errorRatePercent: alerts.errorRatePercent,
+            certificateExpiryDays: alerts.certificateExpiryDays,
+            healthChecks,
+        },
+        onRegion,
+    );
+    const burn = new BurnRateAlarms("burn-rate", { namePrefix: prefix, topicArn, loadBalancerArnSuffix: entry.loadBalancerArnSuffix, availabilitySloPercent: alerts.availabilitySloPercent }, onRegion);
+    const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, ...edge.alarmArns, ...burn.alarmArns];
+    const dashboard = new Dashboard(
+        "dashboard",
+        {
+            dashboardName: prefix,
+            region: config.region,
+            loadBalancerArnSuffix: entry.loadBalancerArnSuffix,
+            auroraClusterIdentifier: tiers.aurora.clusterIdentifier,
+            redisReplicationGroupId,
+            redisNodes: config.redis.nodes,
+            healthChecks,
+            alarmArns,
+        },
+        onRegion,
+    );
+    return { alertTopicArn: topicArn, apiReleaseGateAlarmName: burn.pageAlarmName, dashboardName: dashboard.dashboardName };
+}
