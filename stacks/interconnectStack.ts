@@ -34,13 +34,13 @@ function checkLinks(config: InterconnectStackConfig, primary: Regional, secondar
     }
     // One failover target per DNS name: Route 53 spreads a name's traffic over all its healthy zero-weight records
     // once the non-zero ones fail (Route 53 Developer Guide, "Weighted routing"), and only one secondary gets the writer.
-    const targets = secondaries.filter((s) => s.link.values.apiRecordFqdn === p.apiRecordFqdn);
+    const targets = secondaries.filter((s) => s.link.values.apiDomain === p.apiDomain);
     if (targets.length > 1) {
         problems.push({
             file: config.file,
             key: "intelgraph:secondaryStacks",
             value: targets.map((s) => s.stack),
-            allowed: `one secondary on the primary's DNS name ${p.apiRecordFqdn} (the failover target); the others serve reads under a name of their own (intelgraph:dns.apiDomain)`,
+            allowed: `one secondary on the primary's DNS name ${p.apiDomain} (the failover target); the others serve reads under a name of their own (intelgraph:dns.apiDomain)`,
         });
     }
     // Peered VPCs need disjoint ranges, sibling secondaries included (each secondary checks only its primary's).

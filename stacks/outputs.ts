@@ -77,6 +77,8 @@ export interface GraphAndEdgeOutputs {
     readonly apiHealthCheckId: string;
     readonly apiRecordFqdn: string;
     readonly dnsWeight: number;
+    /** The API's DNS name as the stack file sets it (known before any record exists). */
+    readonly apiDomain: string;
     /** Seconds before Route 53 stops sending traffic to a failed region (interval x threshold + alias caching). */
     readonly failoverDetectionSeconds: number;
 }
@@ -146,7 +148,7 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "auroraSecurityGroupId",
     "redisSecurityGroupId",
     "kmsKeyArn",
-    "apiRecordFqdn",
+    "apiDomain",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
     // The primary's topic: the backup replication's alarms notify it (stacks/interconnectStack.ts).

@@ -189,6 +189,7 @@ export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBase
         apiHealthCheckId: dns.healthCheckId,
         apiRecordFqdn: dns.recordFqdn,
         dnsWeight: config.dns.weight,
+        apiDomain: config.dns.apiDomain,
         failoverDetectionSeconds: dns.failoverDetectionSeconds,
     };
 }
