@@ -21,10 +21,11 @@ export interface BackupJobArgs {
  * The scheduled backup: a CronJob (one run at a time) under a ServiceAccount bound to an IRSA role; EKS injects
  * AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE into the pod (Amazon EKS User Guide, "IAM roles for service
  * accounts"). neo4j-admin reaches S3 through the AWS SDK for Java v2 (Operations Manual 5.26, "Back up an online
- * database", AWS S3 note), whose default credentials chain reads that token (AWS SDK for Java 2.x Developer Guide,
- * "Default credentials provider chain") when the SDK's STS module is on the classpath. The manual itself shows only
- * a credentials file for neo4j-admin's own S3 support, so the first staging backup run is the proof for the image
- * in use (runbooks/dr-drill.md).
+ * database", AWS S3 note), whose default chain uses that token only with the SDK's sts module on the classpath
+ * (its javadoc; aws/aws-sdk-java#2136). NOT PROVEN for the 5.26 image: the manual shows only a credentials file for
+ * neo4j-admin's own S3 support, and the s3:// seed provider once required access keys (neo4j/neo4j#13038). What
+ * Neo4j documents for EKS workload identity (5.13+) is its neo4j-admin Helm chart's backup image, which uploads with
+ * its own SDK client (neo4j/helm-charts#238). The first staging run is the test (runbooks/dr-drill.md).
  */
 export function backupJob(
     name: string,
