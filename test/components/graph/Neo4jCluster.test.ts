@@ -92,6 +92,8 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         for (const r of ofType(s(), "kubernetes:apps/v1:StatefulSet")) {
             const spec = inputsOf(r).spec as Obj;
             expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+            // Ownership is fixed once, not walked over the whole volume at every start.
+            expect((spec.template as { spec: { securityContext: Obj } }).spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474, fsGroupChangePolicy: "OnRootMismatch" });
             expect((spec.volumeClaimTemplates as { spec: Obj }[])[0].spec).toMatchObject({ storageClassName: "gp3-encrypted", resources: { requests: { storage: "200Gi" } } });
             expect(r.protect).toBe(true);
         }
