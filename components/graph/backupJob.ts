@@ -66,7 +66,7 @@ export function backupJob(
                                     {
                                         name: "backup",
                                         image: args.image,
-                                        command: pulumi.output(args.bucketName).apply((bucket) => backupCommand(servers, bucket, args.fullEveryDays)),
+                                        command: pulumi.output(args.bucketName).apply((bucket) => backupCommand(servers, bucket, args.region, args.fullEveryDays)),
                                         env: [
                                             { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: args.acceptLicenseAgreement },
                                             { name: "AWS_REGION", value: args.region },

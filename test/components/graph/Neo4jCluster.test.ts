@@ -140,7 +140,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         expect([shell, flag]).toEqual(["/bin/sh", "-c"]);
         // A new chain folder every 7 days (fullBackupEveryDays): its first run is the chain's FULL.
         expect(script).toContain("chain=$(( $(date -u +%s) / 86400 / 7 * 7 ))");
-        expect(script).toContain(`--to-path=s3://${bucket}/neo4j/chain-\${chain}/ --type=AUTO`);
+        expect(script).toContain(`--to-path=s3://${bucket}/neo4j/${region}/chain-\${chain}/ --type=AUTO`);
         expect(script).toContain("intelgraph-graph-2.neo4j.svc.cluster.local:6362");
         const sa = inputsOf(one(s(), "kubernetes:core/v1:ServiceAccount", "neo4j-backup-sa"));
         const role = one(s(), "aws:iam/role:Role", "neo4j-backup-role");
@@ -254,7 +254,7 @@ describe("Neo4jCluster with its own args", () => {
         const p = await build({ backup: { ...args(4).backup, suspended: false } });
         const spec = p.inputs("kubernetes:batch/v1:CronJob").spec as { suspend: boolean; jobTemplate: { spec: { template: { spec: { containers: { command: string[] }[] } } } } };
         expect(spec.suspend).toBe(false);
-        expect(spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain("--to-path=s3://test-backups/neo4j/chain-${chain}/");
+        expect(spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain("--to-path=s3://test-backups/neo4j/eu-west-1/chain-${chain}/");
     });
 
     const refused = "Neo4jCluster 'neo4j': ";

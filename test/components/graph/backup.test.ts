@@ -29,7 +29,7 @@ function simulate(fullEveryDays: number, days: number, everyMinutes: number, ski
     const start = Date.UTC(2026, 0, 1, 0, 7);
     for (let run = 0, at = start; at < start + days * DAY; run++, at += everyMinutes * MINUTE) {
         if (skip(run)) continue;
-        const folder = chainFolder(chainStartDay(Math.floor(at / DAY), fullEveryDays));
+        const folder = chainFolder("us-west-2", chainStartDay(Math.floor(at / DAY), fullEveryDays));
         artifacts.push({ folder, at, full: !seen.has(folder) });
         seen.add(folder);
     }
@@ -81,19 +81,23 @@ describe("Neo4j backup chains under the bucket lifecycle", () => {
     it("starts a chain every fullEveryDays, aligned on the epoch in UTC", () => {
         expect(chainStartDay(20_454, 7)).toBe(20_454 - (20_454 % 7));
         expect([0, 6, 7, 13, 14].map((d) => chainStartDay(d, 7))).toEqual([0, 0, 7, 7, 14]);
-        expect(chainFolder(20_447)).toBe("neo4j/chain-20447/");
+        expect(chainFolder("us-east-1", 20_447)).toBe("neo4j/us-east-1/chain-20447/");
     });
 });
 
 describe("the backup job's command", () => {
-    const cmd = backupCommand([serverIdentity("g", "neo4j", 0), serverIdentity("g", "neo4j", 1)], "bucket-x", 7);
+    const cmd = backupCommand([serverIdentity("g", "neo4j", 0), serverIdentity("g", "neo4j", 1)], "bucket-x", "us-east-1", 7);
 
-    it("backs up every database from any server's backup port into the current chain's folder", () => {
+    it("refuses a region that could change the path", () => {
+        expect(() => backupCommand([serverIdentity("g", "neo4j", 0)], "b", "us-east-1/../x", 7)).toThrow('region must be an AWS region name, got "us-east-1/../x"');
+    });
+
+    it("backs up every database from any server's backup port into the current chain's folder of its own region", () => {
         expect(cmd.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
         expect(cmd[2].split("\n")).toEqual([
             "set -eu",
             "chain=$(( $(date -u +%s) / 86400 / 7 * 7 ))",
-            "exec neo4j-admin database backup --from=g-0.neo4j.svc.cluster.local:6362,g-1.neo4j.svc.cluster.local:6362 --to-path=s3://bucket-x/neo4j/chain-${chain}/ --type=AUTO --compress=true '*'",
+            "exec neo4j-admin database backup --from=g-0.neo4j.svc.cluster.local:6362,g-1.neo4j.svc.cluster.local:6362 --to-path=s3://bucket-x/neo4j/us-east-1/chain-${chain}/ --type=AUTO --compress=true '*'",
         ]);
     });
 
@@ -102,7 +106,7 @@ describe("the backup job's command", () => {
         const before = Math.floor(Date.now() / DAY);
         const out = execFileSync("/bin/sh", ["-c", script], { encoding: "utf8" }).trim().split(" ");
         const after = Math.floor(Date.now() / DAY);
-        const folders = new Set([before, after].map((d) => `--to-path=s3://bucket-x/${chainFolder(chainStartDay(d, 7))}`));
+        const folders = new Set([before, after].map((d) => `--to-path=s3://bucket-x/${chainFolder("us-east-1", chainStartDay(d, 7))}`));
         expect(folders).toContain(out.find((a) => a.startsWith("--to-path=")));
         // The database pattern reaches neo4j-admin unexpanded.
         expect(out.at(-1)).toBe("*");
