@@ -32,6 +32,17 @@ export interface ServerTls {
     readonly certificatesSha256: pulumi.Output<string>;
 }
 
+export const SERVER_CERT_VALIDITY_DAYS = 365;
+
+/**
+ * Days before expiry a server's certificate is renewed (by the first pulumi up inside that window). The servers'
+ * windows open a week apart: the certificates are created together, and renewing them in one update would restart
+ * every server at once (the StatefulSets update in parallel; the PodDisruptionBudget does not cover a rollout).
+ */
+export function renewalDays(index: number): number {
+    return 30 + 7 * index;
+}
+
 /** A server's key and certificate (SANs = every name it is advertised under; server and client auth). */
 export function serverCertificate(
     name: string,
@@ -52,8 +63,8 @@ export function serverCertificate(
             certRequestPem: csr.certRequestPem,
             caPrivateKeyPem: ca.key.privateKeyPem,
             caCertPem: ca.cert.certPem,
-            validityPeriodHours: 365 * 24,
-            earlyRenewalHours: 30 * 24,
+            validityPeriodHours: SERVER_CERT_VALIDITY_DAYS * 24,
+            earlyRenewalHours: renewalDays(s.index) * 24,
             allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
         },
         { parent },

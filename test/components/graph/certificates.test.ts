@@ -1,6 +1,6 @@
 import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
-import { CERTIFICATES_HASH_ANNOTATION, certificatesHash } from "../../../components/graph/certificates";
+import { CERTIFICATES_HASH_ANNOTATION, SERVER_CERT_VALIDITY_DAYS, certificatesHash, renewalDays } from "../../../components/graph/certificates";
 import { Neo4jCluster, type Neo4jClusterArgs } from "../../../components/graph/Neo4jCluster";
 import { planComponent } from "../../helpers/component";
 
@@ -47,5 +47,14 @@ describe("the certificates hash on the pod template", () => {
             return annotation;
         });
         expect(new Set(hashes).size).toBe(3);
+        // Renewal windows a week apart: a weekly pulumi up renews (and restarts) one server at a time.
+        expect([0, 1, 2].map((i) => p.inputs("tls:index/locallySignedCert:LocallySignedCert", `neo4j-cert-${i}`).earlyRenewalHours)).toEqual([720, 888, 1056]);
+    });
+
+    it("opens every server's renewal window inside the certificate's validity, a week after the previous one", () => {
+        for (let i = 0; i < 9; i++) {
+            expect(renewalDays(i + 1) - renewalDays(i)).toBe(7);
+            expect(renewalDays(i)).toBeLessThan(SERVER_CERT_VALIDITY_DAYS / 2);
+        }
     });
 });
