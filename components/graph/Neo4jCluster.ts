@@ -131,8 +131,9 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                                 nodeSelector: { [ZONE_KEY]: az, [args.nodeTier.label]: args.nodeTier.value },
                                 tolerations: [{ key: args.nodeTier.taint.key, operator: "Equal", value: args.nodeTier.taint.value, effect: "NoSchedule" }],
                                 // OnRootMismatch: the kubelet changes ownership only when the volume's root does not already match, instead of
-                                // walking all 200 Gi on every start (Kubernetes docs, "Configure a Security Context for a Pod or
-                                // Container", fsGroupChangePolicy; the EBS CSI driver supports fsGroup).
+                                // walking the whole volume at every start (Kubernetes docs, "Configure a Security Context for a Pod or
+                                // Container", fsGroupChangePolicy). The kubelet applies fsGroup to these ReadWriteOnce EBS volumes
+                                // (the EBS CSI driver's fsGroupPolicy; kubernetes-sigs/aws-ebs-csi-driver#1982: not with ReadWriteOncePod).
                                 securityContext: { runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474, fsGroupChangePolicy: "OnRootMismatch" },
                                 terminationGracePeriodSeconds: 3600,
                                 containers: [
