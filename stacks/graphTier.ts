@@ -4,13 +4,8 @@ import { Neo4jCluster } from "../components/graph/Neo4jCluster";
 import { TIER_LABEL } from "../components/labels";
 import type { RegionalBase } from "./regional";
 
-export interface GraphTierOptions {
-    /** The backup job runs where the graph is written; elsewhere it waits, suspended, for a promotion. */
-    readonly backupsSuspended: boolean;
-}
-
 /** The region's Neo4j cluster on the graph nodes, backing up to the region's bucket through an IRSA role. */
-export function graphTier(base: RegionalBase, options: GraphTierOptions) {
+export function graphTier(base: RegionalBase) {
     const { config, eks, backups, kms, generators } = base;
     const backupServiceAccount = "neo4j-backup";
     const backupRole = eks.irsaRole("neo4j-backup-role", {
@@ -48,8 +43,9 @@ export function graphTier(base: RegionalBase, options: GraphTierOptions) {
                 roleArn: backupRole.arn,
                 serviceAccount: backupServiceAccount,
                 schedule: config.neo4j.backupSchedule,
+                fullEveryDays: config.neo4j.fullBackupEveryDays,
                 region: config.region,
-                suspended: options.backupsSuspended,
+                suspended: config.neo4j.backupJob === "suspended",
             },
         },
         { providers: [eks.kubernetesProvider, ...generators] },

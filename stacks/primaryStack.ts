@@ -28,7 +28,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         },
         base.onRegion,
     );
-    const graph = graphTier(base, { backupsSuspended: false });
+    const graph = graphTier(base);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
     return {

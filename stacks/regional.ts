@@ -11,6 +11,7 @@ import { SecureBucket } from "../components/storage/SecureBucket";
 import type { StackConfig } from "./config/schema";
 import type { AuroraGlobal } from "../components/data/AuroraGlobal";
 import type { RedisGlobal } from "../components/data/RedisGlobal";
+import { backupLifecycleDays } from "../components/graph/backup";
 import type { Neo4jCluster } from "../components/graph/Neo4jCluster";
 import type { DataOutputs, GraphAndEdgeOutputs, ProgramOutputs, RegionalBaseOutputs } from "./outputs";
 import { residencyTags } from "./config/residency";
@@ -72,7 +73,8 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         {
             bucketName: `intelgraph-neo4j-backups-${account}-${config.stack}`,
             encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
-            retentionDays: config.neo4j.backupRetentionDays,
+            // A chain's FULL is its oldest object: kept fullBackupEveryDays longer than the restore window.
+            retentionDays: backupLifecycleDays(config.neo4j.backupRetentionDays, config.neo4j.fullBackupEveryDays),
             purpose: "neo4j-backups",
         },
         onRegion,

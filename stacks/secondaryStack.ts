@@ -40,8 +40,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         },
         base.onRegion,
     );
-    // The standby restores from the primary's replicated backups; its own job starts on promotion.
-    const graph = graphTier(base, { backupsSuspended: true });
+    const graph = graphTier(base);
 
 
     return {

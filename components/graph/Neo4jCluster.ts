@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import { Problems, duplicatesOf, isDnsLabel, isIntIn } from "../boundary";
-import { NEO4J_LABELS, NEO4J_PORTS, NEO4J_PORT_NAMES, type ServerIdentity, backupCommand, certificateDnsNames, envName, serverIdentity, serverSettings } from "./neo4jSettings";
+import { backupJob } from "./backupJob";
+import { CERTIFICATES_HASH_ANNOTATION, clusterCa, serverCertificate } from "./certificates";
+import { neo4jMemoryGi } from "./memory";
+import { NEO4J_LABELS, NEO4J_PORTS, NEO4J_PORT_NAMES, envName, serverIdentity, serverSettings } from "./neo4jSettings";
 
 export interface Neo4jClusterArgs {
     /** Value of app.kubernetes.io/instance; also the prefix of every server's name. */
@@ -32,8 +34,10 @@ export interface Neo4jClusterArgs {
         readonly roleArn: pulumi.Input<string>;
         readonly serviceAccount: string;
         readonly schedule: string;
+        /** Every this many days the job starts a new chain with a FULL backup (components/graph/backup.ts). */
+        readonly fullEveryDays: number;
         readonly region: string;
-        /** A standby region keeps the job suspended until it is promoted (runbook). */
+        /** Where the graph is not written the job waits, suspended; the failover runbook starts it (stack config). */
         readonly suspended: boolean;
     };
 }
@@ -86,20 +90,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             child,
         );
 
-        // Cluster CA: every server certificate is signed by it, and every server trusts only it.
-        const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P384" }, child);
-        const ca = new tls.SelfSignedCert(
-            `${name}-ca`,
-            {
-                privateKeyPem: caKey.privateKeyPem,
-                isCaCertificate: true,
-                validityPeriodHours: 10 * 365 * 24,
-                allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-                subject: { commonName: `${args.clusterName} cluster CA (${args.backup.region})`, organization: "IntelGraph" },
-            },
-            child,
-        );
-        const tlsSecrets = servers.map((s) => this.serverCertificate(name, s, caKey, ca, inNs));
+        const ca = clusterCa(name, `${args.clusterName} cluster CA (${args.backup.region})`, this);
+        const tlsSecrets = servers.map((s) => serverCertificate(name, s, ca, inNs(`${s.name}-tls`), this));
 
         const sets = servers.map((s, i) => {
             const az = args.availabilityZones[i % args.availabilityZones.length];
@@ -119,7 +111,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                 child,
             );
             const settings = serverSettings({ server: s, clusterLabel: args.clusterName, servers: args.servers, heapGi: args.heapGi, pageCacheGi: args.pageCacheGi });
-            const memoryGi = args.heapGi + args.pageCacheGi + 2;
+            const memoryGi = neo4jMemoryGi(args.heapGi, args.pageCacheGi);
             return new k8s.apps.v1.StatefulSet(
                 `${name}-server-${i}`,
                 {
@@ -132,12 +124,17 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                         // Deleting or scaling the StatefulSet keeps the graph's volume (Retain StorageClass too).
                         persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                         template: {
-                            metadata: { labels: podLabels },
+                            // A renewed certificate or CA changes the template, so the StatefulSet rolls the server.
+                            metadata: { labels: podLabels, annotations: { [CERTIFICATES_HASH_ANNOTATION]: tlsSecrets[i].certificatesSha256 } },
                             spec: {
                                 serviceAccountName: sa.metadata.name,
                                 nodeSelector: { [ZONE_KEY]: az, [args.nodeTier.label]: args.nodeTier.value },
                                 tolerations: [{ key: args.nodeTier.taint.key, operator: "Equal", value: args.nodeTier.taint.value, effect: "NoSchedule" }],
-                                securityContext: { runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474 },
+                                // OnRootMismatch: the kubelet changes ownership only when the volume's root does not already match, instead of
+                                // walking the whole volume at every start (Kubernetes docs, "Configure a Security Context for a Pod or
+                                // Container", fsGroupChangePolicy). The kubelet applies fsGroup to these ReadWriteOnce EBS volumes
+                                // (the EBS CSI driver's fsGroupPolicy; kubernetes-sigs/aws-ebs-csi-driver#1982: not with ReadWriteOncePod).
+                                securityContext: { runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474, fsGroupChangePolicy: "OnRootMismatch" },
                                 terminationGracePeriodSeconds: 3600,
                                 containers: [
                                     {
@@ -167,7 +164,7 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                                     {
                                         name: "tls",
                                         secret: {
-                                            secretName: tlsSecrets[i].metadata.name,
+                                            secretName: tlsSecrets[i].secret.metadata.name,
                                             items: [
                                                 { key: "tls.crt", path: "public.crt" },
                                                 { key: "tls.key", path: "private.key" },
@@ -203,7 +200,15 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             child,
         );
 
-        this.backupJob(name, args, servers, inNs, sets);
+        const { backup } = args;
+        backupJob(
+            name,
+            { clusterName: args.clusterName, namespace: args.namespace, image: args.image, acceptLicenseAgreement: args.acceptLicenseAgreement, ...backup },
+            servers,
+            inNs,
+            this,
+            sets,
+        );
 
         this.serverNames = servers.map((s) => s.name);
         this.namespace = ns.metadata.name;
@@ -211,99 +216,11 @@ export class Neo4jCluster extends pulumi.ComponentResource {
         this.routingEndpoint = pulumi.interpolate`${servers.map((s) => `${s.fqdn}:${NEO4J_PORTS.routing}`).join(",")}`;
         this.registerOutputs({ boltEndpoint: this.boltEndpoint, routingEndpoint: this.routingEndpoint, serverNames: this.serverNames });
     }
-
-    /** A server's key and certificate (SANs = every name it is advertised under; server and client auth). */
-    private serverCertificate(
-        name: string,
-        s: ServerIdentity,
-        caKey: tls.PrivateKey,
-        ca: tls.SelfSignedCert,
-        inNs: (n: string, extra?: Record<string, string>) => k8s.types.input.meta.v1.ObjectMeta,
-    ): k8s.core.v1.Secret {
-        const key = new tls.PrivateKey(`${name}-key-${s.index}`, { algorithm: "RSA", rsaBits: 2048 }, { parent: this });
-        const csr = new tls.CertRequest(
-            `${name}-csr-${s.index}`,
-            { privateKeyPem: key.privateKeyPem, dnsNames: certificateDnsNames(s), subject: { commonName: s.fqdn, organization: "IntelGraph" } },
-            { parent: this },
-        );
-        const cert = new tls.LocallySignedCert(
-            `${name}-cert-${s.index}`,
-            {
-                certRequestPem: csr.certRequestPem,
-                caPrivateKeyPem: caKey.privateKeyPem,
-                caCertPem: ca.certPem,
-                validityPeriodHours: 365 * 24,
-                earlyRenewalHours: 30 * 24,
-                allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
-            },
-            { parent: this },
-        );
-        return new k8s.core.v1.Secret(
-            `${name}-tls-${s.index}`,
-            { metadata: inNs(`${s.name}-tls`), type: "kubernetes.io/tls", stringData: { "tls.crt": cert.certPem, "tls.key": key.privateKeyPem, "ca.crt": ca.certPem } },
-            { parent: this },
-        );
-    }
-
-    private backupJob(
-        name: string,
-        args: Neo4jClusterArgs,
-        servers: readonly ServerIdentity[],
-        inNs: (n: string, extra?: Record<string, string>) => k8s.types.input.meta.v1.ObjectMeta,
-        sets: k8s.apps.v1.StatefulSet[],
-    ): void {
-        const backupSa = new k8s.core.v1.ServiceAccount(
-            `${name}-backup-sa`,
-            { metadata: { ...inNs(args.backup.serviceAccount, { [NEO4J_LABELS.component]: "backup" }), annotations: { "eks.amazonaws.com/role-arn": args.backup.roleArn } } },
-            { parent: this },
-        );
-        const labels = { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName, [NEO4J_LABELS.component]: "backup" };
-        new k8s.batch.v1.CronJob(
-            `${name}-backup`,
-            {
-                metadata: { name: `${args.clusterName}-backup`, namespace: args.namespace, labels },
-                spec: {
-                    schedule: args.backup.schedule,
-                    suspend: args.backup.suspended,
-                    concurrencyPolicy: "Forbid",
-                    successfulJobsHistoryLimit: 3,
-                    failedJobsHistoryLimit: 5,
-                    jobTemplate: {
-                        spec: {
-                            backoffLimit: 2,
-                            template: {
-                                metadata: { labels },
-                                spec: {
-                                    serviceAccountName: backupSa.metadata.name,
-                                    restartPolicy: "OnFailure",
-                                    securityContext: { runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474 },
-                                    containers: [
-                                        {
-                                            name: "backup",
-                                            image: args.image,
-                                            command: pulumi.output(args.backup.bucketName).apply((bucket) => backupCommand(servers, bucket)),
-                                            env: [
-                                                { name: "NEO4J_ACCEPT_LICENSE_AGREEMENT", value: args.acceptLicenseAgreement },
-                                                { name: "AWS_REGION", value: args.backup.region },
-                                            ],
-                                            resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
-                                            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                                        },
-                                    ],
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-            { parent: this, dependsOn: sets },
-        );
-    }
 }
 
 /** Above 31 GiB the JVM loses compressed object pointers: a bigger heap holds fewer objects (Neo4j Operations Manual, memory configuration). */
 export const NEO4J_MAX_HEAP_GI = 31;
-/** What a server's container may request (heap + page cache + 2 GiB for the JVM and OS): beyond it no single memory-optimised node (r6i.8xlarge: 256 GiB) holds a server. */
+/** What a server's container may request (neo4jMemoryGi): beyond it no single memory-optimised node (r6i.8xlarge: 256 GiB) holds a server. */
 export const NEO4J_MAX_MEMORY_GI = 256;
 
 function validateArgs(args: Neo4jClusterArgs): Problems {
@@ -316,12 +233,13 @@ function validateArgs(args: Neo4jClusterArgs): Problems {
     p.check(isIntIn(args.heapGi, 1, NEO4J_MAX_HEAP_GI), `heapGi must be a whole number from 1 to ${NEO4J_MAX_HEAP_GI}, got ${args.heapGi}`);
     p.check(isIntIn(args.pageCacheGi, 1), `pageCacheGi must be a whole number of at least 1, got ${args.pageCacheGi}`);
     p.check(isIntIn(args.storageGi, 1), `storageGi must be a whole number of at least 1, got ${args.storageGi}`);
-    const memoryGi = args.heapGi + args.pageCacheGi + 2;
-    p.check(memoryGi <= NEO4J_MAX_MEMORY_GI, `heapGi + pageCacheGi + 2 (${memoryGi} GiB, each server's memory request) must not exceed ${NEO4J_MAX_MEMORY_GI} GiB`);
+    const memoryGi = neo4jMemoryGi(args.heapGi, args.pageCacheGi);
+    p.check(memoryGi <= NEO4J_MAX_MEMORY_GI, `heapGi + pageCacheGi + their overhead (${memoryGi} GiB, each server's memory request; components/graph/memory.ts) must not exceed ${NEO4J_MAX_MEMORY_GI} GiB`);
     p.check(args.pageCacheGi <= args.storageGi, `pageCacheGi (${args.pageCacheGi}) must not exceed storageGi (${args.storageGi}): a page cache larger than the store holds nothing more`);
     p.check(isDnsLabel(args.namespace), `namespace must be a DNS label (lowercase letters, digits, "-"), got ${JSON.stringify(args.namespace)}`);
     // Servers are named <clusterName>-<index>, Service names (RFC 1035 labels).
     p.check(/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(args.clusterName) && args.clusterName.length <= 50, `clusterName must be a DNS label of at most 50 characters starting with a letter (servers are named <clusterName>-<index>), got ${JSON.stringify(args.clusterName)}`);
+    p.check(isIntIn(args.backup.fullEveryDays, 1, 28), `backup.fullEveryDays must be a whole number from 1 to 28, got ${args.backup.fullEveryDays}`);
     p.check(args.backup.schedule.trim().split(/\s+/).length === 5, `backup.schedule must be a five-field cron expression, got ${JSON.stringify(args.backup.schedule)}`);
     p.check(args.acceptLicenseAgreement === "yes" || args.acceptLicenseAgreement === "eval", `acceptLicenseAgreement must be "yes" or "eval", got ${JSON.stringify(args.acceptLicenseAgreement)}`);
     p.check(/:5\.\d+(\.\d+)?-enterprise$/.test(args.image), `image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise (clustering needs Enterprise), got ${JSON.stringify(args.image)}`);

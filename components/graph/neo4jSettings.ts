@@ -97,9 +97,3 @@ export function serverSettings({ server, clusterLabel, servers, heapGi, pageCach
         "server.bolt.tls_level": "REQUIRED",
     };
 }
-
-/** The backup job's command: a differential-or-full backup of every database from all servers to S3. */
-export function backupCommand(servers: readonly ServerIdentity[], bucket: string): string[] {
-    const from = servers.map((s) => `${s.fqdn}:${NEO4J_PORTS.backup}`).join(",");
-    return ["neo4j-admin", "database", "backup", `--from=${from}`, `--to-path=s3://${bucket}/neo4j/`, "--type=AUTO", "--compress=true", "*"];
-}

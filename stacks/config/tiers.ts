@@ -178,11 +178,20 @@ export const neo4jSchema = z
             /** Cron schedule of the backup job; its interval bounds the graph's RPO. */
             backupSchedule: z.string().regex(/^(\S+\s+){4}\S+$/, { error: "a five-field cron schedule such as \"*/15 * * * *\"" }),
             backupRetentionDays: count("days of backups", 7, 365),
+            /** Every this many days the backups start a new chain with a FULL (components/graph/backup.ts). */
+            fullBackupEveryDays: count("days between FULL backups", 1, 28),
+            /**
+             * "active" where the graph is written, "suspended" elsewhere. The failover runbook changes it on the
+             * promoted stack (and back on failback), so a pulumi up after a failover keeps what the runbook did.
+             */
+            backupJob: z.enum(["active", "suspended"], { error: '"active" (this region writes the graph) or "suspended" (it does not)' }),
         },
-        { error: "an object { acceptLicenseAgreement, image, servers, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays }" },
+        { error: "an object { acceptLicenseAgreement, image, servers, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
     )
     .strict()
-    .refine((n) => n.pageCacheGi <= n.storageGi, { path: ["pageCacheGi"], error: "at most storageGi: the page cache holds the store, which fits the volume" });
+    .refine((n) => n.pageCacheGi <= n.storageGi, { path: ["pageCacheGi"], error: "at most storageGi: the page cache holds the store, which fits the volume" })
+    // Well inside the retention: at least two FULLs in every restore window.
+    .refine((n) => n.fullBackupEveryDays * 2 <= n.backupRetentionDays, { path: ["fullBackupEveryDays"], error: "at most half of backupRetentionDays: every restore window holds at least two FULL backups" });
 
 export const dnsSchema = z
     .object(

@@ -92,6 +92,8 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         for (const r of ofType(s(), "kubernetes:apps/v1:StatefulSet")) {
             const spec = inputsOf(r).spec as Obj;
             expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+            // Ownership is fixed once, not walked over the whole volume at every start.
+            expect((spec.template as { spec: { securityContext: Obj } }).spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 7474, runAsGroup: 7474, fsGroup: 7474, fsGroupChangePolicy: "OnRootMismatch" });
             expect((spec.volumeClaimTemplates as { spec: Obj }[])[0].spec).toMatchObject({ storageClassName: "gp3-encrypted", resources: { requests: { storage: "200Gi" } } });
             expect(r.protect).toBe(true);
         }
@@ -100,7 +102,8 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
 
     it("sets resource requests/limits and readiness, liveness and startup probes", () => {
         const c = ((sets()[0].spec as Obj).template as { spec: { containers: Obj[] } }).spec.containers[0];
-        expect(c.resources).toEqual({ requests: { cpu: "2", memory: "26Gi" }, limits: { memory: "26Gi" } });
+        // 8 GiB heap + 16 GiB page cache + a third of them (8 GiB) for native memory and the JVM (components/graph/memory.ts).
+        expect(c.resources).toEqual({ requests: { cpu: "2", memory: "32Gi" }, limits: { memory: "32Gi" } });
         for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) expect((c[probe] as Obj).tcpSocket).toEqual({ port: 7687 });
     });
 
@@ -133,8 +136,12 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         expect(spec.suspend).toBe(region === "us-east-1");
         const pod = spec.jobTemplate.spec.template.spec;
         const bucket = s().outputs.neo4jBackupBucketName as string;
-        expect(pod.containers[0].command).toEqual(expect.arrayContaining(["neo4j-admin", "backup", `--to-path=s3://${bucket}/neo4j/`]));
-        expect(pod.containers[0].command.join(" ")).toContain("intelgraph-graph-2.neo4j.svc.cluster.local:6362");
+        const [shell, flag, script] = pod.containers[0].command;
+        expect([shell, flag]).toEqual(["/bin/sh", "-c"]);
+        // A new chain folder every 7 days (fullBackupEveryDays): its first run is the chain's FULL.
+        expect(script).toContain("chain=$(( $(date -u +%s) / 86400 / 7 * 7 ))");
+        expect(script).toContain(`--to-path=s3://${bucket}/neo4j/${region}/chain-\${chain}/ --type=AUTO`);
+        expect(script).toContain("intelgraph-graph-2.neo4j.svc.cluster.local:6362");
         const sa = inputsOf(one(s(), "kubernetes:core/v1:ServiceAccount", "neo4j-backup-sa"));
         const role = one(s(), "aws:iam/role:Role", "neo4j-backup-role");
         expect((sa.metadata as { annotations: Obj }).annotations["eks.amazonaws.com/role-arn"]).toBe(outputsOf(role).arn);
@@ -195,7 +202,7 @@ describe("Neo4jCluster with its own args", () => {
         pageCacheGi: 6,
         storageClassName: "gp3-encrypted",
         nodeTier: { label: "tier", value: "graph", taint: { key: "graph", value: "true", effect: "NO_SCHEDULE" } },
-        backup: { bucketName: "test-backups", roleArn: "arn:aws:iam::210987654321:role/backup", serviceAccount: "backup", schedule: "0 * * * *", region: "eu-west-1", suspended: true },
+        backup: { bucketName: "test-backups", roleArn: "arn:aws:iam::210987654321:role/backup", serviceAccount: "backup", schedule: "0 * * * *", fullEveryDays: 7, region: "eu-west-1", suspended: true },
     });
     const build = (over: Partial<Neo4jClusterArgs> = {}, servers = 4) =>
         planComponent(
@@ -233,7 +240,7 @@ describe("Neo4jCluster with its own args", () => {
                 NEO4J_server_memory_heap_max__size: "4g",
                 NEO4J_server_memory_pagecache_size: "6g",
             });
-            expect(spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "2", memory: "12Gi" }, limits: { memory: "12Gi" } });
+            expect(spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: "2", memory: "14Gi" }, limits: { memory: "14Gi" } });
             expect(spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: "gp3-encrypted", resources: { requests: { storage: "50Gi" } } });
             expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
         }
@@ -247,7 +254,7 @@ describe("Neo4jCluster with its own args", () => {
         const p = await build({ backup: { ...args(4).backup, suspended: false } });
         const spec = p.inputs("kubernetes:batch/v1:CronJob").spec as { suspend: boolean; jobTemplate: { spec: { template: { spec: { containers: { command: string[] }[] } } } } };
         expect(spec.suspend).toBe(false);
-        expect(spec.jobTemplate.spec.template.spec.containers[0].command).toContain("--to-path=s3://test-backups/neo4j/");
+        expect(spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain("--to-path=s3://test-backups/neo4j/eu-west-1/chain-${chain}/");
     });
 
     const refused = "Neo4jCluster 'neo4j': ";
@@ -255,10 +262,11 @@ describe("Neo4jCluster with its own args", () => {
         ["servers not matching the AZs", { availabilityZones: zones(3) }, "servers (4) must equal the number of availabilityZones (3): one server per AZ, pinned to its zonal volume"],
         ["fewer than 3 servers", { servers: 2, availabilityZones: zones(2) }, "servers must be a whole number of at least 3 (a Raft majority survives losing one), got 2"],
         ["a heap beyond compressed pointers", { heapGi: 32 }, "heapGi must be a whole number from 1 to 31, got 32"],
-        ["heap and page cache beyond one node", { heapGi: 31, pageCacheGi: 240, storageGi: 500 }, "heapGi + pageCacheGi + 2 (273 GiB, each server's memory request) must not exceed 256 GiB"],
+        ["heap and page cache beyond one node", { heapGi: 31, pageCacheGi: 240, storageGi: 500 }, "heapGi + pageCacheGi + their overhead (362 GiB, each server's memory request; components/graph/memory.ts) must not exceed 256 GiB"],
         ["a page cache larger than the store", { pageCacheGi: 64 }, "pageCacheGi (64) must not exceed storageGi (50): a page cache larger than the store holds nothing more"],
         ["a Community image", { image: "neo4j:5.26.2" }, 'image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise (clustering needs Enterprise), got "neo4j:5.26.2"'],
         ["a bad cron schedule", { backup: { ...args(4).backup, schedule: "hourly" } }, 'backup.schedule must be a five-field cron expression, got "hourly"'],
+        ["FULL backups further apart than 28 days", { backup: { ...args(4).backup, fullEveryDays: 30 } }, "backup.fullEveryDays must be a whole number from 1 to 28, got 30"],
     ])("refuses %s", async (_, over, problem) => {
         expectRefused(await build(over), Neo4jCluster, refused + problem);
     });

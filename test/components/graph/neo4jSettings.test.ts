@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NEO4J_PORTS, backupCommand, certificateDnsNames, envName, serverIdentity, serverSettings } from "../../../components/graph/neo4jSettings";
+import { NEO4J_PORTS, certificateDnsNames, envName, serverIdentity, serverSettings } from "../../../components/graph/neo4jSettings";
 
 const server = serverIdentity("intelgraph-graph", "neo4j", 1);
 
@@ -40,14 +40,5 @@ describe("Neo4j settings", () => {
             "dbms.ssl.policy.cluster.enabled": "true",
             "dbms.ssl.policy.cluster.client_auth": "REQUIRE",
         });
-    });
-
-    it("backs up all databases from every server's backup port to S3", () => {
-        const cmd = backupCommand([serverIdentity("g", "neo4j", 0), serverIdentity("g", "neo4j", 1)], "bucket-x");
-        expect(cmd).toEqual([
-            "neo4j-admin", "database", "backup",
-            "--from=g-0.neo4j.svc.cluster.local:6362,g-1.neo4j.svc.cluster.local:6362",
-            "--to-path=s3://bucket-x/neo4j/", "--type=AUTO", "--compress=true", "*",
-        ]);
     });
 });
