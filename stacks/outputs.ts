@@ -105,6 +105,12 @@ export interface MemberOutputs {
     readonly primaryStack: string;
 }
 
+/** The billing stack's: the environment's budgets. */
+export interface BillingStackOutputs {
+    readonly environment: string;
+    readonly budgetNames: string[];
+}
+
 /** The interconnect's: what it linked, for runbooks and the graph. */
 export interface InterconnectStackOutputs {
     readonly residencyZone: string;

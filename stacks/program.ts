@@ -1,6 +1,7 @@
+import { billingStack } from "./billingStack";
 import { loadStackConfig } from "./config/load";
 import { interconnectStack } from "./interconnectStack";
-import type { InterconnectStackOutputs, PrimaryStackOutputs, ProgramOutputs, SecondaryStackOutputs } from "./outputs";
+import type { BillingStackOutputs, InterconnectStackOutputs, PrimaryStackOutputs, ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import { readPrimary } from "./primaryLink";
 import { primaryStack } from "./primaryStack";
 import { secondaryStack } from "./secondaryStack";
@@ -11,7 +12,7 @@ import { secondaryStack } from "./secondaryStack";
  * and environments is in the stack files. Config (and the outputs of the stacks it reads) is validated before
  * the first resource is registered, so a bad stack file never leaves a half-created stack.
  */
-export async function program(): Promise<ProgramOutputs<PrimaryStackOutputs> | ProgramOutputs<SecondaryStackOutputs> | ProgramOutputs<InterconnectStackOutputs>> {
+export async function program(): Promise<ProgramOutputs<PrimaryStackOutputs> | ProgramOutputs<SecondaryStackOutputs> | ProgramOutputs<InterconnectStackOutputs> | ProgramOutputs<BillingStackOutputs>> {
     const config = loadStackConfig();
     switch (config.role) {
         case "primary":
@@ -20,5 +21,7 @@ export async function program(): Promise<ProgramOutputs<PrimaryStackOutputs> | P
             return secondaryStack(config, await readPrimary(config));
         case "interconnect":
             return interconnectStack(config);
+        case "billing":
+            return billingStack(config);
     }
 }

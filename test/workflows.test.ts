@@ -65,7 +65,7 @@ describe("GitHub workflows", () => {
             const c = files.get(m.stack) ?? {};
             const reads = [c["intelgraph:primaryStack"], ...JSON.parse(c["intelgraph:secondaryStacks"] ?? "[]")].filter((x): x is string => !!x).map((x) => x.split("/").pop());
             for (const r of reads) expect(previewed.findIndex((x) => x.stack === r), `${m.stack} reads ${r}`).toBeLessThan(i);
-            const runnerStack = c["intelgraph:role"] === "interconnect" ? String(c["intelgraph:primaryStack"]) : m.stack;
+            const runnerStack = c["intelgraph:role"] === "interconnect" || c["intelgraph:role"] === "billing" ? String(c["intelgraph:primaryStack"]) : m.stack;
             expect(m.runner, m.stack).toBe(runnerStack);
             expect(m.region, m.stack).toBe(files.get(runnerStack)?.["aws:region"]);
         });

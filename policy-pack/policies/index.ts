@@ -11,6 +11,7 @@ import { dataBackupsAndDeletionProtection } from "./dataBackupsAndDeletionProtec
 import { dataNoPublicDataTier } from "./dataNoPublicDataTier";
 import { dataStatefulProtected } from "./dataStatefulProtected";
 import { detectAlarmActions } from "./detectAlarmActions";
+import { detectBudgetNotifications } from "./detectBudgetNotifications";
 import { detectEntrypointAlarms } from "./detectEntrypointAlarms";
 import { detectReplicationLagAlarms } from "./detectReplicationLagAlarms";
 import { kmsKeyHygiene } from "./kmsKeyHygiene";
@@ -58,6 +59,7 @@ export const policies: IntelGraphPolicy[] = [
     detectReplicationLagAlarms,
     detectEntrypointAlarms,
     detectAlarmActions,
+    detectBudgetNotifications,
     costBudget,
     costBudgetWarning,
 ];

@@ -6,6 +6,7 @@
  * printed, 2 a bad stack file or an empty list.
  */
 import { Command, CommanderError, Option } from "commander";
+import { parseBillingConfig } from "../config/billing";
 import { parseInterconnectConfig } from "../config/interconnect";
 import { ConfigError, parseStackConfig } from "../config/schema";
 import { ACCESS_KINDS, type AccessKind } from "../config/tiers";
@@ -28,10 +29,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     try {
         const project = loadProject(process.cwd());
         let file = loadStackFile(project, opts.stack);
-        // An interconnect has no cluster: it is previewed and deployed by its primary's identities.
-        if (file.config["intelgraph:role"] === "interconnect") {
-            const primary = parseInterconnectConfig(opts.stack, file.config).primaryStack.split("/").pop() ?? "";
-            file = loadStackFile(project, primary);
+        // An interconnect or a billing stack has no cluster: its primary's identities preview and deploy it.
+        const role = file.config["intelgraph:role"];
+        if (role === "interconnect" || role === "billing") {
+            const linked = role === "interconnect" ? parseInterconnectConfig(opts.stack, file.config).primaryStack : parseBillingConfig(opts.stack, file.config).primaryStack;
+            file = loadStackFile(project, linked.split("/").pop() ?? "");
         }
         const roles = parseStackConfig(file.stack, file.config).eks.access[opts.kind];
         if (!roles.length) {

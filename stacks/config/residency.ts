@@ -19,6 +19,9 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export function regionalStackNames(environment: string, region: string): string[] {
     return environment === "prod" ? [region, `prod-${region}`] : [`${environment}-${region}`];
 }
+export function billingStackNames(environment: string): string[] {
+    return environment === "prod" ? ["billing", "prod-billing"] : [`${environment}-billing`];
+}
 export function interconnectStackNames(environment: string, zone: string): string[] {
     return environment === "prod" ? [`interconnect-${zone}`, `prod-interconnect-${zone}`] : [`${environment}-interconnect-${zone}`];
 }

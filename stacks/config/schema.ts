@@ -109,7 +109,7 @@ export const keySchemas = {
     "aws:region": z.string({ error: "an AWS region name the stack is named after" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
         error: "an AWS region name such as us-west-2, the stack's name (prod) or its name after the environment (staging-us-west-2)",
     }),
-    "intelgraph:role": z.enum(ROLES, { error: `one of ${ROLES.join(", ")} (a regional stack), or interconnect (the zone's cross-region links)` }),
+    "intelgraph:role": z.enum(ROLES, { error: `one of ${ROLES.join(", ")} (a regional stack), interconnect (the zone's cross-region links) or billing (the environment's budgets)` }),
     "intelgraph:primaryStack": z
         .string({ error: "a stack name or org/project/stack" })
         .regex(/^$|^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, { error: "a stack name or org/project/stack" }),

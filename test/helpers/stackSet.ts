@@ -28,6 +28,8 @@ export interface EnvironmentSpec {
     readonly regions: readonly RegionSpec[];
     /** Links the primary with every secondary (default true). */
     readonly interconnect?: boolean;
+    /** The environment's billing stack, its budget at the environments.json cap (default true). */
+    readonly billing?: boolean;
 }
 
 export const stackName = (environment: string, region: string) => (environment === "prod" ? region : `${environment}-${region}`);
@@ -100,6 +102,19 @@ export function stackSetProject(envs: readonly EnvironmentSpec[], extra: Readonl
             fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), interconnectFile(env, primaryStack, secondaries));
             fs.writeFileSync(path.join(configDir, `${stack}.json`), policy("interconnect"));
         }
+    }
+    const caps = (JSON.parse(read(path.join("policy-pack", "config", "environments.json"))) as { environments: Record<string, { monthlyBudgetUsd: number }> }).environments;
+    for (const env of envs.filter((e) => e.billing !== false)) {
+        const stack = env.environment === "prod" ? "billing" : `${env.environment}-billing`;
+        if (fs.existsSync(path.join(dir, `Pulumi.${stack}.yaml`))) continue; // one per environment, whatever its zones
+        const doc = parseDocument(read("Pulumi.billing.yaml"));
+        const primary = env.regions.find((r) => r.role === "primary");
+        doc.setIn(["config", "intelgraph:environment"], env.environment);
+        doc.setIn(["config", "intelgraph:accountId"], env.account);
+        doc.setIn(["config", "intelgraph:primaryStack"], primary ? stackName(env.environment, primary.region) : "");
+        doc.setIn(["config", "intelgraph:budgets", "infraMonthlyUsd"], caps[env.environment].monthlyBudgetUsd);
+        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), doc.toString());
+        fs.writeFileSync(path.join(configDir, `${stack}.json`), policy("interconnect"));
     }
     for (const [file, text] of Object.entries(extra)) fs.writeFileSync(path.join(dir, file), text);
     return dir;

@@ -18,7 +18,7 @@ let stacks: Map<string, PlannedStack>;
 beforeAll(async () => {
     stacks = await plan();
 });
-const regional = () => [...stacks.values()].filter((s) => s.config["intelgraph:role"] !== "interconnect");
+const regional = () => [...stacks.values()].filter((s) => ["primary", "secondary"].includes(s.config["intelgraph:role"] ?? ""));
 const interconnect = () => mustGet(stacks, "interconnect-us");
 const regionOf = (s: PlannedStack, type: string) => ofType(s, type).map((r) => providerRegion(s, r));
 

@@ -119,13 +119,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     // The whole stack set, whatever --stack selected: a conflict between two stack files is a config error.
     const project = loadProject(projectDir);
-    report.stackSet = { problems: [...checkStackSet(listStacks(project).map((s) => loadStackFile(project, s))), ...duplicatePhysicalNames(report.stacks)] };
+    let environments;
     try {
-        report.environments = environmentBudgets(report.stacks, new Map(planned.map((p) => [p.stack, p.config["intelgraph:environment"] ?? ""])), loadEnvironments(projectDir));
+        environments = loadEnvironments(projectDir);
+        report.environments = environmentBudgets(report.stacks, new Map(planned.map((p) => [p.stack, p.config["intelgraph:environment"] ?? ""])), environments);
     } catch (e) {
         process.stderr.write(`plan: ${(e as Error).message}\n`);
         return EXIT_ERROR;
     }
+    const caps = Object.fromEntries(Object.entries(environments.environments).map(([env, c]) => [env, c.monthlyBudgetUsd]));
+    report.stackSet = { problems: [...checkStackSet(listStacks(project).map((s) => loadStackFile(project, s)), caps), ...duplicatePhysicalNames(report.stacks)] };
     const json = opts.json || opts.out ? JSON.stringify(report, null, 2) : "";
     const stacks = `${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}: ${report.stacks.map((s) => s.stack).join(", ")}`;
     // What was written where goes to stderr, so stdout stays the summary, or only the JSON with --json.

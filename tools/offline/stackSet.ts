@@ -86,8 +86,12 @@ const groupBy = <T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> =
     return m;
 };
 
-/** Every conflict between the stack files, each naming the stacks, the key to change and what is allowed. */
-export function checkStackSet(files: readonly StackFile[]): StackSetProblem[] {
+/**
+ * Every conflict between the stack files, each naming the stacks, the key to change and what is allowed.
+ * `caps` (environment -> monthly cap, policy-pack/config/environments.json) adds the budgets' checks: every
+ * environment with regional stacks has one billing stack, and its infrastructure budget is that cap.
+ */
+export function checkStackSet(files: readonly StackFile[], caps?: Readonly<Record<string, number>>): StackSetProblem[] {
     const problems: StackSetProblem[] = [];
     const regional = files.flatMap((f) => regionalOf(f) ?? []);
     const byName = new Map(regional.map((r) => [r.stack, r]));
@@ -151,6 +155,30 @@ export function checkStackSet(files: readonly StackFile[]): StackSetProblem[] {
                 key: "intelgraph:dns.apiDomain",
                 message: `${targets.map((r) => file(r.stack)).join(", ")}: intelgraph:dns.apiDomain is ${domain} in each; allowed: one failover target per DNS name (Route 53 would spread the failed-over traffic across every healthy zero-weight record, and one secondary gets the writer): give the read-only secondaries a name of their own`,
             });
+        }
+    }
+
+    if (caps) {
+        const billing = files.filter((x) => x.config["intelgraph:role"] === "billing");
+        for (const env of [...new Set(regional.map((r) => r.environment))]) {
+            const mine = billing.filter((b) => b.config["intelgraph:environment"] === env);
+            const stacks = regional.filter((r) => r.environment === env).map((r) => r.stack);
+            if (mine.length !== 1) {
+                problems.push({
+                    stacks: [...stacks, ...mine.map((b) => b.stack)],
+                    key: "intelgraph:role",
+                    message: `environment "${env}" (${stacks.join(", ")}) has ${mine.length} billing stacks (${mine.map((b) => file(b.stack)).join(", ") || "none"}); allowed: exactly one, Pulumi.${env === "prod" ? "billing" : `${env}-billing`}.yaml with intelgraph:role billing (its AWS Budgets)`,
+                });
+                continue;
+            }
+            const budget = (json(mine[0].config["intelgraph:budgets"]) as { infraMonthlyUsd?: unknown } | undefined)?.infraMonthlyUsd;
+            if (caps[env] !== undefined && budget !== caps[env]) {
+                problems.push({
+                    stacks: [mine[0].stack],
+                    key: "intelgraph:budgets.infraMonthlyUsd",
+                    message: `${file(mine[0].stack)}: intelgraph:budgets.infraMonthlyUsd is ${JSON.stringify(budget)}; allowed: ${caps[env]}, the ${env} cap of policy-pack/config/environments.json (the plan's estimate and AWS Budgets hold the environment to one number)`,
+                });
+            }
         }
     }
 

@@ -230,7 +230,8 @@ export function renderSummary(report: PlanReport, opts: SummaryOptions): string 
     const parts: string[] = [];
     for (const s of report.stacks) {
         const ms = opts.durations.get(s.stack);
-        const head = `== ${s.stack} (${s.role === "interconnect" ? `interconnect of ${linkedStacks(s)}` : `${s.role || "?"} in ${s.region || "?"}`}${s.preview ? ", preview" : ""})`;
+        const kind = s.role === "interconnect" ? `interconnect of ${linkedStacks(s)}` : s.role === "billing" ? `budgets of ${String(s.outputs.environment ?? "?")}` : `${s.role || "?"} in ${s.region || "?"}`;
+        const head = `== ${s.stack} (${kind}${s.preview ? ", preview" : ""})`;
         if (s.error && !s.deployment.resources.length) {
             parts.push(`${head}: NOT PLANNED, ${s.error.kind} error\n${s.error.message}`);
             continue;

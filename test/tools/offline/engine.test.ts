@@ -15,7 +15,7 @@ beforeAll(async () => {
 describe("offline engine: recorded graph", () => {
     it("plans the primary, then the secondary, then the interconnect that reads both, all without error", () => {
         // Each environment's primary before its secondary, interconnects after the stacks they read.
-        expect([...stacks.keys()]).toEqual(["us-west-2", "us-east-1", "interconnect-us", "staging-us-west-2", "staging-us-east-1", "staging-interconnect-us"]);
+        expect([...stacks.keys()]).toEqual(["us-west-2", "billing", "us-east-1", "interconnect-us", "staging-us-west-2", "staging-billing", "staging-us-east-1", "staging-interconnect-us"]);
         for (const s of stacks.values()) expect(s.error).toBeUndefined();
     });
 

@@ -59,16 +59,19 @@ describe("npm run plan (the real command line)", () => {
                 })
                 .sort(),
         );
-        expect(report.stacks.slice(0, 3).map((s) => s.stack)).toEqual(["us-west-2", "us-east-1", "interconnect-us"]);
+        // Dependency order: a stack after every stack it reads.
+        const order = report.stacks.map((s) => s.stack);
+        expect(order.indexOf("us-west-2")).toBeLessThan(order.indexOf("us-east-1"));
+        expect(order.indexOf("us-east-1")).toBeLessThan(order.indexOf("interconnect-us"));
         for (const s of report.stacks) expect(s.policy.violations, s.stack).toEqual([]);
-        for (const s of report.stacks.filter((x) => x.role !== "interconnect")) {
+        for (const s of report.stacks.filter((x) => x.role === "primary" || x.role === "secondary")) {
             const count = (t: string) => s.deployment.resources.filter((r) => r.type === t).length;
             expect(count("aws:ec2/vpc:Vpc")).toBeGreaterThanOrEqual(1);
             expect(count("aws:ec2/natGateway:NatGateway")).toBe(3);
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
             expect(s.policy.violations).toEqual([]);
-            expect(s.policy.summary).toMatchObject({ rulesRun: 22, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+            expect(s.policy.summary).toMatchObject({ rulesRun: 23, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -101,7 +104,7 @@ describe("npm run plan (the real command line)", () => {
     it("prints a summary per stack: header, components, policy, recovery, cost, quotas, no tables", () => {
         expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources \(\d+ custom, \d+ providers, \d+ components, the stack; the policy line counts the same\), planned in \d+ ms/);
         expect(run.stdout).toMatch(/Custom resources by component: network RegionalVpc 45, eks EksCluster \d+/);
-        expect(run.stdout).toContain("Policy: 22 rules on");
+        expect(run.stdout).toContain("Policy: 23 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
         expect(run.stdout).toMatch(/Cost: \$2,687\/month estimated of a \$10,000 budget share/);
@@ -111,6 +114,7 @@ describe("npm run plan (the real command line)", () => {
         const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
         for (const env of ["prod", "staging"]) {
             const set = report.stacks.filter((s) => (env === "prod" ? !s.stack.startsWith("staging-") : s.stack.startsWith("staging-")));
+            expect(set.map((s) => s.stack)).toContain(env === "prod" ? "billing" : "staging-billing");
             const total = set.reduce((n, s) => n + (s.cost?.monthlyUsd ?? 0), 0);
             expect(run.stdout).toContain(`  ${env}: ${usd(total)}/month of ${env === "prod" ? "$18,000" : "$3,000"} (${set.length} stacks: ${set.map((s) => s.stack).join(", ")})`);
         }
@@ -146,7 +150,7 @@ describe("npm run plan: options", () => {
         expect(stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
         expect(stdout).toMatch(/kubeconfig\s*│ \[secret\]/);
-        expect(stdout).toContain("Policy: 22 rules on");
+        expect(stdout).toContain("Policy: 23 rules on");
         expect(stdout).toMatch(/by item: .*kms-key \$1/);
     });
 
@@ -181,7 +185,7 @@ describe("npm run plan: options", () => {
         expect(stdout).not.toContain("NOT PLANNED");
         expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 208 resources/);
         expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
-        expect(stdout).toContain("Policy: 22 rules on 208 resources");
+        expect(stdout).toContain("Policy: 23 rules on 208 resources");
         expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
         expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
         expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");

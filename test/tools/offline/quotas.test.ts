@@ -71,7 +71,7 @@ describe("quotas: what the planned maxima need", () => {
     });
 
     it("counts the network, EKS, ALB and RDS quotas of each regional stack from its planned resources", () => {
-        for (const s of [...stacks.values()].filter((x) => x.config["intelgraph:role"] !== "interconnect")) {
+        for (const s of [...stacks.values()].filter((x) => ["primary", "secondary"].includes(x.config["intelgraph:role"] ?? ""))) {
             const q = byCode(reportOf(s).quotas);
             const need = (code: string) => mustGet(q, code).needed;
             expect(need("L-0263D0A3")).toBe(ofType(s, "aws:ec2/eip:Eip").length);
@@ -188,7 +188,7 @@ describe("quotas: the summary", () => {
     it("prints a short section per stack: header, the over-default quota, the rest packed, the data file", () => {
         const report = buildReport([...stacks.values()], "test");
         const text = renderSummary(report, { durations: new Map() });
-        for (const s of report.stacks.filter((x) => x.role !== "interconnect")) {
+        for (const s of report.stacks.filter((x) => x.role === "primary" || x.role === "secondary")) {
             const lines = text.split("\n");
             const start = lines.findIndex((l) => l.startsWith(`Quotas in ${s.region} at every node group's maxSize`));
             expect(start).toBeGreaterThan(-1);

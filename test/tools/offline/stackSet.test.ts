@@ -24,7 +24,7 @@ describe("generated stack sets: growing the platform is stack files", () => {
         const { code, report, stderr } = await planIn(dir);
         expect(stderr).not.toContain("error");
         expect(code).toBe(0);
-        expect(report.stacks.map((s) => s.stack).sort()).toEqual(["interconnect-us", "us-east-1", "us-east-2", "us-west-2"]);
+        expect(report.stacks.map((s) => s.stack).sort()).toEqual(["billing", "interconnect-us", "us-east-1", "us-east-2", "us-west-2"]);
         expect(report.stackSet?.problems).toEqual([]);
         const i = report.stacks.find((s) => s.stack === "interconnect-us");
         expect((i?.outputs.secondaryStacks as string[]).map((x) => x.split("/").pop())).toEqual(["us-east-1", "us-east-2"]);
@@ -136,9 +136,28 @@ describe("environment budgets over all of an environment's stacks", () => {
         expect(code).toBe(1);
         for (const s of report.stacks) expect(s.policy.violations.filter((v) => v.enforcementLevel === "mandatory"), s.stack).toEqual([]);
         const staging = report.environments?.find((e) => e.environment === "staging");
-        expect(staging).toMatchObject({ budgetUsd: 3000, verdict: "mandatory", stacks: ["staging-us-west-2", "staging-us-east-1", "staging-interconnect-us"] });
+        expect(staging).toMatchObject({ budgetUsd: 3000, verdict: "mandatory", stacks: ["staging-us-west-2", "staging-billing", "staging-us-east-1", "staging-interconnect-us"] });
         expect(staging?.monthlyUsd).toBeGreaterThan(3000);
         for (const s of report.stacks.filter((x) => x.stack.startsWith("staging-"))) expect(s.cost?.monthlyUsd ?? 0).toBeLessThanOrEqual(s.cost?.budgetUsd ?? 0);
-        expect(stdout).toMatch(/^ {2}staging: \$3,\d{3}\/month of \$3,000 \(3 stacks: staging-us-west-2, staging-us-east-1, staging-interconnect-us\) OVER BUDGET \(mandatory\)$/m);
+        expect(stdout).toMatch(/^ {2}staging: \$3,\d{3}\/month of \$3,000 \(4 stacks: staging-us-west-2, staging-billing, staging-us-east-1, staging-interconnect-us\) OVER BUDGET \(mandatory\)$/m);
+    });
+});
+
+describe("every environment has its AWS Budgets", () => {
+    it("an environment without a billing stack, or whose budget is not its cap, is a stack-set error naming the file and key (exit 2)", async () => {
+        const none = await planIn(stackSetProject([{ ...US_PROD, billing: false }]), ["--stack", "us-west-2"]);
+        expect(none.code).toBe(2);
+        expect(none.report.stackSet?.problems.map((p) => p.message)).toContain(
+            'environment "prod" (us-east-1, us-west-2) has 0 billing stacks (none); allowed: exactly one, Pulumi.billing.yaml with intelgraph:role billing (its AWS Budgets)',
+        );
+        const dir = stackSetProject([US_PROD]);
+        fs.writeFileSync(path.join(dir, "Pulumi.billing.yaml"), fs.readFileSync(path.join(dir, "Pulumi.billing.yaml"), "utf8").replace("infraMonthlyUsd: 18000", "infraMonthlyUsd: 25000"));
+        const off = await planIn(dir, ["--stack", "billing"]);
+        expect(off.code).toBe(2);
+        expect(off.report.stackSet?.problems).toContainEqual({
+            stacks: ["billing"],
+            key: "intelgraph:budgets.infraMonthlyUsd",
+            message: "Pulumi.billing.yaml: intelgraph:budgets.infraMonthlyUsd is 25000; allowed: 18000, the prod cap of policy-pack/config/environments.json (the plan's estimate and AWS Budgets hold the environment to one number)",
+        });
     });
 });

@@ -1,0 +1,122 @@
+/**
+ * The billing stack of an environment (its AWS account): the AWS Budgets of the seeds' cost caps. Budgets are
+ * account-wide, so they live in a stack of their own, never in a regional one (a regional stack's resources stay
+ * in its region) nor in an interconnect (one per zone: two zones would budget the account twice).
+ */
+import { z } from "zod";
+import { type Residency, billingStackNames } from "./residency";
+import { ConfigError, type ConfigProblem, keySchemas, unknownKeyProblems } from "./schema";
+
+export interface BudgetsConfig {
+    /** Who is told; at least one (AWS Budgets allows up to 10 email subscribers per notification). */
+    readonly subscribers: readonly string[];
+    /** The environment's monthly infrastructure cap (seed: dev $1k, staging $3k, prod $18k). */
+    readonly infraMonthlyUsd: number;
+    /** The LLM cap (seed: $5k in prod), over the AWS services that bill LLM use. */
+    readonly llm?: { readonly monthlyUsd: number; readonly services: readonly string[] };
+    /** Forecasted spend at this share of a cap notifies (seed: 80 %); actual spend past 100 % always does. */
+    readonly warnAtPercent: number;
+}
+
+export interface BillingStackConfig {
+    readonly role: "billing";
+    readonly stack: string;
+    readonly file: string;
+    readonly accountId: string;
+    readonly residency: Residency;
+    /** The environment's primary regional stack: its runner and identities preview and deploy this one. */
+    readonly primaryStack: string;
+    readonly budgets: BudgetsConfig;
+}
+
+const usd = (what: string) => z.number({ error: `a monthly amount in USD (${what})` }).positive({ error: `a positive monthly amount in USD (${what})` });
+
+export const budgetsSchema = z
+    .object(
+        {
+            // AWS Budgets: "You can have up to 10 email subscribers" per notification (Budgets API, Subscriber / quotas).
+            subscribers: z
+                .array(z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "email addresses" }), { error: "a list of email addresses" })
+                .min(1, { error: "at least one email address" })
+                .max(10, { error: "at most 10 email addresses (AWS Budgets' limit per notification)" }),
+            infraMonthlyUsd: usd("the environment's infrastructure cap"),
+            llm: z
+                .object(
+                    {
+                        monthlyUsd: usd("the LLM cap"),
+                        // Cost Explorer's SERVICE dimension values (`aws ce get-dimension-values --dimension SERVICE`).
+                        services: z.array(z.string().min(1), { error: "Cost Explorer service names such as Amazon Bedrock" }).min(1, { error: "at least one service" }).default(["Amazon Bedrock"]),
+                    },
+                    { error: "an object { monthlyUsd, services? }" },
+                )
+                .strict()
+                .optional(),
+            warnAtPercent: z.number({ error: "a percentage from 1 to 100" }).min(1, { error: "a percentage from 1 to 100" }).max(100, { error: "a percentage from 1 to 100" }).default(80),
+        },
+        { error: "an object { subscribers, infraMonthlyUsd, llm?, warnAtPercent? }" },
+    )
+    .strict();
+
+const stackName = z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, { error: "a stack name or org/project/stack" });
+
+const BILLING_KEYS = {
+    "pulumi:disable-default-providers": keySchemas["pulumi:disable-default-providers"],
+    "intelgraph:role": z.literal("billing"),
+    "intelgraph:owner": keySchemas["intelgraph:owner"],
+    "intelgraph:environment": keySchemas["intelgraph:environment"],
+    "intelgraph:costCentre": keySchemas["intelgraph:costCentre"],
+    "intelgraph:accountId": keySchemas["intelgraph:accountId"],
+    "intelgraph:primaryStack": stackName.refine((s) => s !== "", { error: "the environment's primary regional stack (e.g. us-west-2), whose runner deploys this one" }),
+    "intelgraph:budgets": budgetsSchema,
+} as const;
+type BillingKey = keyof typeof BILLING_KEYS;
+const JSON_KEYS: readonly BillingKey[] = ["pulumi:disable-default-providers", "intelgraph:budgets"];
+
+/** Parses a billing stack file; every problem at once, unknown keys (a region's among them) included. */
+export function parseBillingConfig(stack: string, config: Readonly<Record<string, string | undefined>>): BillingStackConfig {
+    const file = `Pulumi.${stack}.yaml`;
+    const known = Object.keys(BILLING_KEYS);
+    const problems: ConfigProblem[] = unknownKeyProblems(file, config, known).map((p) =>
+        p.key === "aws:region" ? { ...p, allowed: "unset: AWS Budgets is account-wide (its API is served from us-east-1)" } : p,
+    );
+    const values: Record<string, unknown> = {};
+    for (const key of known as BillingKey[]) {
+        const text = config[key];
+        values[key] = text;
+        if (text !== undefined && JSON_KEYS.includes(key)) {
+            try {
+                values[key] = JSON.parse(text);
+            } catch {
+                // reported as the wrong type below
+            }
+        }
+    }
+    const parsed = z.object(BILLING_KEYS).safeParse(values);
+    if (!parsed.success) {
+        const seen = new Set<string>();
+        for (const issue of parsed.error.issues) {
+            const key = issue.code === "unrecognized_keys" ? `${issue.path.map(String).join(".")}.${issue.keys.join(",")}` : issue.path.map(String).join(".");
+            if (seen.has(key)) continue;
+            seen.add(key);
+            const top = String(issue.path[0]);
+            const value = issue.path.slice(1).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), values[top]);
+            problems.push({ file, key, value, allowed: issue.code === "unrecognized_keys" ? "no such key; intelgraph:budgets has subscribers, infraMonthlyUsd, llm, warnAtPercent" : issue.message });
+        }
+        throw new ConfigError(problems);
+    }
+    const c = parsed.data;
+    const names = billingStackNames(c["intelgraph:environment"]);
+    if (!names.includes(stack)) {
+        problems.push({ file, key: "intelgraph:environment", value: c["intelgraph:environment"], allowed: `the environment the stack "${stack}" is named after: the ${c["intelgraph:environment"]} billing stack is named ${names.join(" or ")}` });
+    }
+    if (problems.length) throw new ConfigError(problems);
+    return {
+        role: "billing",
+        stack,
+        file,
+        accountId: c["intelgraph:accountId"],
+        residency: { zone: "", owner: c["intelgraph:owner"], environment: c["intelgraph:environment"], costCentre: c["intelgraph:costCentre"] },
+        primaryStack: c["intelgraph:primaryStack"],
+        budgets: c["intelgraph:budgets"],
+    };
+}
