@@ -96,6 +96,8 @@ const DEFAULT_AUTONAME = `${PULUMI_AWS}/autonaming.go setAutonaming: AutoName("n
 const OVERRIDES = `${PULUMI_AWS}/resource_overrides.go`;
 
 const SRC = {
+    budgetName:
+        'https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_BudgetNotificationsForAccount.html (BudgetName: length 1-100; the ":" and "\\" characters and the "/action/" substring are not allowed)',
     snsTopic: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (Name: up to 256 alphanumeric characters, hyphens and underscores)",
     alarmName: "https://rdrr.io/cran/paws.management/man/cloudwatch_put_metric_alarm.html (PutMetricAlarm AlarmName: UTF-8, no ASCII control characters; AlarmName 1-255 in the CloudWatch API model)",
     dashboardName: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudwatch/aws.sdk.kotlin.services.cloudwatch.model/-put-dashboard-request/dashboard-name.html",
@@ -645,6 +647,23 @@ export const API_RULES: readonly ApiRule[] = [
         note: "the page checked states the charset; 512 is the CreateSecret Name length of the API model (not in the excerpt). AWS also advises against ending with a hyphen and 6 characters (not enforced, not checked)",
         whenAbsent: autoname(255, DEFAULT_AUTONAME),
         prefixProperty: "namePrefix",
+    },
+
+    // ---- AWS Budgets (billing stack) ----
+    {
+        id: "budgets.budget.name",
+        type: "aws:budgets/budget:Budget",
+        property: "name",
+        text: "1 to 100 characters, none of them : or \\, without /action/",
+        minLength: 1,
+        maxLength: 100,
+        charset: { char: /^[^:\\]$/u, text: "any character but : and \\" },
+        mustNotMatch: [req(/\/action\//u, 'no "/action/" substring')],
+        enforcedBy: "aws-api",
+        source: SRC.budgetName,
+        checked: CHECKED,
+        note: "components/billing/EnvironmentBudgets.ts always sets it (intelgraph-<env>-infra / -llm)",
+        whenAbsent: NOT_SENT,
     },
 
     // ---- SNS and CloudWatch (detection) ----

@@ -9,7 +9,7 @@ const file = (stack: string) => ({ ...loadStackFile(loadProject(PROJECT_DIR), st
 describe("billing stack file", () => {
     it("parses the committed files: the seed's caps, 80 % warnings, the prod LLM budget over Amazon Bedrock", () => {
         expect(parseBillingConfig("billing", file("billing")).budgets).toEqual({
-            subscribers: ["platform-oncall@intelgraph.example.com", "finance@intelgraph.example.com"],
+            subscribers: ["finops@intelgraph.example.com", "finance@intelgraph.example.com"],
             infraMonthlyUsd: 18000,
             llm: { monthlyUsd: 5000, services: ["Amazon Bedrock"] },
             warnAtPercent: 80,
