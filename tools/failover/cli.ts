@@ -7,6 +7,7 @@ import * as os from "node:os";
 import { promisify } from "node:util";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { Command, Option } from "commander";
+import { STEP_BUDGETS } from "./budgets";
 import { regionalClients } from "./clients";
 import { redact, writeEvidence } from "./evidence";
 import { InputError, type FailoverInputs, loadInputs } from "./inputs";
@@ -36,6 +37,9 @@ export function describePlan(steps: readonly Step[], inputs: FailoverInputs) {
         from: { stack: inputs.from.stack, region: inputs.from.region },
         to: { stack: inputs.to.stack, region: inputs.to.region },
         automationSeconds: automationSeconds(steps),
+        // The RTO model's decision budget plus the steps run one after another (detection overlaps the decision).
+        rtoBudgetSeconds: STEP_BUDGETS.decision.seconds + automationSeconds(steps),
+        decision: STEP_BUDGETS.decision,
         steps: steps.map((s) => ({ id: s.id, title: s.title, calls: s.calls, precondition: s.precondition, check: s.check, expectedSeconds: s.expectedSeconds, durationSource: s.durationSource, timeoutSeconds: s.timeoutSeconds, manual: s.manual })),
     };
 }
@@ -117,6 +121,7 @@ function text(plan: ReturnType<typeof describePlan>, e: Awaited<ReturnType<typeo
         lines.push(`     precondition: ${s.precondition}`, `     check: ${s.check}`, `     by hand: ${s.manual}`);
         if (rec.message) lines.push(`     -> ${rec.message}`);
     });
+    lines.push(`RTO budget: decision ${plan.decision.seconds} s + steps ${plan.automationSeconds} s = ${(plan.rtoBudgetSeconds / 60).toFixed(1)} min against ${(e.rtoObjectiveSeconds / 60).toFixed(1)} min`);
     if (e.rtoSeconds !== undefined) lines.push(`RTO achieved ${(e.rtoSeconds / 60).toFixed(1)} min (objective ${(e.rtoObjectiveSeconds / 60).toFixed(1)} min)`);
     if (e.next) lines.push(`Next: ${e.next}`);
     return lines.join("\n") + "\n";

@@ -9,6 +9,7 @@ import { type StackView, stackOutputsSchema } from "../../../tools/failover/inpu
 import { FREEZE_KEY } from "../../../tools/failover/steps/freeze";
 import { unwrapWire } from "../../../tools/offline/wire";
 import { mustGet, plan } from "../../helpers/plan";
+import budgets from "../../../policy-pack/data/recovery-times.json";
 import { fakeAws } from "./fakeAws";
 
 const FROM = "us-west-2";
@@ -87,6 +88,17 @@ describe("npm run failover", () => {
         expect(aurora.calls).toEqual([{ service: "rds", region: TO, operation: "FailoverGlobalCluster", params: { GlobalClusterIdentifier: (await outputs(TO)).auroraGlobalClusterId, TargetDbClusterIdentifier: (await outputs(TO)).auroraClusterArn, AllowDataLoss: true } }]);
         expect(report.plan.steps.every((s) => s.durationSource.length > 0 && s.timeoutSeconds > 0)).toBe(true);
         expect(await fake.mutating()).toEqual([]);
+    });
+
+    it("the plan's durations are the RTO model's budgets (policy-pack/data/recovery-times.json), decision included", async () => {
+        const r = await run("--planned", "--json");
+        const p = (JSON.parse(r.stdout) as { plan: { rtoBudgetSeconds: number; automationSeconds: number; steps: { id: string; expectedSeconds: number; durationSource: string }[] } }).plan;
+        const byId = Object.fromEntries(p.steps.map((s) => [s.id, s]));
+        expect([byId.aurora.expectedSeconds, byId.redis.expectedSeconds, byId.capacity.expectedSeconds, byId.graph.expectedSeconds]).toEqual([
+            budgets.auroraPromotionSeconds.value, budgets.redisPromotionSeconds.value, budgets.eksScaleUpSeconds.value, budgets.neo4jRestoreSeconds.value,
+        ]);
+        expect(byId.aurora.durationSource).toContain(budgets.auroraPromotionSeconds.source);
+        expect(p.rtoBudgetSeconds).toBe(budgets.decisionSeconds.value + p.automationSeconds);
     });
 
     it("planned: switchover, datastore failover, scale-up, graph; stops at the weights (config), then completes once they are applied", async () => {

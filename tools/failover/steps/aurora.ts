@@ -6,6 +6,7 @@
  */
 import { GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
+import { STEP_BUDGETS } from "../budgets";
 import type { FailoverInputs } from "../inputs";
 import type { Step, StepContext } from "../types";
 
@@ -51,9 +52,8 @@ export function auroraStep(inputs: FailoverInputs): Step {
                 ? `${to.auroraClusterId} is a member, not the writer; no failover in progress; AuroraGlobalDBReplicationLag <= ${inputs.maxLagMs} ms`
                 : `${to.auroraClusterId} is a member, not the writer; no failover in progress (lag is recorded as the RPO, not a condition)`,
         check: `DescribeGlobalClusters: ${to.auroraClusterArn} IsWriter and no FailoverState`,
-        // Aurora User Guide, "Using switchover or failover in Amazon Aurora Global Database": RTO typically minutes.
-        expectedSeconds: mode === "planned" ? 180 : 120,
-        durationSource: "Aurora User Guide, switchover/failover for global databases (minutes)",
+        expectedSeconds: STEP_BUDGETS.aurora.seconds,
+        durationSource: STEP_BUDGETS.aurora.source,
         timeoutSeconds: 900,
         manual: `aws rds ${mode === "planned" ? "switchover-global-cluster" : "failover-global-cluster --allow-data-loss"} --region ${to.region} --global-cluster-identifier ${to.auroraGlobalClusterId} --target-db-cluster-identifier ${to.auroraClusterArn}`,
         async done(ctx) {

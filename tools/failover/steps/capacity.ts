@@ -7,6 +7,7 @@
  */
 import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeNodegroupCommand, UpdateNodegroupConfigCommand } from "@aws-sdk/client-eks";
+import { STEP_BUDGETS } from "../budgets";
 import { withRetries } from "../retry";
 import type { FailoverInputs } from "../inputs";
 import type { Step, StepContext } from "../types";
@@ -35,9 +36,8 @@ export function capacityStep(inputs: FailoverInputs): Step {
         calls: groups.map((g) => ({ service: "eks", region: to.region, operation: "UpdateNodegroupConfig", params: { clusterName: to.eksClusterName, nodegroupName: g, scalingConfig: { desiredSize: "<maxSize>" } } })),
         precondition: "each node group ACTIVE (DescribeNodegroup)",
         check: "desiredSize = maxSize and that many InService, Healthy instances in each node group's Auto Scaling group",
-        // EKS User Guide, managed node groups: a new node joins in about 3-6 minutes (launch, bootstrap, Ready).
-        expectedSeconds: 360,
-        durationSource: "EKS User Guide, managed node groups (node launch and join: minutes)",
+        expectedSeconds: STEP_BUDGETS.capacity.seconds,
+        durationSource: STEP_BUDGETS.capacity.source,
         timeoutSeconds: 1200,
         manual: `aws eks update-nodegroup-config --region ${to.region} --cluster-name ${to.eksClusterName} --nodegroup-name <each of ${groups.join(", ")}> --scaling-config desiredSize=<its maxSize>`,
         async done(ctx) {

@@ -4,6 +4,7 @@
  * GraphCommand list it is given. What runs today is the warm standby's restore from the replicated backups
  * (runbooks/region-failover.md step 4), through kubectl against the target region's private EKS endpoint.
  */
+import { STEP_BUDGETS } from "../budgets";
 import type { FailoverInputs } from "../inputs";
 import type { Step } from "../types";
 
@@ -50,9 +51,9 @@ export function graphStep(inputs: FailoverInputs, commands: readonly GraphComman
         calls: commands.map((c) => ({ service: "kubernetes", region: inputs.to.region, operation: c.id, params: { argv: c.argv.join(" ") } })),
         precondition: "kubectl reaches the target region's cluster (runner inside its VPC, break-glass access entry)",
         check: commands.map((c) => `${c.id}: ${c.check.argv.join(" ")} ~ ${c.check.expect}`).join("; "),
-        // region-failover.md step 4: restore of a 200 GiB store from S3, 10-20 min.
-        expectedSeconds: 1200,
-        durationSource: "runbooks/region-failover.md step 4 (restore from the replicated backup; #14 brings its sourced budget)",
+        // #14's promotion brings its own sourced budget; today's is the restore's.
+        expectedSeconds: STEP_BUDGETS.graph.seconds,
+        durationSource: STEP_BUDGETS.graph.source,
         timeoutSeconds: 2400,
         manual: commands.map((c) => c.argv.join(" ")).join(" && "),
         async done() {

@@ -5,6 +5,7 @@
  * through its own region's endpoint, and serves as the primary.
  */
 import { DescribeGlobalReplicationGroupsCommand, DescribeReplicationGroupsCommand, DisassociateGlobalReplicationGroupCommand, FailoverGlobalReplicationGroupCommand } from "@aws-sdk/client-elasticache";
+import { STEP_BUDGETS } from "../budgets";
 import type { FailoverInputs } from "../inputs";
 import type { Step, StepContext } from "../types";
 
@@ -32,8 +33,8 @@ export function redisStep(inputs: FailoverInputs): Step {
         calls: [{ service: "elasticache", region: to.region, operation: planned ? "FailoverGlobalReplicationGroup" : "DisassociateGlobalReplicationGroup", params }],
         precondition: `${to.redisReplicationGroupId} is available and a secondary member of ${to.redisGlobalReplicationGroupId}`,
         check: planned ? "DescribeGlobalReplicationGroups: the target member's Role is PRIMARY" : "DescribeReplicationGroups: the target group has no GlobalReplicationGroupInfo and is available",
-        expectedSeconds: planned ? 300 : 120,
-        durationSource: "ElastiCache User Guide, \"Promoting the secondary cluster to primary\" (a few minutes)",
+        expectedSeconds: STEP_BUDGETS.redis.seconds,
+        durationSource: STEP_BUDGETS.redis.source,
         timeoutSeconds: 900,
         manual: planned
             ? `aws elasticache failover-global-replication-group --region ${to.region} --global-replication-group-id ${to.redisGlobalReplicationGroupId} --primary-region ${to.region} --primary-replication-group-id ${to.redisReplicationGroupId}`
