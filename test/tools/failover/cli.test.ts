@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UpdateNodegroupConfigCommand } from "@aws-sdk/client-eks";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { main } from "../../../tools/failover/cli";
 import { type StackView, stackOutputsSchema } from "../../../tools/failover/inputs";
 import { FREEZE_KEY } from "../../../tools/failover/steps/freeze";
@@ -181,6 +182,18 @@ describe("npm run failover", () => {
         const hosts = await run("--unplanned", "--execute");
         expect(hosts.code).toBe(1);
         expect(hosts.stdout).toContain(`the API target group of ${TO} has 0 healthy targets: traffic must not move there`);
+    });
+
+    it("retries an idempotent call after throttling, with backoff", async () => {
+        const s3 = fake.stubs.find(([n]) => n === "s3")![1];
+        s3.on(PutObjectCommand)
+            .rejectsOnce(Object.assign(new Error("Please reduce your request rate."), { name: "SlowDown", $retryable: { throttling: true }, $metadata: { httpStatusCode: 503 } }))
+            .callsFake((input: { Bucket?: string; Key?: string }) => (fake.state.objects.add(`${input.Bucket}/${input.Key}`), {}));
+        const t0 = t;
+        const r = await run("--unplanned", "--execute");
+        expect(r.code, r.stdout).toBe(0);
+        expect((await fake.mutating()).filter((c) => c.operation === "PutObject")).toHaveLength(2);
+        expect(t - t0).toBeGreaterThanOrEqual(1000);
     });
 
     it("a step whose check never holds times out with its check named", async () => {
