@@ -77,6 +77,8 @@ export interface GraphAndEdgeOutputs {
     readonly apiHealthCheckId: string;
     readonly apiRecordFqdn: string;
     readonly dnsWeight: number;
+    /** Days between the graph backups' FULLs: which chain folder (components/graph/backup.ts) holds the newest backup. */
+    readonly neo4jFullBackupEveryDays: number;
     /** The API's DNS name as the stack file sets it (known before any record exists). */
     readonly apiDomain: string;
     /** Seconds before Route 53 stops sending traffic to a failed region (interval x threshold + alias caching). */

@@ -191,6 +191,7 @@ export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBase
         apiHealthCheckId: dns.healthCheckId,
         apiRecordFqdn: dns.recordFqdn,
         dnsWeight: config.dns.weight,
+        neo4jFullBackupEveryDays: config.neo4j.fullBackupEveryDays,
         apiDomain: config.dns.apiDomain,
         failoverDetectionSeconds: dns.failoverDetectionSeconds,
     };

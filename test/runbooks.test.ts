@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { STEP_IDS } from "../tools/failover/types";
 import { PROJECT_DIR, mustGet, plan } from "./helpers/plan";
 
 const RUNBOOKS = path.join(PROJECT_DIR, "runbooks");
@@ -33,5 +34,42 @@ describe("runbooks name only outputs the planned stacks have", () => {
     it("would catch a renamed output", () => {
         expect(outputReferences("x $(pulumi stack output auroraWriterEndpointX -s us-east-1)")).toEqual([{ name: "auroraWriterEndpointX", stack: "us-east-1" }]);
         expect(outputReferences("pulumi stack output peeringConnectionIds --json -s interconnect-us")).toEqual([{ name: "peeringConnectionIds", stack: "interconnect-us" }]);
+    });
+});
+
+/** `## N. Title (step `id`)` headings of a runbook, in order. */
+const stepHeadings = (text: string) => [...text.matchAll(/^## \d+\. .*\(step `([a-z]+)`\)$/gm)].map((m) => m[1]);
+
+describe("runbooks follow the failover CLI", () => {
+    const read = (f: string) => fs.readFileSync(path.join(RUNBOOKS, f), "utf8");
+
+    it("region-failover.md has one section per CLI step, in the CLI's order, each with a manual fallback", async () => {
+        const { failoverSteps } = await import("../tools/failover/plan");
+        expect(stepHeadings(read("region-failover.md"))).toEqual([...STEP_IDS]);
+        const sections = read("region-failover.md").split(/^## /m);
+        for (const id of STEP_IDS) {
+            const section = sections.find((x) => x.includes(`(step \`${id}\`)`)) ?? "";
+            expect(section, id).toMatch(/Manual|manual|no call/);
+        }
+        // The CLI's own order is the same list.
+        const fakeView = { region: "r", environment: "e", residencyZone: "z", auroraGlobalClusterId: "g", auroraClusterArn: "arn:c", auroraClusterId: "c", redisGlobalReplicationGroupId: "rg", redisReplicationGroupId: "r", eksClusterName: "k", eksNodeGroupNames: ["n"], eksGraphNodeGroupNames: ["n"], neo4jBackupBucketName: "b", apiTargetGroupArn: "arn:t", apiLoadBalancerArn: "arn:l", apiRecordFqdn: "f", dnsWeight: 0, neo4jFullBackupEveryDays: 7 };
+        const steps = failoverSteps({ mode: "unplanned", from: { ...fakeView, stack: "a" }, to: { ...fakeView, stack: "b" }, maxLagMs: 0, secrets: [] }, { runId: "x", by: "y", runCommand: async () => "" });
+        expect(steps.map((x) => x.id)).toEqual([...STEP_IDS]);
+    });
+
+    it("the failover, failback and drill runbooks name the command", () => {
+        for (const f of ["region-failover.md", "failback.md", "dr-drill.md"]) expect(read(f), f).toContain("npm run failover");
+        expect(read("failback.md")).toMatch(/--from us-east-1 --to us-west-2 --planned/);
+    });
+
+    it("keeps the corrections: the survivor's member is disassociated; failback re-joins Redis by replacement and does not claim pulumi up rejoins Aurora", () => {
+        expect(read("region-failover.md")).toMatch(/disassociate-global-replication-group --region us-east-1 [^\n]*--replication-group-region us-east-1/);
+        expect(read("region-failover.md")).not.toMatch(/--replication-group-region us-west-2/);
+        expect(read("failback.md")).toContain("--replace");
+        expect(read("failback.md")).not.toMatch(/pulumi up -s us-east-1` re-associates/);
+    });
+
+    it("would catch a runbook out of order", () => {
+        expect(stepHeadings("## 1. A (step `aurora`)\n## 2. B (step `freeze`)\n")).toEqual(["aurora", "freeze"]);
     });
 });

@@ -107,7 +107,15 @@ export class RedisGlobal extends pulumi.ComponentResource {
             this.globalReplicationGroupId = globalGroup.id;
             this.authToken = token.result;
         } else {
-            group = new aws.elasticache.ReplicationGroup(`${name}-group`, { ...common, globalReplicationGroupId: role.globalReplicationGroupId }, stateful);
+            group = new aws.elasticache.ReplicationGroup(
+                `${name}-group`,
+                { ...common, globalReplicationGroupId: role.globalReplicationGroupId },
+                // An unplanned failover disassociates this member, which then stands alone holding the live cache
+                // (DisassociateGlobalReplicationGroup, ElastiCache API Reference) and reads back without a global id;
+                // globalReplicationGroupId forces replacement (registry: aws.elasticache.ReplicationGroup), so a
+                // `pulumi up` would delete the survivor. Re-joining a datastore is a deliberate `--replace` (failback.md).
+                { ...stateful, ignoreChanges: [...stateful.ignoreChanges, "globalReplicationGroupId"] },
+            );
             this.globalReplicationGroupId = pulumi.output(role.globalReplicationGroupId);
             this.authToken = pulumi.secret(role.authToken);
         }

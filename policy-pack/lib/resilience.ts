@@ -43,9 +43,13 @@ export function cronIntervalSeconds(schedule: string): number | undefined {
     return undefined;
 }
 
-export function resilienceModel(i: ResilienceInputs): ResilienceModel {
+/** The time to decide on a failover when the stack's policy config does not set `decisionSeconds`. */
+export const DEFAULT_DECISION_SECONDS = budgets.decisionSeconds.value;
+
+/** `decisionSeconds`: from the stack's policy config (what a faster decision, e.g. an automated one, buys). */
+export function resilienceModel(i: ResilienceInputs, decisionSeconds: number = DEFAULT_DECISION_SECONDS): ResilienceModel {
     const detection = i.healthCheck ? i.healthCheck.requestInterval * i.healthCheck.failureThreshold + budgets.aliasCacheSeconds.value : Number.POSITIVE_INFINITY;
-    const start = detection + budgets.decisionSeconds.value;
+    const start = detection + decisionSeconds;
     const tiers: Record<string, TierRecovery> = {};
     const api: number[] = [budgets.eksScaleUpSeconds.value];
     const rpo: number[] = [0];
@@ -60,7 +64,7 @@ export function resilienceModel(i: ResilienceInputs): ResilienceModel {
     tiers.api = {
         rtoSeconds: start + Math.max(...api),
         rpoSeconds: Math.max(...rpo),
-        basis: `detection ${detection} s + decision ${budgets.decisionSeconds.value} s + slowest of Aurora ${budgets.auroraPromotionSeconds.value} s / ElastiCache ${budgets.redisPromotionSeconds.value} s / EKS scale-up ${budgets.eksScaleUpSeconds.value} s (in parallel)`,
+        basis: `detection ${detection} s + decision ${decisionSeconds} s + slowest of Aurora ${budgets.auroraPromotionSeconds.value} s / ElastiCache ${budgets.redisPromotionSeconds.value} s / EKS scale-up ${budgets.eksScaleUpSeconds.value} s (in parallel)`,
     };
     if (i.hasGraph) {
         const backup = i.graphBackupSeconds ?? Number.POSITIVE_INFINITY;

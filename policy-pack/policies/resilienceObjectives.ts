@@ -1,7 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { stackSubject, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
-import { failsOver, resilienceInputs, resilienceModel } from "../lib/resilience";
+import { DEFAULT_DECISION_SECONDS, failsOver, resilienceInputs, resilienceModel } from "../lib/resilience";
 
 interface Objective {
     readonly rtoSeconds: number;
@@ -22,12 +22,14 @@ export const resilienceObjectives: StackValidationPolicy = {
         properties: {
             rtoSeconds: { type: "number", minimum: 1, default: 900 },
             rpoSeconds: { type: "number", minimum: 0, default: 300 },
+            // Seconds from detection to the decision to fail over (seed default in data/recovery-times.json).
+            decisionSeconds: { type: "number", minimum: 0, default: DEFAULT_DECISION_SECONDS },
             tiers: { type: "object", default: {}, additionalProperties: { type: "object", properties: { rtoSeconds: { type: "number" }, rpoSeconds: { type: "number" }, reason: { type: "string" } }, required: ["rtoSeconds", "rpoSeconds"] } },
         },
     },
     validateStack: (args, reportViolation) => {
         if (!failsOver(args.resources)) args.notApplicable("nothing in this stack fails over (no cluster, data tier or health check)");
-        const cfg = args.getConfig<{ rtoSeconds: number; rpoSeconds: number; tiers: Readonly<Record<string, Objective>> }>();
+        const cfg = args.getConfig<{ rtoSeconds: number; rpoSeconds: number; decisionSeconds: number; tiers: Readonly<Record<string, Objective>> }>();
         // Only the settings the model reads, each read unknown-safely (they are inputs: known at first preview).
         const plain = args.resources.map((r) => {
             const props: Record<string, unknown> = {};
@@ -39,7 +41,7 @@ export const resilienceObjectives: StackValidationPolicy = {
             if (typeof schedule === "string") props.spec = { schedule };
             return { type: r.type, props };
         });
-        const model = resilienceModel(resilienceInputs(plain));
+        const model = resilienceModel(resilienceInputs(plain), cfg.decisionSeconds);
         const { subject, urn } = stackSubject(args.resources);
         // Without a health check nothing moves traffic, without a backup schedule nothing bounds the graph's loss.
         const shown = (seconds: number, missing: string) => (Number.isFinite(seconds) ? seconds : `unbounded (${missing})`);

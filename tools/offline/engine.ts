@@ -17,6 +17,7 @@ import { RecordingMonitor, type RecordedResource } from "./monitor";
 import { UNKNOWN, type WireProps, containsSecret, unwrapWire } from "./wire";
 import { type ProjectFile, ProjectFileError, type StackFile, listStacks, loadProject, loadStackFile } from "./project";
 import { getRuntimeStore, waitForRPCs, withoutSdkDiagnostics } from "./runtimeInternals";
+import { type PriorState, type ResourceChange, diffAgainstPrior } from "./priorState";
 
 export const DEFAULT_ORGANIZATION = "organization";
 
@@ -58,6 +59,8 @@ export interface PlannedStack {
     readonly unresolvedReferences?: readonly string[];
     /** With PlanOptions.regionDown: every registration and invoke that would have failed, and why. */
     readonly regionDown?: RegionDown;
+    /** With PlanOptions.priorState for this stack: what a `pulumi up` would change in the resources as they are now. */
+    readonly againstPrior?: readonly ResourceChange[];
     readonly durationMs: number;
 }
 
@@ -105,9 +108,12 @@ export interface PlanOptions {
      * and the plan goes on to find them all), and when it is us-east-1, every change to IAM and Route 53.
      */
     readonly regionDown?: string;
+    /**
+     * The stacks' resources as AWS reports them now (e.g. after a failover): each planned stack with an entry is
+     * diffed against it (`againstPrior`), as the next `pulumi up` after a refresh would.
+     */
+    readonly priorState?: PriorState;
 }
-
-
 
 interface ProviderInfo {
     region: string;
@@ -437,7 +443,10 @@ export async function planStacks(options: PlanOptions = {}): Promise<PlannedStac
         if (hint.referenced.has(s)) await planOne(s, false);
         if (wanted.includes(s)) await planOne(s, preview);
     }
-    return [...(preview ? previewed : deployed).values()].filter((p) => wanted.includes(p.stack));
+    const prior = options.priorState ?? {};
+    return [...(preview ? previewed : deployed).values()]
+        .filter((p) => wanted.includes(p.stack))
+        .map((p) => (prior[p.stack] && !p.error ? { ...p, againstPrior: diffAgainstPrior(p.resources, prior[p.stack]) } : p));
 }
 
 export { UNKNOWN, unwrapWire };

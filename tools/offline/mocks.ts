@@ -189,7 +189,13 @@ export function mockOutputs(ctx: MockResourceContext, id: string): Props {
     if (!type.startsWith("aws:")) return out;
     const name = NAMED_TYPES.has(type) ? id : physicalName(ctx.name, ctx.urn, inputs);
     if (NAMED_TYPES.has(type)) out.name = name;
-    out.arn = type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" || type === "aws:secretsmanager/secret:Secret" ? id : arnFor(type, ctx.region, id, name, ctx.account);
+    // A resource whose `arn` is an input (aws.sns.TopicPolicy: the topic's) reports that value back, as AWS does.
+    out.arn =
+        typeof inputs.arn === "string"
+            ? inputs.arn
+            : type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" || type === "aws:secretsmanager/secret:Secret"
+              ? id
+              : arnFor(type, ctx.region, id, name, ctx.account);
     if ("tags" in inputs || Object.keys(ctx.defaultTags).length) {
         out.tagsAll = { ...ctx.defaultTags, ...((inputs.tags as Record<string, string> | undefined) ?? {}) };
     }

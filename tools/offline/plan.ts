@@ -51,11 +51,11 @@ function costOf(s: StackReport) {
     return estimateCost(resources, { region: s.region || undefined, redisNodeType: refOutputs.redisNodeType });
 }
 
-type ObjectiveConfig = { rtoSeconds?: number; rpoSeconds?: number; tiers?: Record<string, { rtoSeconds: number; rpoSeconds: number }> };
+type ObjectiveConfig = { rtoSeconds?: number; rpoSeconds?: number; decisionSeconds?: number; tiers?: Record<string, { rtoSeconds: number; rpoSeconds: number }> };
 
 function resilienceOf(s: StackReport, config: Record<string, unknown>) {
-    const model = resilienceModel(resilienceInputs(s.deployment.resources.map((r) => ({ type: r.type, props: unwrapWire(r.inputs) as Record<string, unknown> }))));
     const c = (config["intelgraph-resilience-objectives"] ?? {}) as ObjectiveConfig;
+    const model = resilienceModel(resilienceInputs(s.deployment.resources.map((r) => ({ type: r.type, props: unwrapWire(r.inputs) as Record<string, unknown> }))), c.decisionSeconds);
     const base = { rtoSeconds: c.rtoSeconds ?? 900, rpoSeconds: c.rpoSeconds ?? 300 };
     const objectives = Object.fromEntries(Object.keys(model.tiers).map((t) => [t, c.tiers?.[t] ?? base]));
     return { ...model, objectives };

@@ -95,8 +95,8 @@ describe("RedisGlobal secondary (us-east-1), per DESIGN §5", () => {
         expect(east.outputs).not.toHaveProperty("redisAuthToken");
     });
 
-    it("members ignore automaticFailoverEnabled drift", () => {
-        expect(group(east).ignoreChanges).toEqual(["automaticFailoverEnabled"]);
+    it("members ignore automaticFailoverEnabled drift; the secondary also its global id, which a disassociation clears", () => {
+        expect(group(east).ignoreChanges).toEqual(["automaticFailoverEnabled", "globalReplicationGroupId"]);
         expect(group(west).ignoreChanges).toEqual(["automaticFailoverEnabled"]);
     });
 });

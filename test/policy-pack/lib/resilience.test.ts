@@ -33,6 +33,12 @@ describe("RTO/RPO model", () => {
         expect(resilienceModel({ ...full, graphBackupSeconds: 300 }).tiers.graph.rpoSeconds).toBe(1200);
     });
 
+    it("takes the decision time from config (the seed's 300 s by default)", () => {
+        expect(resilienceModel(full, 60).tiers.api.rtoSeconds).toBe(90 + 60 + 360);
+        expect(resilienceModel(full, 60).tiers.api.basis).toContain("decision 60 s");
+        expect(resilienceModel(full).tiers.api.rtoSeconds).toBe(90 + 300 + 360);
+    });
+
     it("moves with the health check settings", () => {
         expect(resilienceModel({ ...full, healthCheck: { requestInterval: 30, failureThreshold: 10 } }).tiers.api.rtoSeconds).toBe(360 + 300 + 360);
     });

@@ -22,4 +22,11 @@ describe(RULE, () => {
             "pulumi:pulumi:Stack 'intelgraph-us-east-1' (us-east-1): RPO of tier graph (s) is 1800; required: at most 300 (restore 1200 s after detection and decision; RPO = backup interval 900 s + S3 replication 900 s). Shorten the health check (intelgraph:dns.healthCheck), the backup schedule (intelgraph:neo4j.backupSchedule) or the recovery path, or change the objective in a reviewed policy-config change.",
         ]);
     });
+
+    it("takes the decision time from the policy config: a faster decision moves the API tier under a tighter objective", async () => {
+        const config = packConfig("us-east-1");
+        config[RULE] = { rtoSeconds: 600, rpoSeconds: 300, decisionSeconds: 60, tiers: { graph: { rtoSeconds: 1800, rpoSeconds: 1800, reason: "test" } } };
+        const result = await evaluate(await stackResources("us-east-1"), "us-east-1", RULE, config);
+        expect(result.violations).toEqual([]);
+    });
 });

@@ -1,0 +1,138 @@
+/**
+ * npm run failover -- --from <stack> --to <stack> (--planned | --unplanned) [--execute] [--json]
+ * Dry run by default. Exit 0: planned or completed; 1: refused or stopped (the output says what next); 2: bad input.
+ */
+import { execFile } from "node:child_process";
+import * as os from "node:os";
+import { promisify } from "node:util";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { Command, Option } from "commander";
+import { STEP_BUDGETS } from "./budgets";
+import { regionalClients } from "./clients";
+import { redact, writeEvidence } from "./evidence";
+import { InputError, type FailoverInputs, loadInputs } from "./inputs";
+import { automationSeconds, failoverSteps } from "./plan";
+import { runFailover } from "./run";
+import type { CommandRunner } from "./steps/graph";
+import type { Mode, Step, StepContext } from "./types";
+
+/** Seed 004: replication lag alarms above 30 s; a planned switchover waits for the secondary to catch up. */
+export const DEFAULT_MAX_LAG_MS = 30_000;
+/** Seed 004: RTO <= 15 min. */
+export const DEFAULT_RTO_MINUTES = 15;
+
+export interface CliDeps {
+    readonly stdout: (s: string) => void;
+    readonly stderr: (s: string) => void;
+    readonly runCommand?: CommandRunner;
+    readonly sleep?: (ms: number) => Promise<void>;
+    readonly now?: () => number;
+}
+
+const kubectl: CommandRunner = async (argv) => (await promisify(execFile)(argv[0], argv.slice(1), { timeout: 60_000 })).stdout;
+
+export function describePlan(steps: readonly Step[], inputs: FailoverInputs) {
+    return {
+        mode: inputs.mode,
+        from: { stack: inputs.from.stack, region: inputs.from.region },
+        to: { stack: inputs.to.stack, region: inputs.to.region },
+        automationSeconds: automationSeconds(steps),
+        // The RTO model's decision budget plus the steps run one after another (detection overlaps the decision).
+        rtoBudgetSeconds: STEP_BUDGETS.decision.seconds + automationSeconds(steps),
+        decision: STEP_BUDGETS.decision,
+        steps: steps.map((s) => ({ id: s.id, title: s.title, calls: s.calls, precondition: s.precondition, check: s.check, expectedSeconds: s.expectedSeconds, durationSource: s.durationSource, timeoutSeconds: s.timeoutSeconds, manual: s.manual })),
+    };
+}
+
+export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+    const program = new Command("failover")
+        .description("Fail the platform over from one regional stack to another (dry run unless --execute)")
+        .requiredOption("--from <stack>", "the stack losing the writers (e.g. us-west-2, staging-us-west-2)")
+        .requiredOption("--to <stack>", "the stack taking them")
+        .addOption(new Option("--planned", "both regions up: switchover, no data loss").conflicts("unplanned"))
+        .addOption(new Option("--unplanned", "the --from region is lost: failover allowing data loss; no call to its region").conflicts("planned"))
+        .option("--outputs-dir <dir>", "folder of <stack>.json files from `pulumi stack output --json --show-secrets --stack <stack>`", ".")
+        .option("--execute", "perform the steps (default: print the plan)", false)
+        .option("--json", "print JSON (stdout holds only the JSON)", false)
+        .option("--max-lag-ms <ms>", "planned: refuse above this Aurora replication lag", String(DEFAULT_MAX_LAG_MS))
+        .option("--rto-objective-minutes <min>", "the objective the achieved RTO is compared with", String(DEFAULT_RTO_MINUTES))
+        .option("--decided-at <iso>", "when the failover was decided (the achieved RTO counts from there)")
+        .option("--evidence-dir <dir>", "where the evidence record goes (runbooks/dr-drill.md)", "dr-evidence")
+        .option("--run-id <id>", "id of this failover (re-runs of one failover share it)")
+        .exitOverride()
+        .configureOutput({ writeOut: deps.stdout, writeErr: deps.stderr });
+    let o: Record<string, string | boolean | undefined>;
+    try {
+        o = program.parse([...argv], { from: "user" }).opts();
+    } catch (e) {
+        const code = (e as { exitCode?: number; code?: string }).code;
+        return code === "commander.helpDisplayed" || code === "commander.version" ? 0 : 2;
+    }
+    if (!o.planned && !o.unplanned) {
+        deps.stderr("failover: say --planned (both regions up) or --unplanned (the --from region is lost)\n");
+        return 2;
+    }
+    const mode: Mode = o.planned ? "planned" : "unplanned";
+    const decidedAt = typeof o.decidedAt === "string" ? Date.parse(o.decidedAt) : undefined;
+    const rtoMinutes = Number(o.rtoObjectiveMinutes);
+    if (decidedAt !== undefined && Number.isNaN(decidedAt)) return bad(deps, `--decided-at must be an ISO 8601 time such as 2026-12-01T23:40:00Z, got ${String(o.decidedAt)}`);
+    if (!(rtoMinutes > 0)) return bad(deps, `--rto-objective-minutes must be a positive number, got ${String(o.rtoObjectiveMinutes)}`);
+    let inputs: FailoverInputs;
+    try {
+        inputs = loadInputs({ from: String(o.from), to: String(o.to), outputsDir: String(o.outputsDir), mode, maxLagMs: Number(o.maxLagMs) });
+    } catch (e) {
+        if (e instanceof InputError) return bad(deps, e.message);
+        throw e;
+    }
+    const now = deps.now ?? Date.now;
+    const runId = typeof o.runId === "string" ? o.runId : `${new Date(now()).toISOString().replace(/[:.]/g, "-")}-${inputs.to.stack}`;
+    // The unplanned path declares the lost region: a call to it would be a bug, and throws.
+    const clients = regionalClients(mode === "unplanned" ? inputs.from.region : undefined);
+    const facts: Record<string, string | number> = {};
+    const ctx: StepContext = { inputs, clients, sleep: deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))), now, record: (k, v) => void (facts[k] = v) };
+    let by = `${os.userInfo().username}@${os.hostname()}`;
+    try {
+        const id = await clients.in(inputs.to.region).sts.send(new GetCallerIdentityCommand({}));
+        by = id.Arn ?? by;
+    } catch (e) {
+        deps.stderr(`failover: could not read the caller identity in ${inputs.to.region} (${(e as Error).message}); recording ${by}\n`);
+    }
+    const steps = failoverSteps(inputs, { runId, by, runCommand: deps.runCommand ?? kubectl });
+    const evidence = await runFailover(steps, ctx, inputs, { execute: o.execute === true, runId, by, decidedAt, rtoObjectiveSeconds: rtoMinutes * 60 }, facts);
+    const files = writeEvidence(String(o.evidenceDir), evidence, inputs.secrets);
+    const report = { plan: describePlan(steps, inputs), evidence, evidenceFiles: files };
+    if (o.json) deps.stdout(redact(JSON.stringify(report, null, 2), inputs.secrets) + "\n");
+    else deps.stdout(redact(text(report.plan, evidence), inputs.secrets));
+    deps.stderr(`failover: evidence in ${files.json} and ${files.text}\n`);
+    return evidence.outcome === "stopped" ? 1 : 0;
+}
+
+function bad(deps: CliDeps, msg: string): number {
+    deps.stderr(`failover: ${msg}\n`);
+    return 2;
+}
+
+function text(plan: ReturnType<typeof describePlan>, e: Awaited<ReturnType<typeof runFailover>>): string {
+    const lines = [`${e.execute ? "Failover" : "Dry run"} (${plan.mode}) ${plan.from.stack} (${plan.from.region}) -> ${plan.to.stack} (${plan.to.region}): ${plan.steps.length} steps, ~${(plan.automationSeconds / 60).toFixed(1)} min of automation`];
+    plan.steps.forEach((s, i) => {
+        const rec = e.steps[i];
+        lines.push(`${i + 1}. [${rec.status}] ${s.title} (~${s.expectedSeconds} s: ${s.durationSource}; timeout ${s.timeoutSeconds} s)`);
+        for (const c of s.calls) lines.push(`     ${c.service} ${c.operation} in ${c.region} ${JSON.stringify(c.params)}`);
+        lines.push(`     precondition: ${s.precondition}`, `     check: ${s.check}`, `     by hand: ${s.manual}`);
+        if (rec.message) lines.push(`     -> ${rec.message}`);
+    });
+    lines.push(`RTO budget: decision ${plan.decision.seconds} s + steps ${plan.automationSeconds} s = ${(plan.rtoBudgetSeconds / 60).toFixed(1)} min against ${(e.rtoObjectiveSeconds / 60).toFixed(1)} min`);
+    if (e.rtoSeconds !== undefined) lines.push(`RTO achieved ${(e.rtoSeconds / 60).toFixed(1)} min (objective ${(e.rtoObjectiveSeconds / 60).toFixed(1)} min)`);
+    if (e.next) lines.push(`Next: ${e.next}`);
+    return lines.join("\n") + "\n";
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
+        (code) => process.exit(code),
+        (e: unknown) => {
+            process.stderr.write(`failover: ${e instanceof Error ? e.stack : String(e)}\n`);
+            process.exit(2);
+        },
+    );
+}
