@@ -3,7 +3,9 @@ import { EksCluster } from "../components/compute/EksCluster";
 import { ApiTargetBinding } from "../components/edge/ApiTargetBinding";
 import { LoadBalancerController } from "../components/edge/LoadBalancerController";
 import { RegionalEntrypoint } from "../components/edge/RegionalEntrypoint";
+import { WebAcl } from "../components/edge/WebAcl";
 import { WeightedDns } from "../components/edge/WeightedDns";
+import { RESIDENCY_ZONE_COUNTRIES } from "../policy-pack/contracts/residency";
 import { RegionalKms } from "../components/kms/RegionalKms";
 import { TIER_LABEL } from "../components/labels";
 import { RegionalVpc } from "../components/network/RegionalVpc";
@@ -94,6 +96,23 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         },
         onRegion,
     );
+    const { waf: wafConfig } = config;
+    const waf = new WebAcl(
+        "api-waf",
+        {
+            aclName: prefix,
+            loadBalancerArns: [entry.loadBalancerArn],
+            kmsKeyArn: kms.keyArn,
+            region: config.region,
+            accountId: account,
+            partition: partition.partition,
+            perIp: wafConfig.perIp,
+            perTenant: wafConfig.perTenant,
+            allowedCountries: wafConfig.blockOutsideZone ? RESIDENCY_ZONE_COUNTRIES[config.residency.zone] : undefined,
+            logRetentionDays: wafConfig.logRetentionDays,
+        },
+        onRegion,
+    );
     const onCluster = { providers: [provider, eks.kubernetesProvider, ...generators] };
     const controller = new LoadBalancerController(
         "lb-controller",
@@ -129,7 +148,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, kms, vpc, eks, backups, entry, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, kms, vpc, eks, backups, entry, waf, controller, api, dns, dataPlacement };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;

@@ -26,6 +26,7 @@ import {
     primaryTiers,
     redisSchema,
 } from "./tiers";
+import { type WafConfig, wafSchema } from "./protect";
 
 /**
  * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
@@ -49,6 +50,7 @@ export interface RegionalStackConfig {
     readonly eks: EksConfig;
     readonly neo4j: Neo4jConfig;
     readonly dns: DnsConfig;
+    readonly waf: WafConfig;
 }
 
 /** The stack that owns the global cluster, the global datastore and the credentials. */
@@ -131,6 +133,7 @@ export const keySchemas = {
     "intelgraph:redis": redisSchema,
     "intelgraph:neo4j": neo4jSchema,
     "intelgraph:dns": dnsSchema,
+    "intelgraph:waf": wafSchema,
     // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
     // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
     // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
@@ -149,6 +152,7 @@ const JSON_KEYS: readonly ConfigKey[] = [
     "intelgraph:redis",
     "intelgraph:neo4j",
     "intelgraph:dns",
+    "intelgraph:waf",
     "pulumi:disable-default-providers",
 ];
 
@@ -323,6 +327,7 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         eks: p["intelgraph:eks"],
         neo4j: p["intelgraph:neo4j"],
         dns: p["intelgraph:dns"],
+        waf: p["intelgraph:waf"],
     };
     if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);
