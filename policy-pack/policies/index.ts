@@ -10,6 +10,7 @@ import { costBudgetWarning } from "./costBudgetWarning";
 import { dataBackupsAndDeletionProtection } from "./dataBackupsAndDeletionProtection";
 import { dataNoPublicDataTier } from "./dataNoPublicDataTier";
 import { dataStatefulProtected } from "./dataStatefulProtected";
+import { edgeWebAclOnPublicLoadBalancers } from "./edgeWebAclOnPublicLoadBalancers";
 import { kmsKeyHygiene } from "./kmsKeyHygiene";
 import { kmsRegionalCmk } from "./kmsRegionalCmk";
 import { networkNoOpenIngress } from "./networkNoOpenIngress";
@@ -29,6 +30,7 @@ export const CONTROLS = {
     capacity: "N+1 capacity",
     data: "Data protection",
     network: "Exposure",
+    edge: "Edge (WAF)",
     resilience: "Resilience (RTO/RPO)",
     cost: "Cost",
 } as const;
@@ -50,6 +52,7 @@ export const policies: IntelGraphPolicy[] = [
     dataNoPublicDataTier,
     networkNoOpenIngress,
     networkPublicEntryGuard,
+    edgeWebAclOnPublicLoadBalancers,
     resilienceObjectives,
     costBudget,
     costBudgetWarning,

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { parseStackConfig } from "../../../stacks/config/schema";
+import { loadProject, loadStackFile } from "../../../tools/offline/project";
+import { problemsOf } from "../../helpers/config";
+import { PROJECT_DIR } from "../../helpers/plan";
+
+const project = loadProject(PROJECT_DIR);
+
+function withWaf(stack: string, change: (waf: Record<string, unknown>) => Record<string, unknown>) {
+    const config = { ...loadStackFile(project, stack).config };
+    config["intelgraph:waf"] = JSON.stringify(change(JSON.parse(config["intelgraph:waf"]) as Record<string, unknown>));
+    return () => parseStackConfig(stack, config);
+}
+
+const WINDOWS = "one of 60, 120, 300, 600 (the evaluation windows WAF allows, in seconds)";
+
+describe("intelgraph:waf", () => {
+    it.each(["us-west-2", "us-east-1"])("parses the committed limits of %s (the secondary's equal the primary's: it takes all traffic after a failover)", (stack) => {
+        expect(parseStackConfig(stack, loadStackFile(project, stack).config).waf).toEqual({
+            perIp: { limit: 2000, windowSeconds: 300 },
+            perTenant: { header: "x-tenant-id", limit: 20000, windowSeconds: 300 },
+            blockOutsideZone: false,
+            logRetentionDays: 365,
+        });
+    });
+
+    it.each<[string, (w: Record<string, unknown>) => Record<string, unknown>, string, unknown, string]>([
+        ["a 90 s window", (w) => ({ ...w, perIp: { limit: 2000, windowSeconds: 90 } }), "intelgraph:waf.perIp.windowSeconds", 90, WINDOWS],
+        ["a limit under WAF's minimum", (w) => ({ ...w, perIp: { limit: 9, windowSeconds: 60 } }), "intelgraph:waf.perIp.limit", 9, "at least 10 requests (WAF's lowest rate limit)"],
+        [
+            "a tenant header with capitals",
+            (w) => ({ ...w, perTenant: { header: "X-Tenant-Id", limit: 100, windowSeconds: 300 } }),
+            "intelgraph:waf.perTenant.header",
+            "X-Tenant-Id",
+            "a lowercase HTTP header name such as x-tenant-id",
+        ],
+        ["a tenant window of 0", (w) => ({ ...w, perTenant: { header: "x-tenant-id", limit: 100, windowSeconds: 0 } }), "intelgraph:waf.perTenant.windowSeconds", 0, WINDOWS],
+        ["a retention CloudWatch Logs does not offer", (w) => ({ ...w, logRetentionDays: 100 }), "intelgraph:waf.logRetentionDays", 100, "one of 30, 60, 90, 120, 150, 180, 365, 400, 545, 731 days (CloudWatch Logs retention values)"],
+    ])("rejects %s, naming the file, key and what is allowed", (_, change, key, value, allowed) => {
+        expect(problemsOf(withWaf("us-west-2", change))).toEqual([{ file: "Pulumi.us-west-2.yaml", key, value, allowed }]);
+    });
+
+    it("rejects an unknown field and a missing key", () => {
+        expect(problemsOf(withWaf("us-east-1", (w) => ({ ...w, perCountry: 5 })))).toEqual([
+            {
+                file: "Pulumi.us-east-1.yaml",
+                key: "intelgraph:waf.perCountry",
+                value: 5,
+                allowed: "no such key in intelgraph:waf; its keys are perIp, perTenant, blockOutsideZone, logRetentionDays",
+            },
+        ]);
+        const config = { ...loadStackFile(project, "us-west-2").config };
+        delete config["intelgraph:waf"];
+        expect(problemsOf(() => parseStackConfig("us-west-2", config))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:waf", value: undefined, allowed: "an object { perIp, perTenant, blockOutsideZone, logRetentionDays }" },
+        ]);
+    });
+});
