@@ -30,7 +30,7 @@ export const CONTROLS = {
     capacity: "N+1 capacity",
     data: "Data protection",
     network: "Exposure",
-    edge: "Edge (WAF)",
+    edge: "Edge",
     resilience: "Resilience (RTO/RPO)",
     cost: "Cost",
 } as const;
