@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { protectTier } from "./protectTier";
 import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
 import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
 
@@ -28,6 +29,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         base.onRegion,
     );
     const graph = graphTier(base, { backupsSuspended: false });
+    protectTier(base, aurora);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
     return {

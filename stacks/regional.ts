@@ -10,6 +10,7 @@ import { RegionalKms } from "../components/kms/RegionalKms";
 import { TIER_LABEL } from "../components/labels";
 import { RegionalVpc } from "../components/network/RegionalVpc";
 import { SecureBucket } from "../components/storage/SecureBucket";
+import { BACKUP_TAG } from "../components/storage/backupRules";
 import type { StackConfig } from "./config/schema";
 import type { AuroraGlobal } from "../components/data/AuroraGlobal";
 import type { RedisGlobal } from "../components/data/RedisGlobal";
@@ -64,6 +65,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             general: config.eks.general,
             graphPerAz: config.eks.graphPerAz,
             instanceTags: residencyTags(config.residency, config.region, config.stack),
+            volumeTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
         },
         onRegion,
     );
@@ -148,7 +150,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, kms, vpc, eks, backups, entry, waf, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, accountId: account, partition: partition.partition, kms, vpc, eks, backups, entry, waf, controller, api, dns, dataPlacement };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;

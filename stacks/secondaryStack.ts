@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { protectTier } from "./protectTier";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import type { PrimaryLink } from "./primaryLink";
 import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
@@ -41,6 +42,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
     );
     // The standby restores from the primary's replicated backups; its own job starts on promotion.
     const graph = graphTier(base, { backupsSuspended: true });
+    protectTier(base, aurora);
 
 
     return {

@@ -1,8 +1,9 @@
 /**
- * Schemas of the protection keys (intelgraph:waf). The limits WAF accepts come from the component
+ * Schemas of the protection keys (intelgraph:waf, intelgraph:backup). The limits WAF accepts come from the component
  * (components/edge/wafRules.ts), so the stack file and the component refuse the same values.
  */
 import { z } from "zod";
+import { LOCK_MODES, MAX_CONTINUOUS_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, withinLock } from "../../components/storage/backupRules";
 import { WAF_EVALUATION_WINDOWS, WAF_MAX_RATE_LIMIT, WAF_MIN_RATE_LIMIT, type WafEvaluationWindow, isHeaderName } from "../../components/edge/wafRules";
 
 const limit = z
@@ -44,3 +45,40 @@ export const wafSchema = z
     .strict();
 
 export type WafConfig = z.infer<typeof wafSchema>;
+
+const days = (what: string, min: number, max: number) =>
+    z.number({ error: `a whole number of days (${what}) from ${min} to ${max}` }).int({ error: `a whole number of days (${what}) from ${min} to ${max}` }).min(min, { error: `at least ${min} days (${what})` }).max(max, { error: `at most ${max} days (${what})` });
+
+const lock = z
+    .object(
+        {
+            mode: z.enum(LOCK_MODES, { error: `one of ${LOCK_MODES.join(", ")} (compliance becomes immutable after changeableForDays)` }),
+            minRetentionDays: days("the shortest retention the vault accepts", 1, 36500),
+            maxRetentionDays: days("the longest retention the vault accepts", 1, 36500),
+            changeableForDays: days("the grace period before a compliance lock is permanent", MIN_CHANGEABLE_FOR_DAYS, 365).optional(),
+        },
+        { error: "an object { mode, minRetentionDays, maxRetentionDays, changeableForDays? }" },
+    )
+    .strict()
+    .refine((l) => l.minRetentionDays <= l.maxRetentionDays, { error: "minRetentionDays <= maxRetentionDays" })
+    .refine((l) => (l.mode === "compliance") === (l.changeableForDays !== undefined), {
+        error: `changeableForDays (at least ${MIN_CHANGEABLE_FOR_DAYS}) with mode compliance, and none with governance (AWS Backup locks in compliance mode only with ChangeableForDays)`,
+    });
+
+export const backupSchema = z
+    .object(
+        {
+            /** The other region of the zone whose vault receives this region's copies. */
+            copyToRegion: z.string({ error: "an AWS region of the same residency zone, not this stack's" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "an AWS region of the same residency zone, not this stack's" }),
+            retentionDays: days("daily recovery points, here and in the copy", 1, 36500),
+            continuousRetentionDays: days("point-in-time recovery of Aurora and S3", 1, MAX_CONTINUOUS_RETENTION_DAYS),
+            lock,
+        },
+        { error: "an object { copyToRegion, retentionDays, continuousRetentionDays, lock }" },
+    )
+    .strict()
+    .refine((b) => withinLock(b.retentionDays, b.lock) && withinLock(b.continuousRetentionDays, b.lock), {
+        error: "retentionDays and continuousRetentionDays within lock.minRetentionDays..lock.maxRetentionDays (a job outside the vault's lock bounds fails)",
+    });
+
+export type BackupConfig = z.infer<typeof backupSchema>;

@@ -26,7 +26,7 @@ import {
     primaryTiers,
     redisSchema,
 } from "./tiers";
-import { type WafConfig, wafSchema } from "./protect";
+import { type BackupConfig, type WafConfig, backupSchema, wafSchema } from "./protect";
 
 /**
  * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
@@ -51,6 +51,7 @@ export interface RegionalStackConfig {
     readonly neo4j: Neo4jConfig;
     readonly dns: DnsConfig;
     readonly waf: WafConfig;
+    readonly backup: BackupConfig;
 }
 
 /** The stack that owns the global cluster, the global datastore and the credentials. */
@@ -134,6 +135,7 @@ export const keySchemas = {
     "intelgraph:neo4j": neo4jSchema,
     "intelgraph:dns": dnsSchema,
     "intelgraph:waf": wafSchema,
+    "intelgraph:backup": backupSchema,
     // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
     // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
     // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
@@ -153,6 +155,7 @@ const JSON_KEYS: readonly ConfigKey[] = [
     "intelgraph:neo4j",
     "intelgraph:dns",
     "intelgraph:waf",
+    "intelgraph:backup",
     "pulumi:disable-default-providers",
 ];
 
@@ -269,6 +272,18 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
     if (zone !== undefined && region !== undefined && !zoneAllowsRegion(zone, region)) {
         problem("intelgraph:residencyZone", `a zone that allows ${region}: ${ZONE_NAMES.filter((z) => zoneAllowsRegion(z, region)).join(", ") || "none is defined"}`);
     }
+    const backup = parsed["intelgraph:backup"];
+    if (backup && region !== undefined && zone !== undefined && (backup.copyToRegion === region || !zoneAllowsRegion(zone, backup.copyToRegion))) {
+        problems.push({
+            file,
+            key: "intelgraph:backup.copyToRegion",
+            value: backup.copyToRegion,
+            allowed: `another region of zone ${zone}: ${RESIDENCY_ZONES[zone].filter((r) => r !== region).join(", ")} (copies never leave the zone)`,
+        });
+    }
+    if (backup && parsed["intelgraph:environment"] === "prod" && backup.lock.mode !== "compliance") {
+        problems.push({ file, key: "intelgraph:backup.lock.mode", value: backup.lock.mode, allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" });
+    }
     const role = parsed["intelgraph:role"];
     const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
     if (role === "secondary" && primaryStack === "") {
@@ -328,6 +343,7 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         neo4j: p["intelgraph:neo4j"],
         dns: p["intelgraph:dns"],
         waf: p["intelgraph:waf"],
+        backup: p["intelgraph:backup"],
     };
     if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);
