@@ -38,5 +38,5 @@ export const vaultArn = (partition: string, region: string, accountId: string, n
 /** The one vault name per region, so a peer can name it without reading the other stack. */
 export const regionalVaultName = (region: string): string => `intelgraph-${region}`;
 
-/** The tag the Neo4j volumes carry (through the StorageClass) so the tag selection finds them. */
-export const BACKUP_TAG = { key: "intelgraph-backup", value: "daily" } as const;
+/** The tag the Neo4j volumes carry (through the StorageClass) so the tag selection finds them (a pack contract). */
+export { BACKUP_TAG } from "../../policy-pack/contracts/labels";

@@ -7,9 +7,13 @@ import { capacityNodeGroups } from "./capacityNodeGroups";
 import { capacityRedis } from "./capacityRedis";
 import { costBudget } from "./costBudget";
 import { costBudgetWarning } from "./costBudgetWarning";
+import { dataBackupCopyInZone } from "./dataBackupCopyInZone";
+import { dataBackupCoverage } from "./dataBackupCoverage";
+import { dataBackupRetentionInLock } from "./dataBackupRetentionInLock";
 import { dataBackupsAndDeletionProtection } from "./dataBackupsAndDeletionProtection";
 import { dataNoPublicDataTier } from "./dataNoPublicDataTier";
 import { dataStatefulProtected } from "./dataStatefulProtected";
+import { dataVaultLockInProd } from "./dataVaultLockInProd";
 import { edgeWebAclOnPublicLoadBalancers } from "./edgeWebAclOnPublicLoadBalancers";
 import { kmsKeyHygiene } from "./kmsKeyHygiene";
 import { kmsRegionalCmk } from "./kmsRegionalCmk";
@@ -50,6 +54,10 @@ export const policies: IntelGraphPolicy[] = [
     dataStatefulProtected,
     dataBackupsAndDeletionProtection,
     dataNoPublicDataTier,
+    dataBackupCoverage,
+    dataBackupCopyInZone,
+    dataVaultLockInProd,
+    dataBackupRetentionInLock,
     networkNoOpenIngress,
     networkPublicEntryGuard,
     edgeWebAclOnPublicLoadBalancers,
