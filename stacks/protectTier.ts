@@ -1,23 +1,23 @@
 import type { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { BackupPlan } from "../components/storage/BackupPlan";
 import { BackupVault } from "../components/storage/BackupVault";
-import { BACKUP_TAG, regionalVaultName, vaultArn } from "../components/storage/backupRules";
+import { BACKUP_TAG, regionalVaultName } from "../components/storage/backupRules";
 import type { RegionalBase } from "./regional";
 
 /**
  * The region's AWS Backup vault and plans over its stateful resources, whatever its role: both regions keep
  * their own Aurora cluster's recovery points (the writer may be either after a failover) and copy them to the
- * zone's other vault, whose ARN is computed from the config (the same name in every region), not read.
+ * zone's other vault, named by the ARN in the stack file (intelgraph:backup.copyToVaultArn), never read.
  */
 export function protectTier(base: RegionalBase, aurora: AuroraGlobal) {
-    const { config, prefix, kms, backups, onRegion, accountId, partition } = base;
+    const { config, prefix, kms, backups, onRegion, partition } = base;
     const vault = new BackupVault("backup-vault", { vaultName: regionalVaultName(config.region), kmsKeyArn: kms.keyArn, lock: config.backup.lock }, onRegion);
     const plan = new BackupPlan(
         "backup-plan",
         {
             namePrefix: prefix,
             vaultName: vault.vaultName,
-            copyDestinationVaultArn: vaultArn(partition, config.backup.copyToRegion, accountId, regionalVaultName(config.backup.copyToRegion)),
+            copyDestinationVaultArn: config.backup.copyToVaultArn,
             resourceArns: [aurora.clusterArn, backups.bucketArn],
             selectionTag: BACKUP_TAG,
             retentionDays: config.backup.retentionDays,

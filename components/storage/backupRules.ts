@@ -32,9 +32,6 @@ export interface VaultLock {
  */
 export const withinLock = (days: number, lock: Pick<VaultLock, "minRetentionDays" | "maxRetentionDays">): boolean => days >= lock.minRetentionDays && days <= lock.maxRetentionDays;
 
-/** The ARN of a vault AWS Backup names by region, account and vault name (AWS Backup, "Resource types" ARN formats). */
-export const vaultArn = (partition: string, region: string, accountId: string, name: string): string => `arn:${partition}:backup:${region}:${accountId}:backup-vault:${name}`;
-
 /** The one vault name per region, so a peer can name it without reading the other stack. */
 export const regionalVaultName = (region: string): string => `intelgraph-${region}`;
 

@@ -5,7 +5,7 @@ import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown } from "../lib/read";
 import { arnRegion, regionOf } from "../lib/resources";
 
-const REMEDIATION = "Copy only to the vault of another region of the same residency zone (intelgraph:backup.copyToRegion)";
+const REMEDIATION = "Copy only to the vault of another region of the same residency zone (intelgraph:backup.copyToVaultArn)";
 
 export const dataBackupCopyInZone: ResourceValidationPolicy = {
     name: "intelgraph-data-backup-copy-in-zone",

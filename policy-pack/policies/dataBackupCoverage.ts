@@ -23,7 +23,10 @@ function holdsData(bucket: PolicyResource): boolean {
 const isEbsClass = (sc: PolicyResource) => readPath(sc.props, ["provisioner"]) === "ebs.csi.aws.com";
 function tagsForBackup(sc: PolicyResource): boolean {
     const params = readPath(sc.props, ["parameters"]);
-    return !!params && typeof params === "object" && Object.entries(params as Record<string, unknown>).some(([k, v]) => k.startsWith("tagSpecification") && v === TAG_TEXT);
+    if (!params || typeof params !== "object" || isUnknown(params)) return false;
+    // Key by key: other parameters (the key ARN) are unknown in a first preview and must not be read.
+    const bag = params as Record<string, unknown>;
+    return Object.keys(bag).some((k) => k.startsWith("tagSpecification") && read(() => bag[k]) === TAG_TEXT);
 }
 
 export const dataBackupCoverage: StackValidationPolicy = {

@@ -65,16 +65,25 @@ const lock = z
         error: `changeableForDays (at least ${MIN_CHANGEABLE_FOR_DAYS}) with mode compliance, and none with governance (AWS Backup locks in compliance mode only with ChangeableForDays)`,
     });
 
+const VAULT_ARN = "a backup vault ARN such as arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1";
+export const VAULT_ARN_PATTERN = /^arn:aws[a-z-]*:backup:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):backup-vault:([A-Za-z0-9_-]{2,50})$/;
+
 export const backupSchema = z
     .object(
         {
-            /** The other region of the zone whose vault receives this region's copies. */
-            copyToRegion: z.string({ error: "an AWS region of the same residency zone, not this stack's" }).regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "an AWS region of the same residency zone, not this stack's" }),
+            /**
+             * The vault of the zone's other region that receives this region's copies, by ARN: the plan names it
+             * without any call to that region (a region-down deploy still plans), and the stack file says where
+             * copies go in words an auditor reads.
+             */
+            copyToVaultArn: z
+                .string({ error: VAULT_ARN })
+                .regex(VAULT_ARN_PATTERN, { error: VAULT_ARN }),
             retentionDays: days("daily recovery points, here and in the copy", 1, 36500),
             continuousRetentionDays: days("point-in-time recovery of Aurora and S3", 1, MAX_CONTINUOUS_RETENTION_DAYS),
             lock,
         },
-        { error: "an object { copyToRegion, retentionDays, continuousRetentionDays, lock }" },
+        { error: "an object { copyToVaultArn, retentionDays, continuousRetentionDays, lock }" },
     )
     .strict()
     .refine((b) => withinLock(b.retentionDays, b.lock) && withinLock(b.continuousRetentionDays, b.lock), {

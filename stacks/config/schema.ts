@@ -26,7 +26,8 @@ import {
     primaryTiers,
     redisSchema,
 } from "./tiers";
-import { type BackupConfig, type WafConfig, backupSchema, wafSchema } from "./protect";
+import { regionalVaultName } from "../../components/storage/backupRules";
+import { type BackupConfig, VAULT_ARN_PATTERN, type WafConfig, backupSchema, wafSchema } from "./protect";
 
 /**
  * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
@@ -273,13 +274,17 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         problem("intelgraph:residencyZone", `a zone that allows ${region}: ${ZONE_NAMES.filter((z) => zoneAllowsRegion(z, region)).join(", ") || "none is defined"}`);
     }
     const backup = parsed["intelgraph:backup"];
-    if (backup && region !== undefined && zone !== undefined && (backup.copyToRegion === region || !zoneAllowsRegion(zone, backup.copyToRegion))) {
-        problems.push({
-            file,
-            key: "intelgraph:backup.copyToRegion",
-            value: backup.copyToRegion,
-            allowed: `another region of zone ${zone}: ${RESIDENCY_ZONES[zone].filter((r) => r !== region).join(", ")} (copies never leave the zone)`,
-        });
+    const copy = backup ? VAULT_ARN_PATTERN.exec(backup.copyToVaultArn) : null;
+    if (backup && copy && region !== undefined && zone !== undefined) {
+        const [, copyRegion, , vaultName] = copy;
+        if (copyRegion === region || !zoneAllowsRegion(zone, copyRegion) || vaultName !== regionalVaultName(copyRegion)) {
+            problems.push({
+                file,
+                key: "intelgraph:backup.copyToVaultArn",
+                value: backup.copyToVaultArn,
+                allowed: `the vault ${regionalVaultName("<region>")} of another region of zone ${zone} (${RESIDENCY_ZONES[zone].filter((r) => r !== region).join(", ")}): copies never leave the zone`,
+            });
+        }
     }
     if (backup && parsed["intelgraph:environment"] === "prod" && backup.lock.mode !== "compliance") {
         problems.push({ file, key: "intelgraph:backup.lock.mode", value: backup.lock.mode, allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" });
