@@ -9,7 +9,7 @@ const REMEDIATION = "Copy only to the vault of another region of the same reside
 
 export const dataBackupCopyInZone: ResourceValidationPolicy = {
     name: "intelgraph-data-backup-copy-in-zone",
-    description: "Data protection and residency: an AWS Backup plan copies recovery points only to vaults of regions in its own residency zone.",
+    description: "Data protection: an AWS Backup plan copies (residency) recovery points only to vaults of regions in its own residency zone.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
     configSchema: { properties: { zones: zonesSchema } },

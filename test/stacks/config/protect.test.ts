@@ -56,3 +56,60 @@ describe("intelgraph:waf", () => {
         ]);
     });
 });
+
+function withBackup(stack: string, change: (b: Record<string, unknown>) => Record<string, unknown>, environment?: string) {
+    const config = { ...loadStackFile(project, stack).config };
+    config["intelgraph:backup"] = JSON.stringify(change(JSON.parse(config["intelgraph:backup"]) as Record<string, unknown>));
+    if (environment) config["intelgraph:environment"] = environment;
+    return () => parseStackConfig(stack, config);
+}
+const LOCK = { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 14 };
+
+describe("intelgraph:backup", () => {
+    it("parses the committed files: each region copies to the other's vault, compliance lock in prod", () => {
+        expect(parseStackConfig("us-west-2", loadStackFile(project, "us-west-2").config).backup).toEqual({
+            copyToVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1",
+            retentionDays: 35,
+            continuousRetentionDays: 35,
+            lock: LOCK,
+        });
+        expect(parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config).backup.copyToVaultArn).toBe("arn:aws:backup:us-west-2:123456789012:backup-vault:intelgraph-us-west-2");
+    });
+
+    it("rejects a copy outside the zone, to its own region, or to a vault that region does not create", () => {
+        const allowed = "the vault intelgraph-<region> of another region of zone us (us-east-1, us-east-2, us-west-1): copies never leave the zone";
+        for (const arn of [
+            "arn:aws:backup:eu-west-1:123456789012:backup-vault:intelgraph-eu-west-1",
+            "arn:aws:backup:us-west-2:123456789012:backup-vault:intelgraph-us-west-2",
+            "arn:aws:backup:us-east-1:123456789012:backup-vault:other",
+        ]) {
+            expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, copyToVaultArn: arn })))).toEqual([{ file: "Pulumi.us-west-2.yaml", key: "intelgraph:backup.copyToVaultArn", value: arn, allowed }]);
+        }
+    });
+
+    it("rejects a retention outside the lock bounds and continuous backups beyond 35 days", () => {
+        expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, retentionDays: 500 })))).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key: "intelgraph:backup",
+                value: { copyToVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1", retentionDays: 500, continuousRetentionDays: 35, lock: LOCK },
+                allowed: "retentionDays and continuousRetentionDays within lock.minRetentionDays..lock.maxRetentionDays (a job outside the vault's lock bounds fails)",
+            },
+        ]);
+        expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, continuousRetentionDays: 36 })))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:backup.continuousRetentionDays", value: 36, allowed: "at most 35 days (point-in-time recovery of Aurora and S3)" },
+        ]);
+    });
+
+    it("requires compliance mode with a grace period of at least 3 days in prod, and none with governance", () => {
+        const governance = { mode: "governance", minRetentionDays: 7, maxRetentionDays: 400 };
+        expect(problemsOf(withBackup("us-east-1", (b) => ({ ...b, lock: governance })))).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.lock.mode", value: "governance", allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" },
+        ]);
+        expect(() => withBackup("us-east-1", (b) => ({ ...b, lock: governance }), "staging")()).not.toThrow();
+        expect(problemsOf(withBackup("us-east-1", (b) => ({ ...b, lock: { ...LOCK, changeableForDays: 2 } })))).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.lock.changeableForDays", value: 2, allowed: "at least 3 days (the grace period before a compliance lock is permanent)" },
+        ]);
+        expect(problemsOf(withBackup("us-east-1", (b) => ({ ...b, lock: { ...governance, changeableForDays: 3 } }), "dev")).map((p) => p.key)).toEqual(["intelgraph:backup.lock"]);
+    });
+});
