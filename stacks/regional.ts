@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { EksCluster } from "../components/compute/EksCluster";
 import { ApiTargetBinding } from "../components/edge/ApiTargetBinding";
 import { LoadBalancerController } from "../components/edge/LoadBalancerController";
-import { RegionalEntrypoint } from "../components/edge/RegionalEntrypoint";
+import { RegionalEntrypoint, S3_ACCESS_LOG_PREFIX } from "../components/edge/RegionalEntrypoint";
 import { WebAcl } from "../components/edge/WebAcl";
 import { WeightedDns } from "../components/edge/WeightedDns";
 import { RESIDENCY_ZONE_COUNTRIES } from "../policy-pack/contracts/residency";
@@ -70,21 +70,11 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         onRegion,
     );
 
-    const backups = new SecureBucket(
-        "neo4j-backups",
-        {
-            bucketName: `intelgraph-neo4j-backups-${account}-${config.region}`,
-            encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
-            retentionDays: config.neo4j.backupRetentionDays,
-            purpose: "neo4j-backups",
-        },
-        onRegion,
-    );
-
     const entry = new RegionalEntrypoint(
         "api",
         {
             region: config.region,
+            accountId: account,
             nameTag: prefix,
             vpcId: vpc.vpcId,
             publicSubnetIds: vpc.subnetIds.public,
@@ -98,6 +88,19 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         },
         onRegion,
     );
+    const backups = new SecureBucket(
+        "neo4j-backups",
+        {
+            bucketName: `intelgraph-neo4j-backups-${account}-${config.region}`,
+            encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
+            retentionDays: config.neo4j.backupRetentionDays,
+            purpose: "neo4j-backups",
+            // awsguard: a bucket of backups logs every access (S3 server access logs to the region's log bucket).
+            accessLogs: { targetBucket: entry.accessLogBucketName, targetPrefix: `${S3_ACCESS_LOG_PREFIX}neo4j-backups/` },
+        },
+        onRegion,
+    );
+
     const { waf: wafConfig } = config;
     const waf = new WebAcl(
         "api-waf",
