@@ -3,6 +3,7 @@ import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
 import { regionalMonitoring } from "./monitoring";
+import { protectTier } from "./protectTier";
 import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
 import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
 
@@ -29,6 +30,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         base.onRegion,
     );
     const graph = graphTier(base);
+    protectTier(base, aurora);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
     return {

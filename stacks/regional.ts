@@ -2,12 +2,15 @@ import * as aws from "@pulumi/aws";
 import { EksCluster } from "../components/compute/EksCluster";
 import { ApiTargetBinding } from "../components/edge/ApiTargetBinding";
 import { LoadBalancerController } from "../components/edge/LoadBalancerController";
-import { RegionalEntrypoint } from "../components/edge/RegionalEntrypoint";
+import { RegionalEntrypoint, S3_ACCESS_LOG_PREFIX } from "../components/edge/RegionalEntrypoint";
+import { WebAcl } from "../components/edge/WebAcl";
 import { WeightedDns } from "../components/edge/WeightedDns";
+import { RESIDENCY_ZONE_COUNTRIES } from "../policy-pack/contracts/residency";
 import { RegionalKms } from "../components/kms/RegionalKms";
 import { TIER_LABEL } from "../components/labels";
 import { RegionalVpc } from "../components/network/RegionalVpc";
 import { SecureBucket } from "../components/storage/SecureBucket";
+import { BACKUP_TAG } from "../components/storage/backupRules";
 import type { StackConfig } from "./config/schema";
 import type { AuroraGlobal } from "../components/data/AuroraGlobal";
 import type { RedisGlobal } from "../components/data/RedisGlobal";
@@ -64,18 +67,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             general: config.eks.general,
             graphPerAz: config.eks.graphPerAz,
             instanceTags: residencyTags(config.residency, config.region, config.stack),
-        },
-        onRegion,
-    );
-
-    const backups = new SecureBucket(
-        "neo4j-backups",
-        {
-            bucketName: `intelgraph-neo4j-backups-${account}-${config.stack}`,
-            encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
-            // A chain's FULL is its oldest object: kept fullBackupEveryDays longer than the restore window.
-            retentionDays: backupLifecycleDays(config.neo4j.backupRetentionDays, config.neo4j.fullBackupEveryDays),
-            purpose: "neo4j-backups",
+            volumeTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
         },
         onRegion,
     );
@@ -84,6 +76,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         "api",
         {
             region: config.region,
+            accountId: account,
             nameTag: prefix,
             vpcId: vpc.vpcId,
             publicSubnetIds: vpc.subnetIds.public,
@@ -94,6 +87,37 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             accessLogBucketName: `intelgraph-alb-logs-${account}-${config.stack}`,
             targetPort: API_PORT,
             healthCheckPath: config.dns.healthCheck.path,
+        },
+        onRegion,
+    );
+    const backups = new SecureBucket(
+        "neo4j-backups",
+        {
+            bucketName: `intelgraph-neo4j-backups-${account}-${config.stack}`,
+            encryption: { kind: "kms", kmsKeyArn: kms.keyArn },
+            // A chain's FULL is its oldest object: kept fullBackupEveryDays longer than the restore window.
+            retentionDays: backupLifecycleDays(config.neo4j.backupRetentionDays, config.neo4j.fullBackupEveryDays),
+            purpose: "neo4j-backups",
+            // awsguard: a bucket of backups logs every access (S3 server access logs to the region's log bucket).
+            accessLogs: { targetBucket: entry.accessLogBucketName, targetPrefix: `${S3_ACCESS_LOG_PREFIX}neo4j-backups/` },
+        },
+        onRegion,
+    );
+
+    const { waf: wafConfig } = config;
+    const waf = new WebAcl(
+        "api-waf",
+        {
+            aclName: prefix,
+            loadBalancerArns: [entry.loadBalancerArn],
+            kmsKeyArn: kms.keyArn,
+            region: config.region,
+            accountId: account,
+            partition: partition.partition,
+            perIp: wafConfig.perIp,
+            perTenant: wafConfig.perTenant,
+            allowedCountries: wafConfig.blockOutsideZone ? RESIDENCY_ZONE_COUNTRIES[config.residency.zone] : undefined,
+            logRetentionDays: wafConfig.logRetentionDays,
         },
         onRegion,
     );
@@ -132,7 +156,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, account, partition: partition.partition, kms, vpc, eks, backups, entry, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, backups, entry, waf, controller, api, dns, dataPlacement };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;

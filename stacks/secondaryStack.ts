@@ -3,6 +3,7 @@ import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
 import { regionalMonitoring } from "./monitoring";
+import { protectTier } from "./protectTier";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
 import type { PrimaryLink } from "./primaryLink";
 import { auroraPlacement, redisPlacement, regionalBase, regionalOutputs, tierOutputs } from "./regional";
@@ -41,6 +42,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         base.onRegion,
     );
     const graph = graphTier(base);
+    protectTier(base, aurora);
 
 
     return {

@@ -36,6 +36,11 @@ export interface EksClusterArgs {
     readonly graphPerAz: NodeGroupSize;
     /** Tags for instances and volumes the node groups launch (provider defaultTags do not reach them). */
     readonly instanceTags: Readonly<Record<string, string>>;
+    /**
+     * Tags of the EBS volumes the StorageClass provisions (the Neo4j data), e.g. the one the backup plan selects
+     * by. Set at provisioning only: volumes that exist keep their tags.
+     */
+    readonly volumeTags?: Readonly<Record<string, string>>;
 }
 
 export interface IrsaRoleArgs {
@@ -348,7 +353,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 reclaimPolicy: "Retain",
                 volumeBindingMode: "WaitForFirstConsumer",
                 allowVolumeExpansion: true,
-                parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn },
+                parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn, ...volumeTagParameters(args.volumeTags ?? {}) },
             },
             { parent: this, provider: this.kubernetesProvider, dependsOn: [ebsCsi] },
         );
@@ -424,4 +429,12 @@ function validateArgs(args: EksClusterArgs): Problems {
     sizeProblems(p, "graphPerAz", args.graphPerAz);
     p.check(args.clusterName.length > 0 && args.clusterName.length <= 100 && /^[0-9A-Za-z][A-Za-z0-9_-]*$/.test(args.clusterName), `clusterName must be 1-100 letters, digits, "-" or "_", starting with a letter or digit, got ${JSON.stringify(args.clusterName)}`);
     return p;
+}
+
+/**
+ * The EBS CSI driver tags each volume it provisions with every StorageClass parameter named `tagSpecification_<n>`
+ * whose value is `key=value` (aws-ebs-csi-driver docs/tagging.md, v1.6.0 and later).
+ */
+export function volumeTagParameters(tags: Readonly<Record<string, string>>): Record<string, string> {
+    return Object.fromEntries(Object.entries(tags).map(([k, v], i) => [`tagSpecification_${i + 1}`, `${k}=${v}`]));
 }

@@ -19,8 +19,13 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
     "ca-central-1": "985666609251",
 };
 
+/** Where S3 server access logs of the region's buckets go in the access-log bucket. */
+export const S3_ACCESS_LOG_PREFIX = "s3/";
+
 export interface RegionalEntrypointArgs {
     readonly region: string;
+    /** The account whose buckets may deliver S3 server access logs to the access-log bucket. */
+    readonly accountId: string;
     readonly nameTag: string;
     readonly vpcId: pulumi.Input<string>;
     readonly publicSubnetIds: readonly pulumi.Input<string>[];
@@ -87,6 +92,17 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
                                 Principal: deliveryAccount ? { AWS: `arn:aws:iam::${deliveryAccount}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
                                 Action: "s3:PutObject",
                                 Resource: `${arn}/alb/*`,
+                            },
+                            // S3 server access logs of the region's buckets (SecureBucket accessLogs): the log
+                            // delivery service, for this account's buckets only (Amazon S3 User Guide, "Permissions
+                            // for log delivery"). Server access logs can be delivered only to an SSE-S3 bucket, as this one is.
+                            {
+                                Sid: "S3ServerAccessLogDelivery",
+                                Effect: "Allow",
+                                Principal: { Service: "logging.s3.amazonaws.com" },
+                                Action: "s3:PutObject",
+                                Resource: `${arn}/${S3_ACCESS_LOG_PREFIX}*`,
+                                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
                             },
                             { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
                         ],

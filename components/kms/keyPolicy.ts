@@ -24,7 +24,9 @@ export interface KeyPolicyDocument {
 }
 
 /** Services whose data this program encrypts with the regional key through the service (kms:ViaService). */
-export const VIA_SERVICES = ["eks", "rds", "elasticache", "s3", "ec2", "secretsmanager", "sns"] as const;
+// backup: AWS Backup creates grants on the vault's key for recovery points it encrypts (AWS Backup Developer
+// Guide, "Encryption for backups in AWS Backup").
+export const VIA_SERVICES = ["eks", "rds", "elasticache", "s3", "ec2", "secretsmanager", "sns", "backup"] as const;
 
 /**
  * AWS services that publish to the region's alert topic (SNS server-side encryption under this key): a service

@@ -14,6 +14,11 @@ export interface SecureBucketArgs {
     /** Days an object (current or noncurrent version) is kept before expiring. */
     readonly retentionDays: number;
     readonly purpose: string;
+    /**
+     * S3 server access logs of this bucket (who read, wrote or deleted which object), delivered to a log bucket
+     * whose policy admits logging.s3.amazonaws.com (RegionalEntrypoint's access-log bucket does, under `s3/`).
+     */
+    readonly accessLogs?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix: string };
 }
 
 /**
@@ -71,6 +76,9 @@ export class SecureBucket extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.versioning] },
         );
+        if (args.accessLogs) {
+            new aws.s3.BucketLogging(`${name}-access-logging`, { bucket: bucket.id, targetBucket: args.accessLogs.targetBucket, targetPrefix: args.accessLogs.targetPrefix }, { parent: this });
+        }
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });

@@ -25,3 +25,13 @@ export type ResidencyTagKey = (typeof RESIDENCY_TAG_KEYS)[keyof typeof RESIDENCY
 export function zoneAllowsRegion(zone: string, region: string): boolean {
     return (RESIDENCY_ZONES[zone] ?? []).includes(region);
 }
+
+/**
+ * The countries (ISO 3166-1 alpha-2, as WAF's geo match statement takes them) whose clients a zone serves, for
+ * the optional WAF geo rule. EU: the 27 member states plus the EEA's Iceland, Liechtenstein and Norway.
+ */
+export const RESIDENCY_ZONE_COUNTRIES: Readonly<Record<string, readonly string[]>> = {
+    us: ["US"],
+    eu: ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"],
+    ca: ["CA"],
+};

@@ -7,6 +7,9 @@ import { capacityNodeGroups } from "./capacityNodeGroups";
 import { capacityRedis } from "./capacityRedis";
 import { costBudget } from "./costBudget";
 import { costBudgetWarning } from "./costBudgetWarning";
+import { dataBackupCopyInZone } from "./dataBackupCopyInZone";
+import { dataBackupCoverage } from "./dataBackupCoverage";
+import { dataBackupRetentionInLock } from "./dataBackupRetentionInLock";
 import { dataBackupsAndDeletionProtection } from "./dataBackupsAndDeletionProtection";
 import { dataNoPublicDataTier } from "./dataNoPublicDataTier";
 import { dataStatefulProtected } from "./dataStatefulProtected";
@@ -14,6 +17,8 @@ import { detectAlarmActions } from "./detectAlarmActions";
 import { detectBudgetNotifications } from "./detectBudgetNotifications";
 import { detectEntrypointAlarms } from "./detectEntrypointAlarms";
 import { detectReplicationLagAlarms } from "./detectReplicationLagAlarms";
+import { dataVaultLockInProd } from "./dataVaultLockInProd";
+import { edgeWebAclOnPublicLoadBalancers } from "./edgeWebAclOnPublicLoadBalancers";
 import { kmsKeyHygiene } from "./kmsKeyHygiene";
 import { kmsRegionalCmk } from "./kmsRegionalCmk";
 import { networkNoOpenIngress } from "./networkNoOpenIngress";
@@ -33,6 +38,7 @@ export const CONTROLS = {
     capacity: "N+1 capacity",
     data: "Data protection",
     network: "Exposure",
+    edge: "Edge",
     resilience: "Resilience (RTO/RPO)",
     detect: "Detection",
     cost: "Cost",
@@ -53,8 +59,13 @@ export const policies: IntelGraphPolicy[] = [
     dataStatefulProtected,
     dataBackupsAndDeletionProtection,
     dataNoPublicDataTier,
+    dataBackupCoverage,
+    dataBackupCopyInZone,
+    dataVaultLockInProd,
+    dataBackupRetentionInLock,
     networkNoOpenIngress,
     networkPublicEntryGuard,
+    edgeWebAclOnPublicLoadBalancers,
     resilienceObjectives,
     detectReplicationLagAlarms,
     detectEntrypointAlarms,

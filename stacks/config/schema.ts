@@ -27,6 +27,8 @@ import {
     primaryTiers,
     redisSchema,
 } from "./tiers";
+import { regionalVaultName } from "../../components/storage/backupRules";
+import { type BackupConfig, VAULT_ARN_PATTERN, type WafConfig, backupSchema, wafSchema } from "./protect";
 
 /**
  * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
@@ -53,6 +55,8 @@ export interface RegionalStackConfig {
     readonly neo4j: Neo4jConfig;
     readonly dns: DnsConfig;
     readonly alerts: AlertsConfig;
+    readonly waf: WafConfig;
+    readonly backup: BackupConfig;
 }
 
 /** The stack that owns the global cluster, the global datastore and the credentials. */
@@ -138,6 +142,8 @@ export const keySchemas = {
     "intelgraph:neo4j": neo4jSchema,
     "intelgraph:dns": dnsSchema,
     "intelgraph:alerts": alertsSchema,
+    "intelgraph:waf": wafSchema,
+    "intelgraph:backup": backupSchema,
     // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
     // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
     // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
@@ -157,6 +163,8 @@ const JSON_KEYS: readonly ConfigKey[] = [
     "intelgraph:neo4j",
     "intelgraph:dns",
     "intelgraph:alerts",
+    "intelgraph:waf",
+    "intelgraph:backup",
     "pulumi:disable-default-providers",
 ];
 
@@ -287,6 +295,26 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
     if (zone !== undefined && region !== undefined && !zoneAllowsRegion(zone, region)) {
         problem("intelgraph:residencyZone", `a zone that allows ${region}: ${ZONE_NAMES.filter((z) => zoneAllowsRegion(z, region)).join(", ") || "none is defined"}`);
     }
+    const backup = parsed["intelgraph:backup"];
+    const copy = backup ? VAULT_ARN_PATTERN.exec(backup.copyToVaultArn) : null;
+    if (backup && copy && region !== undefined && zone !== undefined) {
+        const [, copyRegion, copyAccount, vaultName] = copy;
+        // The vault is named after its stack (stacks/protectTier.ts): a stack of this environment in the copy's region.
+        const env = parsed["intelgraph:environment"] ?? "prod";
+        const vaults = regionalStackNames(env, copyRegion).map(regionalVaultName);
+        const account = parsed["intelgraph:accountId"];
+        if (copyRegion === region || !zoneAllowsRegion(zone, copyRegion) || !vaults.includes(vaultName) || (account !== undefined && copyAccount !== account)) {
+            problems.push({
+                file,
+                key: "intelgraph:backup.copyToVaultArn",
+                value: backup.copyToVaultArn,
+                allowed: `the vault ${regionalVaultName(regionalStackNames(env, "<region>")[0])} of this environment's account in another region of zone ${zone} (${RESIDENCY_ZONES[zone].filter((r) => r !== region).join(", ")}): copies never leave the zone`,
+            });
+        }
+    }
+    if (backup && parsed["intelgraph:environment"] === "prod" && backup.lock.mode !== "compliance") {
+        problems.push({ file, key: "intelgraph:backup.lock.mode", value: backup.lock.mode, allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" });
+    }
     const role = parsed["intelgraph:role"];
     const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
     if (role === "secondary" && primaryStack === "") {
@@ -346,6 +374,8 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         neo4j: p["intelgraph:neo4j"],
         dns: p["intelgraph:dns"],
         alerts: p["intelgraph:alerts"],
+        waf: p["intelgraph:waf"],
+        backup: p["intelgraph:backup"],
     };
     if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);

@@ -59,6 +59,11 @@ function regionalFile(env: EnvironmentSpec, r: RegionSpec, primary: string): str
     }
     doc.setIn(["config", "intelgraph:eks", "privateAccessCidrs"], runnerCidrs(r.cidr));
     doc.setIn(["config", "intelgraph:dns", "apiDomain"], r.apiDomain ?? env.apiDomain);
+    // Backups copy to another region of the environment: the primary to its first secondary, a secondary to the primary.
+    const copyTo =
+        (r.role === "primary" ? env.regions.find((x) => x.role === "secondary")?.region : env.regions.find((x) => x.role === "primary")?.region) ??
+        (r.region === "us-west-2" ? "us-east-1" : "us-west-2");
+    doc.setIn(["config", "intelgraph:backup", "copyToVaultArn"], `arn:aws:backup:${copyTo}:${env.account}:backup-vault:intelgraph-${stackName(env.environment, copyTo)}`);
     if (r.role === "primary") {
         doc.setIn(["config", "intelgraph:aurora", "globalClusterIdentifier"], `intelgraph-${env.zone}-${env.environment}`);
         doc.setIn(["config", "intelgraph:redis", "globalDatastoreSuffix"], `intelgraph-${env.zone}-${env.environment}`);

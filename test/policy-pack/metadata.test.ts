@@ -12,9 +12,9 @@ describe("policy metadata", () => {
     });
 
     it.each(policies.map((p) => [p.name, p] as const))("%s: name, description, enforcement level and remediation", (name, p) => {
-        expect(name).toMatch(/^intelgraph-(residency|kms|capacity|data|network|resilience|detect|cost)-[a-z0-9]+(-[a-z0-9]+)*$/);
+        expect(name).toMatch(/^intelgraph-(residency|kms|capacity|data|network|edge|resilience|detect|cost)-[a-z0-9]+(-[a-z0-9]+)*$/);
         expect(p.description.length).toBeGreaterThan(60);
-        expect(p.description).toMatch(/^(Residency|KMS per region|N\+1 capacity|Data protection|Exposure|Resilience|Detection|Cost): /);
+        expect(p.description).toMatch(/^(Residency|KMS per region|N\+1 capacity|Data protection|Exposure|Edge|Resilience|Detection|Cost): /);
         // Only the budget warning is advisory by design; every other control blocks a deploy.
         expect(p.enforcementLevel).toBe(name === "intelgraph-cost-budget-warning" ? "advisory" : "mandatory");
         expect(p.remediationSteps?.length ?? 0).toBeGreaterThan(20);

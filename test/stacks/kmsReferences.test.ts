@@ -46,6 +46,7 @@ describe("every KMS key reference resolves to the stack's own regional key", () 
         const east = mustGet(await plan(), "us-east-1");
         const holders = new Set(east.resources.filter((r) => keyReferences(r).length).map((r) => r.type));
         expect([...holders].sort()).toEqual([
+            "aws:backup/vault:Vault",
             "aws:cloudwatch/logGroup:LogGroup",
             "aws:ec2/launchTemplate:LaunchTemplate",
             "aws:eks/cluster:Cluster",

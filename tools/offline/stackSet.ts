@@ -215,6 +215,9 @@ const NAME_INPUTS: Readonly<Record<string, string>> = {
     "aws:iam/policy:Policy": "name",
     "aws:lb/loadBalancer:LoadBalancer": "name",
     "aws:lb/targetGroup:TargetGroup": "name",
+    "aws:backup/vault:Vault": "name",
+    "aws:backup/plan:Plan": "name",
+    "aws:wafv2/webAcl:WebAcl": "name",
 };
 /** Names unique in the whole account (IAM, global resources) or, for buckets, in the whole partition. */
 // Aurora DB cluster names "must be unique across all AWS Regions" (Aurora User Guide, global database configuration requirements).

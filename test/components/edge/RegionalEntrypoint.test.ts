@@ -70,7 +70,18 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
     it("writes access logs to a locked-down bucket that ELB may write to", () => {
         const policy = JSON.parse(inputsOf(one(s(), "aws:s3/bucketPolicy:BucketPolicy")).policy as string) as { Statement: { Sid: string; Principal: unknown }[] };
         expect(policy.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${region === "us-east-1" ? "127311923021" : "797873946194"}:root` });
-        expect(policy.Statement[1].Sid).toBe("DenyInsecureTransport");
+        expect(policy.Statement[1]).toEqual({
+            Sid: "S3ServerAccessLogDelivery",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `arn:aws:s3:::intelgraph-alb-logs-123456789012-${region}/s3/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        });
+        expect(policy.Statement[2].Sid).toBe("DenyInsecureTransport");
+        // The Neo4j backup bucket logs every access there (the awsguard access-logging finding).
+        const logging = inputsOf(one(s(), "aws:s3/bucketLogging:BucketLogging"));
+        expect(logging).toEqual({ bucket: s().outputs.neo4jBackupBucketName, targetBucket: `intelgraph-alb-logs-123456789012-${region}`, targetPrefix: "s3/neo4j-backups/" });
         expect(inputsOf(one(s(), "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "api-access-logs-public-access")).restrictPublicBuckets).toBe(true);
     });
 });
@@ -78,6 +89,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
 describe("RegionalEntrypoint with its own args", () => {
     const args: RegionalEntrypointArgs = {
         region: "eu-west-1",
+        accountId: "123456789012",
         nameTag: "test-edge",
         vpcId: "vpc-test",
         publicSubnetIds: ["subnet-p1", "subnet-p2"],

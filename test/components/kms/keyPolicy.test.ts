@@ -69,7 +69,7 @@ describe("regional key policy", () => {
         });
     });
 
-    it("allows use through EKS, RDS, ElastiCache, S3, EC2 and Secrets Manager of this region only", () => {
+    it("allows use through EKS, RDS, ElastiCache, S3, EC2, Secrets Manager and AWS Backup of this region only", () => {
         const s = statement("AccountUseThroughRegionalServices");
         expect(s.Condition?.StringEquals?.["kms:ViaService"]).toEqual([
             "eks.us-east-1.amazonaws.com",
@@ -79,6 +79,7 @@ describe("regional key policy", () => {
             "ec2.us-east-1.amazonaws.com",
             "secretsmanager.us-east-1.amazonaws.com",
             "sns.us-east-1.amazonaws.com",
+            "backup.us-east-1.amazonaws.com",
         ]);
         expect(s.Condition?.StringEquals?.["kms:CallerAccount"]).toBe("111122223333");
         expect(JSON.stringify(policy)).not.toContain("us-west-2");

@@ -40,7 +40,8 @@ describe("stack config schema", () => {
         const [p, ...rest] = problemsOf(() => parseWith("us-east-1", { "intelgraph:accountId": "210987654321" }));
         expect(p).toMatchObject({ key: "intelgraph:eks.access.admins.0", value: "arn:aws:iam::123456789012:role/intelgraph-platform-admin" });
         expect(p.allowed).toMatch(/^a role of the environment's account 210987654321 \(intelgraph:accountId\)/);
-        expect(rest.map((r) => r.key)).toEqual(["intelgraph:eks.access.deployers.0", "intelgraph:eks.access.previewers.0", "intelgraph:eks.access.breakGlass.0"]);
+        // ...and the backup copy to a vault of the old account.
+        expect(rest.map((r) => r.key).sort()).toEqual(["intelgraph:backup.copyToVaultArn", "intelgraph:eks.access.breakGlass.0", "intelgraph:eks.access.deployers.0", "intelgraph:eks.access.previewers.0"]);
     });
 
     it("rejects a region that is not a region name", () => {

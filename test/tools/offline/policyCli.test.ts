@@ -48,7 +48,7 @@ describe("npm run policy", () => {
         expect(lines[kms + 2]).toBe(
             "      [mandatory] intelgraph-kms-key-hygiene: aws:kms/key:Key 'kms-key' (us-east-1): enableKeyRotation is false; required: true. Turn on automatic key rotation.",
         );
-        expect(stdout).toMatch(/Policy: 23 rules on \d+ resources: 2 mandatory, 0 advisory violation\(s\); 0 could not run during preview; not applicable: intelgraph-detect-budget-notifications \(not an AWS Budgets budget\)\n/);
+        expect(stdout).toMatch(/Policy: 28 rules on \d+ resources: 2 mandatory, 0 advisory violation\(s\); 0 could not run during preview; not applicable: intelgraph-detect-budget-notifications \(not an AWS Budgets budget\)\n/);
     });
 
     it("evaluates a real `pulumi stack export` file (deployment v3) without the CLI", async () => {
@@ -61,6 +61,11 @@ describe("npm run policy", () => {
             ["intelgraph-kms-key-hygiene", "aws:kms/key:Key 'kms-key' (us-east-1): enableKeyRotation is false; required: true. Turn on automatic key rotation."],
             ["intelgraph-capacity-aurora", "aws:rds/cluster:Cluster 'aurora-cluster' (us-east-1): instances is 0; required: at least 2 cluster instances. Set intelgraph:aurora.instances to at least 2; AuroraGlobal spreads instances over the stack's AZs."],
             ["intelgraph-data-stateful-protected", "aws:rds/cluster:Cluster 'aurora-cluster' (us-east-1): protect is false; required: true. Create the resource with { protect: true }."],
+            // The export predates AWS Backup: its Aurora cluster is in no backup plan.
+            [
+                "intelgraph-data-backup-coverage",
+                "aws:rds/cluster:Cluster 'aurora-cluster' (us-east-1): backup plan is \"none\"; required: selected by an AWS Backup plan of this stack whose rule copies each recovery point to another vault (the zone's other region). Add it to the region's BackupPlan (stacks/protectTier.ts: resourceArns, or the Neo4j StorageClass's backup tag).",
+            ],
             ["intelgraph-resilience-objectives", expect.stringMatching(/^pulumi:pulumi:Stack 'intelgraph-us-east-1' \(us-east-1\): RTO of tier api \(s\) is "unbounded \(no Route 53 health check in this stack\)"; required: at most 900 /)],
         ]);
         expect(stdout).not.toContain("AAABAHx1c2VyOnBhc3M=");

@@ -1,0 +1,93 @@
+/**
+ * Schemas of the protection keys (intelgraph:waf, intelgraph:backup). The limits WAF accepts come from the component
+ * (components/edge/wafRules.ts), so the stack file and the component refuse the same values.
+ */
+import { z } from "zod";
+import { LOCK_MODES, MAX_CONTINUOUS_RETENTION_DAYS, MIN_CHANGEABLE_FOR_DAYS, withinLock } from "../../components/storage/backupRules";
+import { WAF_EVALUATION_WINDOWS, WAF_MAX_RATE_LIMIT, WAF_MIN_RATE_LIMIT, type WafEvaluationWindow, isHeaderName } from "../../components/edge/wafRules";
+
+const limit = z
+    .number({ error: `a whole number of requests from ${WAF_MIN_RATE_LIMIT} to ${WAF_MAX_RATE_LIMIT} (WAF's lowest rate limit is ${WAF_MIN_RATE_LIMIT})` })
+    .int({ error: `a whole number of requests from ${WAF_MIN_RATE_LIMIT} to ${WAF_MAX_RATE_LIMIT}` })
+    .min(WAF_MIN_RATE_LIMIT, { error: `at least ${WAF_MIN_RATE_LIMIT} requests (WAF's lowest rate limit)` })
+    .max(WAF_MAX_RATE_LIMIT, { error: `at most ${WAF_MAX_RATE_LIMIT} requests` });
+const windowSeconds = z
+    .number({ error: `one of ${WAF_EVALUATION_WINDOWS.join(", ")} (the evaluation windows WAF allows, in seconds)` })
+    .refine((v): v is WafEvaluationWindow => (WAF_EVALUATION_WINDOWS as readonly number[]).includes(v), {
+        error: `one of ${WAF_EVALUATION_WINDOWS.join(", ")} (the evaluation windows WAF allows, in seconds)`,
+    })
+    .transform((v) => v as WafEvaluationWindow);
+
+const rate = z.object({ limit, windowSeconds }, { error: "an object { limit, windowSeconds }" }).strict();
+
+export const wafSchema = z
+    .object(
+        {
+            perIp: rate,
+            perTenant: z
+                .object(
+                    {
+                        header: z.string({ error: "a lowercase HTTP header name such as x-tenant-id" }).refine(isHeaderName, { error: "a lowercase HTTP header name such as x-tenant-id" }),
+                        limit,
+                        windowSeconds,
+                    },
+                    { error: "an object { header, limit, windowSeconds }" },
+                )
+                .strict(),
+            /** Block clients outside the residency zone's countries (policy-pack/contracts/residency.ts). */
+            blockOutsideZone: z.boolean({ error: "true or false" }),
+            logRetentionDays: z
+                .number({ error: "a CloudWatch Logs retention such as 90, 365 or 400 days" })
+                .refine((v) => [30, 60, 90, 120, 150, 180, 365, 400, 545, 731].includes(v), { error: "one of 30, 60, 90, 120, 150, 180, 365, 400, 545, 731 days (CloudWatch Logs retention values)" }),
+        },
+        { error: "an object { perIp, perTenant, blockOutsideZone, logRetentionDays }" },
+    )
+    .strict();
+
+export type WafConfig = z.infer<typeof wafSchema>;
+
+const days = (what: string, min: number, max: number) =>
+    z.number({ error: `a whole number of days (${what}) from ${min} to ${max}` }).int({ error: `a whole number of days (${what}) from ${min} to ${max}` }).min(min, { error: `at least ${min} days (${what})` }).max(max, { error: `at most ${max} days (${what})` });
+
+const lock = z
+    .object(
+        {
+            mode: z.enum(LOCK_MODES, { error: `one of ${LOCK_MODES.join(", ")} (compliance becomes immutable after changeableForDays)` }),
+            minRetentionDays: days("the shortest retention the vault accepts", 1, 36500),
+            maxRetentionDays: days("the longest retention the vault accepts", 1, 36500),
+            changeableForDays: days("the grace period before a compliance lock is permanent", MIN_CHANGEABLE_FOR_DAYS, 365).optional(),
+        },
+        { error: "an object { mode, minRetentionDays, maxRetentionDays, changeableForDays? }" },
+    )
+    .strict()
+    .refine((l) => l.minRetentionDays <= l.maxRetentionDays, { error: "minRetentionDays <= maxRetentionDays" })
+    .refine((l) => (l.mode === "compliance") === (l.changeableForDays !== undefined), {
+        error: `changeableForDays (at least ${MIN_CHANGEABLE_FOR_DAYS}) with mode compliance, and none with governance (AWS Backup locks in compliance mode only with ChangeableForDays)`,
+    });
+
+const VAULT_ARN = "a backup vault ARN such as arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1";
+export const VAULT_ARN_PATTERN = /^arn:aws[a-z-]*:backup:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):backup-vault:([A-Za-z0-9_-]{2,50})$/;
+
+export const backupSchema = z
+    .object(
+        {
+            /**
+             * The vault of the zone's other region that receives this region's copies, by ARN: the plan names it
+             * without any call to that region (a region-down deploy still plans), and the stack file says where
+             * copies go in words an auditor reads.
+             */
+            copyToVaultArn: z
+                .string({ error: VAULT_ARN })
+                .regex(VAULT_ARN_PATTERN, { error: VAULT_ARN }),
+            retentionDays: days("daily recovery points, here and in the copy", 1, 36500),
+            continuousRetentionDays: days("point-in-time recovery of Aurora and S3", 1, MAX_CONTINUOUS_RETENTION_DAYS),
+            lock,
+        },
+        { error: "an object { copyToVaultArn, retentionDays, continuousRetentionDays, lock }" },
+    )
+    .strict()
+    .refine((b) => withinLock(b.retentionDays, b.lock) && withinLock(b.continuousRetentionDays, b.lock), {
+        error: "retentionDays and continuousRetentionDays within lock.minRetentionDays..lock.maxRetentionDays (a job outside the vault's lock bounds fails)",
+    });
+
+export type BackupConfig = z.infer<typeof backupSchema>;

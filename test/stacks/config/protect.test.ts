@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { parseStackConfig } from "../../../stacks/config/schema";
+import { loadProject, loadStackFile } from "../../../tools/offline/project";
+import { problemsOf } from "../../helpers/config";
+import { PROJECT_DIR } from "../../helpers/plan";
+
+const project = loadProject(PROJECT_DIR);
+
+function withWaf(stack: string, change: (waf: Record<string, unknown>) => Record<string, unknown>) {
+    const config = { ...loadStackFile(project, stack).config };
+    config["intelgraph:waf"] = JSON.stringify(change(JSON.parse(config["intelgraph:waf"]) as Record<string, unknown>));
+    return () => parseStackConfig(stack, config);
+}
+
+const WINDOWS = "one of 60, 120, 300, 600 (the evaluation windows WAF allows, in seconds)";
+
+describe("intelgraph:waf", () => {
+    it.each(["us-west-2", "us-east-1"])("parses the committed limits of %s (the secondary's equal the primary's: it takes all traffic after a failover)", (stack) => {
+        expect(parseStackConfig(stack, loadStackFile(project, stack).config).waf).toEqual({
+            perIp: { limit: 2000, windowSeconds: 300 },
+            perTenant: { header: "x-tenant-id", limit: 20000, windowSeconds: 300 },
+            blockOutsideZone: false,
+            logRetentionDays: 365,
+        });
+    });
+
+    it.each<[string, (w: Record<string, unknown>) => Record<string, unknown>, string, unknown, string]>([
+        ["a 90 s window", (w) => ({ ...w, perIp: { limit: 2000, windowSeconds: 90 } }), "intelgraph:waf.perIp.windowSeconds", 90, WINDOWS],
+        ["a limit under WAF's minimum", (w) => ({ ...w, perIp: { limit: 9, windowSeconds: 60 } }), "intelgraph:waf.perIp.limit", 9, "at least 10 requests (WAF's lowest rate limit)"],
+        [
+            "a tenant header with capitals",
+            (w) => ({ ...w, perTenant: { header: "X-Tenant-Id", limit: 100, windowSeconds: 300 } }),
+            "intelgraph:waf.perTenant.header",
+            "X-Tenant-Id",
+            "a lowercase HTTP header name such as x-tenant-id",
+        ],
+        ["a tenant window of 0", (w) => ({ ...w, perTenant: { header: "x-tenant-id", limit: 100, windowSeconds: 0 } }), "intelgraph:waf.perTenant.windowSeconds", 0, WINDOWS],
+        ["a retention CloudWatch Logs does not offer", (w) => ({ ...w, logRetentionDays: 100 }), "intelgraph:waf.logRetentionDays", 100, "one of 30, 60, 90, 120, 150, 180, 365, 400, 545, 731 days (CloudWatch Logs retention values)"],
+    ])("rejects %s, naming the file, key and what is allowed", (_, change, key, value, allowed) => {
+        expect(problemsOf(withWaf("us-west-2", change))).toEqual([{ file: "Pulumi.us-west-2.yaml", key, value, allowed }]);
+    });
+
+    it("rejects an unknown field and a missing key", () => {
+        expect(problemsOf(withWaf("us-east-1", (w) => ({ ...w, perCountry: 5 })))).toEqual([
+            {
+                file: "Pulumi.us-east-1.yaml",
+                key: "intelgraph:waf.perCountry",
+                value: 5,
+                allowed: "no such key in intelgraph:waf; its keys are perIp, perTenant, blockOutsideZone, logRetentionDays",
+            },
+        ]);
+        const config = { ...loadStackFile(project, "us-west-2").config };
+        delete config["intelgraph:waf"];
+        expect(problemsOf(() => parseStackConfig("us-west-2", config))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:waf", value: undefined, allowed: "an object { perIp, perTenant, blockOutsideZone, logRetentionDays }" },
+        ]);
+    });
+});
+
+function withBackup(stack: string, change: (b: Record<string, unknown>) => Record<string, unknown>, environment?: string) {
+    const config = { ...loadStackFile(project, stack).config };
+    const backup = change(JSON.parse(config["intelgraph:backup"]) as Record<string, unknown>);
+    if (environment) {
+        // Another environment's stack is named after it, and so is the vault it copies to.
+        config["intelgraph:environment"] = environment;
+        backup.copyToVaultArn = String(backup.copyToVaultArn).replace("backup-vault:intelgraph-", `backup-vault:intelgraph-${environment}-`);
+    }
+    config["intelgraph:backup"] = JSON.stringify(backup);
+    const name = environment ? `${environment}-${stack}` : stack;
+    return () => parseStackConfig(name, config);
+}
+const LOCK = { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 14 };
+
+describe("intelgraph:backup", () => {
+    it("parses the committed files: each region copies to the other's vault, compliance lock in prod", () => {
+        expect(parseStackConfig("us-west-2", loadStackFile(project, "us-west-2").config).backup).toEqual({
+            copyToVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1",
+            retentionDays: 35,
+            continuousRetentionDays: 35,
+            lock: LOCK,
+        });
+        expect(parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config).backup.copyToVaultArn).toBe("arn:aws:backup:us-west-2:123456789012:backup-vault:intelgraph-us-west-2");
+    });
+
+    it("rejects a copy outside the zone, to its own region, or to a vault that region does not create", () => {
+        const allowed = "the vault intelgraph-<region> of this environment's account in another region of zone us (us-east-1, us-east-2, us-west-1): copies never leave the zone";
+        for (const arn of [
+            "arn:aws:backup:eu-west-1:123456789012:backup-vault:intelgraph-eu-west-1",
+            "arn:aws:backup:us-west-2:123456789012:backup-vault:intelgraph-us-west-2",
+            "arn:aws:backup:us-east-1:123456789012:backup-vault:other",
+            // another account's vault: environments are separate accounts
+            "arn:aws:backup:us-east-1:210987654321:backup-vault:intelgraph-us-east-1",
+        ]) {
+            expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, copyToVaultArn: arn })))).toEqual([{ file: "Pulumi.us-west-2.yaml", key: "intelgraph:backup.copyToVaultArn", value: arn, allowed }]);
+        }
+    });
+
+    it("rejects a retention outside the lock bounds and continuous backups beyond 35 days", () => {
+        expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, retentionDays: 500 })))).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key: "intelgraph:backup",
+                value: { copyToVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1", retentionDays: 500, continuousRetentionDays: 35, lock: LOCK },
+                allowed: "retentionDays and continuousRetentionDays within lock.minRetentionDays..lock.maxRetentionDays (a job outside the vault's lock bounds fails)",
+            },
+        ]);
+        expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, continuousRetentionDays: 36 })))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:backup.continuousRetentionDays", value: 36, allowed: "at most 35 days (point-in-time recovery of Aurora and S3)" },
+        ]);
+    });
+
+    it("requires compliance mode with a grace period of at least 3 days in prod, and none with governance", () => {
+        const governance = { mode: "governance", minRetentionDays: 7, maxRetentionDays: 400 };
+        expect(problemsOf(withBackup("us-east-1", (b) => ({ ...b, lock: governance })))).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.lock.mode", value: "governance", allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" },
+        ]);
+        expect(() => withBackup("us-east-1", (b) => ({ ...b, lock: governance }), "staging")()).not.toThrow();
+        expect(problemsOf(withBackup("us-east-1", (b) => ({ ...b, lock: { ...LOCK, changeableForDays: 2 } })))).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.lock.changeableForDays", value: 2, allowed: "at least 3 days (the grace period before a compliance lock is permanent)" },
+        ]);
+        expect(problemsOf(withBackup("us-east-1", (b) => ({ ...b, lock: { ...governance, changeableForDays: 3 } }), "dev")).map((p) => p.key)).toEqual(["intelgraph:backup.lock"]);
+    });
+});
