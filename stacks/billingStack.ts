@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { EnvironmentBudgets } from "../components/billing/EnvironmentBudgets";
-import type { BillingStackConfig } from "./config/billing";
+import { BUDGETS_REGION, type BillingStackConfig } from "./config/billing";
 import type { BillingStackOutputs, ProgramOutputs } from "./outputs";
 
 /**
@@ -9,8 +9,8 @@ import type { BillingStackOutputs, ProgramOutputs } from "./outputs";
  * not in any failover path: while us-east-1 is down the budgets cannot change, and nothing else waits on them.
  */
 export async function billingStack(config: BillingStackConfig): Promise<ProgramOutputs<BillingStackOutputs>> {
-    const provider = new aws.Provider("aws-us-east-1", {
-        region: "us-east-1",
+    const provider = new aws.Provider(`aws-${BUDGETS_REGION}`, {
+        region: BUDGETS_REGION,
         allowedAccountIds: [config.accountId],
         // No residency tags: budgets hold no data and belong to no zone; the ownership tags still apply.
         defaultTags: { tags: { owner: config.residency.owner, environment: config.residency.environment, "cost-centre": config.residency.costCentre, "managed-by": "pulumi", "pulumi-stack": config.stack } },

@@ -4,7 +4,10 @@
  * in its region) nor in an interconnect (one per zone: two zones would budget the account twice).
  */
 import { z } from "zod";
-import { type Residency, billingStackNames } from "./residency";
+import { type Residency, billingStackNames, zoneAllowsRegion } from "./residency";
+
+/** AWS Budgets is served from us-east-1 (AWS General Reference, "AWS Budgets endpoints"). */
+export const BUDGETS_REGION = "us-east-1";
 import { ConfigError, type ConfigProblem, keySchemas, unknownKeyProblems } from "./schema";
 
 export interface BudgetsConfig {
@@ -62,6 +65,9 @@ const stackName = z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+\/[A-Za-z0
 const BILLING_KEYS = {
     "pulumi:disable-default-providers": keySchemas["pulumi:disable-default-providers"],
     "intelgraph:role": z.literal("billing"),
+    // Pulumi.yaml requires every stack to set it (the CLI refuses a stack without it): here the zone of the
+    // stack's only region, us-east-1, where AWS Budgets is served.
+    "intelgraph:residencyZone": keySchemas["intelgraph:residencyZone"].refine((z) => zoneAllowsRegion(z, BUDGETS_REGION), { error: `the zone of ${BUDGETS_REGION}, AWS Budgets' endpoint: us` }),
     "intelgraph:owner": keySchemas["intelgraph:owner"],
     "intelgraph:environment": keySchemas["intelgraph:environment"],
     "intelgraph:costCentre": keySchemas["intelgraph:costCentre"],
@@ -115,7 +121,7 @@ export function parseBillingConfig(stack: string, config: Readonly<Record<string
         stack,
         file,
         accountId: c["intelgraph:accountId"],
-        residency: { zone: "", owner: c["intelgraph:owner"], environment: c["intelgraph:environment"], costCentre: c["intelgraph:costCentre"] },
+        residency: { zone: c["intelgraph:residencyZone"], owner: c["intelgraph:owner"], environment: c["intelgraph:environment"], costCentre: c["intelgraph:costCentre"] },
         primaryStack: c["intelgraph:primaryStack"],
         budgets: c["intelgraph:budgets"],
     };
