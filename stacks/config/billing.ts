@@ -8,7 +8,8 @@ import { type Residency, billingStackNames, zoneAllowsRegion } from "./residency
 
 /** AWS Budgets is served from us-east-1 (AWS General Reference, "AWS Budgets endpoints"). */
 export const BUDGETS_REGION = "us-east-1";
-import { ConfigError, type ConfigProblem, keySchemas, unknownKeyProblems } from "./schema";
+import { parseKeyed } from "./keyed";
+import { ConfigError, keySchemas } from "./schema";
 
 export interface BudgetsConfig {
     /** Who is told; at least one (AWS Budgets allows up to 10 email subscribers per notification). */
@@ -80,37 +81,8 @@ const JSON_KEYS: readonly BillingKey[] = ["pulumi:disable-default-providers", "i
 
 /** Parses a billing stack file; every problem at once, unknown keys (a region's among them) included. */
 export function parseBillingConfig(stack: string, config: Readonly<Record<string, string | undefined>>): BillingStackConfig {
-    const file = `Pulumi.${stack}.yaml`;
-    const known = Object.keys(BILLING_KEYS);
-    const problems: ConfigProblem[] = unknownKeyProblems(file, config, known).map((p) =>
-        p.key === "aws:region" ? { ...p, allowed: "unset: AWS Budgets is account-wide (its API is served from us-east-1)" } : p,
-    );
-    const values: Record<string, unknown> = {};
-    for (const key of known as BillingKey[]) {
-        const text = config[key];
-        values[key] = text;
-        if (text !== undefined && JSON_KEYS.includes(key)) {
-            try {
-                values[key] = JSON.parse(text);
-            } catch {
-                // reported as the wrong type below
-            }
-        }
-    }
-    const parsed = z.object(BILLING_KEYS).safeParse(values);
-    if (!parsed.success) {
-        const seen = new Set<string>();
-        for (const issue of parsed.error.issues) {
-            const key = issue.code === "unrecognized_keys" ? `${issue.path.map(String).join(".")}.${issue.keys.join(",")}` : issue.path.map(String).join(".");
-            if (seen.has(key)) continue;
-            seen.add(key);
-            const top = String(issue.path[0]);
-            const value = issue.path.slice(1).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), values[top]);
-            problems.push({ file, key, value, allowed: issue.code === "unrecognized_keys" ? "no such key; intelgraph:budgets has subscribers, infraMonthlyUsd, llm, warnAtPercent" : issue.message });
-        }
-        throw new ConfigError(problems);
-    }
-    const c = parsed.data;
+    const { file, data: c, problems } = parseKeyed(stack, config, BILLING_KEYS, JSON_KEYS, "unset: AWS Budgets is account-wide (its API is served from us-east-1)");
+    if (!c) throw new ConfigError(problems);
     const names = billingStackNames(c["intelgraph:environment"]);
     if (!names.includes(stack)) {
         problems.push({ file, key: "intelgraph:environment", value: c["intelgraph:environment"], allowed: `the environment the stack "${stack}" is named after: the ${c["intelgraph:environment"]} billing stack is named ${names.join(" or ")}` });

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { type Residency, interconnectStackNames } from "./residency";
-import { ConfigError, type ConfigProblem, keySchemas, unknownKeyProblems } from "./schema";
+import { parseKeyed } from "./keyed";
+import { ConfigError, keySchemas } from "./schema";
 
 export interface InterconnectStackConfig {
     readonly role: "interconnect";
@@ -45,36 +46,8 @@ const JSON_KEYS: readonly InterconnectKey[] = ["pulumi:disable-default-providers
 
 /** Parses an interconnect stack file; every problem at once, unknown keys (a region's keys among them) included. */
 export function parseInterconnectConfig(stack: string, config: Readonly<Record<string, string | undefined>>): InterconnectStackConfig {
-    const file = `Pulumi.${stack}.yaml`;
-    const known = Object.keys(INTERCONNECT_KEYS);
-    const problems: ConfigProblem[] = unknownKeyProblems(file, config, known).map((p) =>
-        p.key === "aws:region" ? { ...p, allowed: "unset: an interconnect touches the regions of the stacks it links, through an explicit provider each" } : p,
-    );
-    const values: Record<string, unknown> = {};
-    for (const key of known as InterconnectKey[]) {
-        const text = config[key];
-        values[key] = text;
-        if (text !== undefined && JSON_KEYS.includes(key)) {
-            try {
-                values[key] = JSON.parse(text);
-            } catch {
-                // reported as the wrong type below
-            }
-        }
-    }
-    const parsed = z.object(INTERCONNECT_KEYS).safeParse(values);
-    if (!parsed.success) {
-        const seen = new Set<string>();
-        for (const issue of parsed.error.issues) {
-            const key = issue.path.map(String).join(".");
-            if (seen.has(key)) continue;
-            seen.add(key);
-            const top = String(issue.path[0]);
-            problems.push({ file, key, value: issue.path.slice(1).reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined), values[top]), allowed: issue.message });
-        }
-        throw new ConfigError(problems);
-    }
-    const c = parsed.data;
+    const { file, data: c, problems } = parseKeyed(stack, config, INTERCONNECT_KEYS, JSON_KEYS, "unset: an interconnect touches the regions of the stacks it links, through an explicit provider each");
+    if (!c) throw new ConfigError(problems);
     const primary = c["intelgraph:primaryStack"];
     const secondaries = c["intelgraph:secondaryStacks"];
     const short = (s: string) => s.split("/").pop();

@@ -200,7 +200,7 @@ export function unknownKeyProblems(file: string, config: Readonly<Record<string,
 }
 
 /** The object schema at `path` inside a key's schema, to name the fields an unknown nested key could have meant. */
-function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+export function objectKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
     let at: z.ZodType | undefined = schema;
     for (const step of [...path, undefined]) {
         while (at instanceof z.ZodOptional || at instanceof z.ZodDefault) at = at.unwrap() as z.ZodType;

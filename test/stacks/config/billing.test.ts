@@ -28,6 +28,7 @@ describe("billing stack file", () => {
         ]);
         expect(problems[0].allowed).toBe("unset: AWS Budgets is account-wide (its API is served from us-east-1)");
         expect(problems[1].allowed).toBe("at least one email address");
+        expect(problems[2].allowed).toBe("no such key in intelgraph:budgets; its keys are subscribers, infraMonthlyUsd, llm, warnAtPercent");
         expect(problemsOf(() => parseBillingConfig("budgets", c))).toEqual([
             { file: "Pulumi.budgets.yaml", key: "intelgraph:environment", value: "prod", allowed: 'the environment the stack "budgets" is named after: the prod billing stack is named billing or prod-billing' },
         ]);
