@@ -48,6 +48,7 @@ function json(text: string | undefined): unknown {
     }
 }
 
+// components/network/cidr.ts has the program's CIDR parser; the engine imports nothing from the program (test/tools/offline/engine.test.ts "a tool of its own").
 function ipv4Range(cidr: string): [number, number] | undefined {
     const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
     if (!m) return undefined;
