@@ -1,8 +1,10 @@
+import * as aws from "@pulumi/aws";
 import { AURORA_PORT } from "../components/data/AuroraGlobal";
 import { REDIS_PORT } from "../components/data/RedisGlobal";
 import { VpcPeering } from "../components/network/VpcPeering";
 import { cidrsOverlap, parseCidr } from "../components/network/cidr";
 import { BackupReplicationAlarms } from "../components/monitoring/BackupReplicationAlarms";
+import { RegionProbe } from "../components/monitoring/RegionProbe";
 import { BackupReplication, REPLICATION_TIME_MINUTES, replicationRuleId } from "../components/storage/BackupReplication";
 import type { InterconnectStackConfig } from "./config/interconnect";
 import { ConfigError, type ConfigProblem } from "./config/schema";
@@ -11,6 +13,13 @@ import { generatorProviders, regionalProvider } from "./providers";
 import { type StackLink, readStack } from "./stackLink";
 
 type Regional = StackLink<(typeof REGIONAL_OUTPUTS_FOR_INTERCONNECT)[number], never>;
+
+/** us-west-2 -> usw2, eu-central-1 -> euc1: short enough for a canary name (21 characters). */
+export const regionCode = (region: string) =>
+    region
+        .split("-")
+        .map((part, i) => (i === 0 || /^\d+$/.test(part) ? part : part[0]))
+        .join("");
 
 /** The linked stacks must be what the stack file says they are, in this zone and environment. */
 function checkLinks(config: InterconnectStackConfig, primary: Regional, secondaries: readonly { readonly stack: string; readonly link: Regional }[]): void {
@@ -79,10 +88,14 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
     const p = primary.values;
     const generators = generatorProviders();
     const primaryProvider = regionalProvider(config, p.region);
+    // One provider per region (a second of the same name would be a duplicate URN).
+    const providerOf = new Map<string, aws.Provider>([[p.region, primaryProvider], ...secondaries.map(({ link }) => [link.values.region, regionalProvider(config, link.values.region)] as const)]);
+    const onRegion = (region: string) => ({ providers: [providerOf.get(region) ?? primaryProvider, ...generators] });
+    const { partition } = await aws.getPartition({}, { provider: primaryProvider });
     const short = (name: string) => name.split("/").pop() ?? name;
     const peerings = secondaries.map(({ stack, link }) => {
         const s = link.values;
-        const onSecondary = { providers: [regionalProvider(config, s.region), ...generators] };
+        const onSecondary = onRegion(s.region);
         const prefix = `intelgraph-${short(stack)}`;
         // Named after the secondary's region whatever their number: adding a second secondary renames nothing
         // (a rename would create a second peering of the same VPCs before deleting the first, which AWS refuses).
@@ -127,10 +140,42 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
         { providers: [primaryProvider, ...generators] },
     );
 
+    // Each region's loss is alarmed on from another: the primary probes each secondary, each secondary the primary.
+    const linked = [{ stack: config.primaryStack, link: primary }, ...secondaries];
+    const pairs = secondaries.flatMap((s) => [
+        { from: linked[0], to: s },
+        { from: s, to: linked[0] },
+    ]);
+    const probeAlarms = pairs.map(({ from, to }) => {
+        const f = from.link.values;
+        const t = to.link.values;
+        const alarmName = `intelgraph-${short(from.stack)}-probe-${t.region}`;
+        new RegionProbe(
+            `probe-${f.region}-${t.region}`,
+            {
+                region: f.region,
+                target: { region: t.region, loadBalancerDnsName: t.apiLoadBalancerDnsName, apiDomain: t.apiDomain, path: config.probe.path },
+                canaryName: `ig-${config.residency.environment}-${regionCode(f.region)}-${regionCode(t.region)}`,
+                alarmName,
+                artifactsBucketName: `intelgraph-probe-${config.accountId}-${f.region}-to-${regionCode(t.region)}-${config.residency.environment}`,
+                kmsKeyArn: f.kmsKeyArn,
+                partition,
+                accountId: config.accountId,
+                topicArn: f.alertTopicArn,
+                everyMinutes: config.probe.everyMinutes,
+                failedRuns: config.probe.failedRuns,
+                runtimeVersion: config.probe.runtimeVersion,
+            },
+            onRegion(f.region),
+        );
+        return `${f.region} -> ${t.region}: ${alarmName}`;
+    });
+
     return {
         residencyZone: config.residency.zone,
         primaryStack: primary.stackName,
         secondaryStacks: secondaries.map((s) => s.link.stackName),
         peeringConnectionIds: peerings.map((x) => x.peeringConnectionId),
+        probeAlarms,
     };
 }

@@ -5,6 +5,7 @@ import { BurnRateAlarms } from "../components/monitoring/BurnRateAlarms";
 import { Dashboard } from "../components/monitoring/Dashboard";
 import { DataTierAlarms } from "../components/monitoring/DataTierAlarms";
 import { EdgeAlarms, ROUTE53_METRICS_REGION, type WatchedHealthCheck } from "../components/monitoring/EdgeAlarms";
+import { NodeReadinessAlarms } from "../components/monitoring/NodeReadinessAlarms";
 import { NotificationTopic } from "../components/monitoring/NotificationTopic";
 import type { MonitoringOutputs, ProgramOutputs } from "./outputs";
 import { type RegionalBase, redisPlacement } from "./regional";
@@ -17,10 +18,10 @@ export interface PeerHealthChecks {
 /**
  * Detection for one region, the same for every role: the region's encrypted topic, the replication-lag alarms
  * of the tiers it receives (they alarm wherever the secondary is at the time), the entry's error, target and
- * certificate alarms, the SLO burn-rate composites, and the dashboard. Everything is in this region through its
+ * certificate alarms, the cluster's node readiness, the SLO burn-rate composites, and the dashboard. Everything is in this region through its
  * own provider, so it deploys and alarms while the other region is down. Route 53's health-check metrics exist
  * only in us-east-1: the stack there watches its own check and its peers'; a stack elsewhere cannot, and the loss
- * of us-east-1 is seen from other regions by the replication-lag alarms and their own ALB metrics instead.
+ * of any region (us-east-1 included) is alarmed on from another by the interconnect's probes (RegionProbe).
  */
 export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal }, watch: PeerHealthChecks): ProgramOutputs<MonitoringOutputs> {
     const { config, prefix, kms, entry, dns, onRegion } = base;
@@ -62,8 +63,19 @@ export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora:
         },
         onRegion,
     );
+    const nodes = new NodeReadinessAlarms(
+        "node-alarms",
+        {
+            namePrefix: prefix,
+            topicArn,
+            clusterName: base.eks.clusterName,
+            minimumNodes: config.eks.general.minSize + config.eks.graphPerAz.minSize * config.network.availabilityZones.length,
+            notReadyMinutes: alerts.nodeNotReadyMinutes,
+        },
+        { ...onRegion, dependsOn: [base.insights] },
+    );
     const burn = new BurnRateAlarms("burn-rate", { namePrefix: prefix, topicArn, loadBalancerArnSuffix: entry.loadBalancerArnSuffix, availabilitySloPercent: alerts.availabilitySloPercent }, onRegion);
-    const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, ...edge.alarmArns, ...burn.alarmArns];
+    const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, ...edge.alarmArns, ...nodes.alarmArns, ...burn.alarmArns];
     const dashboard = new Dashboard(
         "dashboard",
         {

@@ -120,6 +120,8 @@ export interface InterconnectStackOutputs {
     readonly secondaryStacks: string[];
     /** Per secondary stack, in the order of secondaryStacks. */
     readonly peeringConnectionIds: string[];
+    /** The probe alarms, "<probing region> -> <probed region>: <alarm name>" (runbooks/alerts.md#region-probe). */
+    readonly probeAlarms: string[];
 }
 
 /** The outputs a secondary needs from its primary, read before any of its resources is registered. */
@@ -159,8 +161,10 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "apiDomain",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
-    // The primary's topic: the backup replication's alarms notify it (stacks/interconnectStack.ts).
+    // Each region's topic: the backup replication's alarms notify the primary's, each probe its own region's.
     "alertTopicArn",
+    // What the other regions' probes request (RegionProbe).
+    "apiLoadBalancerDnsName",
 ] as const;
 
 /**

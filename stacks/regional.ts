@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { ContainerInsights } from "../components/compute/ContainerInsights";
 import { EksCluster } from "../components/compute/EksCluster";
 import { ApiTargetBinding } from "../components/edge/ApiTargetBinding";
 import { LoadBalancerController } from "../components/edge/LoadBalancerController";
@@ -69,6 +70,13 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             instanceTags: residencyTags(config.residency, config.region, config.stack),
             volumeTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
         },
+        onRegion,
+    );
+
+    // Node readiness has no native EKS metric: Container Insights publishes it (NodeReadinessAlarms reads it).
+    const insights = new ContainerInsights(
+        "container-insights",
+        { cluster: eks, clusterName: prefix, partition: partition.partition, kmsKeyArn: kms.keyArn, performanceLogRetentionDays: 14, dependsOn: eks.generalTierReady },
         onRegion,
     );
 
@@ -156,7 +164,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, backups, entry, waf, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, entry, waf, controller, api, dns, dataPlacement };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;

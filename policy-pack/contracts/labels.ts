@@ -14,6 +14,8 @@ export const EXPOSURES = { https: "public-https", httpRedirect: "public-http-red
 /** What a bucket holds; S3-managed encryption is accepted only for ELB access logs (AWS supports nothing else). */
 export const PURPOSE_TAG = "intelgraph.io/purpose";
 export const ACCESS_LOGS_PURPOSE = "alb-access-logs";
+/** Canary run artifacts (screenshots, logs of the probe runs): diagnostics, nothing to restore. */
+export const SYNTHETICS_ARTIFACTS_PURPOSE = "synthetics-artifacts";
 
 /** The tag the Neo4j EBS volumes get from their StorageClass, which the daily backup plan selects by. */
 export const BACKUP_TAG = { key: "intelgraph-backup", value: "daily" } as const;

@@ -20,7 +20,7 @@ export interface CostLine {
     readonly resource: string;
     readonly item: string;
     readonly quantity: number;
-    readonly unit: "hour" | "month" | "GB-month";
+    readonly unit: "hour" | "month" | "GB-month" | "run";
     readonly unitUsd: number;
     readonly monthlyUsd: number;
 }
@@ -86,7 +86,7 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
         }
         lines.push({ resource, item: key, quantity, unit: "hour", unitUsd, monthlyUsd: unitUsd * H * quantity });
     };
-    const perMonth = (resource: string, key: string, quantity: number, unit: "month" | "GB-month") => {
+    const perMonth = (resource: string, key: string, quantity: number, unit: "month" | "GB-month" | "run") => {
         const unitUsd = monthly[key];
         if (unitUsd === undefined) {
             unpriced.push(`${resource}: ${key}`);
@@ -98,6 +98,10 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
         .filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate")
         .map((r) => num(get(r.props, ["blockDeviceMappings", 0, "ebs", "volumeSize"])))[0] ?? 0;
     let graphGb = 0;
+    // Container Insights is billed by what the agents on the nodes send: per node of the stack's node groups.
+    const nodes = resources
+        .filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")
+        .reduce((n, r) => n + num(get(r.props, ["scalingConfig", "desiredSize"])), 0);
 
     for (const r of resources) {
         const p = r.props;
@@ -155,6 +159,16 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
                 break;
             case "aws:cloudwatch/dashboard:Dashboard":
                 perMonth(r.name, "cloudwatch-dashboard", 1, "month");
+                break;
+            case "aws:synthetics/canary:Canary": {
+                // Billed per run: rate(N minutes) runs 60 x hoursPerMonth / N times a month.
+                const m = /^rate\((\d+) minutes?\)$/.exec(String(get(p, ["schedule", "expression"])));
+                if (m) perMonth(r.name, "synthetics-canary-run", Math.round((60 * H) / Number(m[1])), "run");
+                else unpriced.push(`${r.name}: synthetics-canary-run (schedule not rate(N minutes))`);
+                break;
+            }
+            case "aws:eks/addon:Addon":
+                if (p.addonName === "amazon-cloudwatch-observability") perMonth(r.name, "container-insights-node", nodes, "month");
                 break;
         }
     }

@@ -14,7 +14,7 @@ export function stackCost(resources: readonly PolicyResource[]): CostEstimate {
 
 /** The few properties the estimate reads, each read unknown-safely (sizes are inputs: known at first preview). */
 function plainProps(r: PolicyResource): Record<string, unknown> {
-    const keys = ["scalingConfig", "instanceTypes", "instanceClass", "nodeType", "numCacheClusters", "blockDeviceMappings", "spec"];
+    const keys = ["scalingConfig", "instanceTypes", "instanceClass", "nodeType", "numCacheClusters", "blockDeviceMappings", "spec", "schedule", "addonName"];
     const out: Record<string, unknown> = {};
     for (const k of keys) {
         const v = read(() => JSON.parse(JSON.stringify(r.props[k] ?? null)) as unknown);

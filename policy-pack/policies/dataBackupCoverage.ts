@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ACCESS_LOGS_PURPOSE, BACKUP_TAG, PURPOSE_TAG } from "../contracts/labels";
+import { ACCESS_LOGS_PURPOSE, BACKUP_TAG, PURPOSE_TAG, SYNTHETICS_ARTIFACTS_PURPOSE } from "../contracts/labels";
 import { backupResources, planOf, rulesOf } from "../lib/backup";
 import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown, read, readPath } from "../lib/read";
@@ -13,10 +13,13 @@ const TAG_TEXT = `${BACKUP_TAG.key}=${BACKUP_TAG.value}`;
 const REQUIRED = "selected by an AWS Backup plan of this stack whose rule copies each recovery point to another vault (the zone's other region)";
 const REMEDIATION = "Add it to the region's BackupPlan (stacks/protectTier.ts: resourceArns, or the Neo4j StorageClass's backup tag)";
 
-/** Buckets that hold data to restore: every bucket but the ELB access-log buckets. */
+/** Diagnostics, not data: ELB access logs and canary run artifacts are never restored. */
+const DIAGNOSTICS = new Set<unknown>([ACCESS_LOGS_PURPOSE, SYNTHETICS_ARTIFACTS_PURPOSE]);
+
+/** Buckets that hold data to restore: every bucket but the diagnostics buckets. */
 function holdsData(bucket: PolicyResource): boolean {
     const tags = read(() => bucket.props.tags);
-    return !(tags && typeof tags === "object" && !isUnknown(tags) && (tags as Record<string, unknown>)[PURPOSE_TAG] === ACCESS_LOGS_PURPOSE);
+    return !(tags && typeof tags === "object" && !isUnknown(tags) && DIAGNOSTICS.has((tags as Record<string, unknown>)[PURPOSE_TAG]));
 }
 
 /** A StorageClass of EBS volumes (the graph's data), and whether it tags them for the tag selection. */

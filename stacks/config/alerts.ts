@@ -17,6 +17,12 @@ export const SEED_ALERT_DEFAULTS = {
     certificateExpiryDays: 15,
     /** §13 "availability 99.95 %": the API's SLO the burn-rate alarms spend. */
     availabilitySloPercent: 99.95,
+    /**
+     * Not in the seeds: minutes a node may report a failing condition before on-call is told. Five outlasts the
+     * kubelet's routine restarts and the 40 s node-monitor grace period (Kubernetes, "Node status") and stays far
+     * inside the 15 min RTO.
+     */
+    nodeNotReadyMinutes: 5,
 } as const;
 
 const PROTOCOLS = ["email", "email-json", "https", "sms"] as const;
@@ -56,8 +62,9 @@ export const alertsSchema = z
             errorRatePercent: bounded("percent of API requests answered 5xx", 0.1, 50, SEED_ALERT_DEFAULTS.errorRatePercent),
             certificateExpiryDays: bounded("days before the API certificate expires", 1, 60, SEED_ALERT_DEFAULTS.certificateExpiryDays),
             availabilitySloPercent: bounded("percent availability objective of the API", 99, 99.999, SEED_ALERT_DEFAULTS.availabilitySloPercent),
+            nodeNotReadyMinutes: bounded("whole minutes a node may be failed before an alarm", 1, 60, SEED_ALERT_DEFAULTS.nodeNotReadyMinutes).refine(Number.isInteger, { error: "whole minutes a node may be failed before an alarm, from 1 to 60" }),
         },
-        { error: "an object { subscriptions, replicationLagSeconds?, redisLagSeconds?, errorRatePercent?, certificateExpiryDays?, availabilitySloPercent? }" },
+        { error: "an object { subscriptions, replicationLagSeconds?, redisLagSeconds?, errorRatePercent?, certificateExpiryDays?, availabilitySloPercent?, nodeNotReadyMinutes? }" },
     )
     .strict();
 

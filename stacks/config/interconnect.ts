@@ -20,7 +20,45 @@ export interface InterconnectStackConfig {
     readonly primaryStack: string;
     /** The zone's secondaries, each peered with the primary and receiving its graph backups. */
     readonly secondaryStacks: readonly string[];
+    /** The synthetic probes each linked region runs against the others' API entries. */
+    readonly probe: ProbeConfig;
 }
+
+/**
+ * `intelgraph:probe`: every linked region probes every other one's public entry from outside it, so the loss of
+ * any region (us-east-1 included, where Route 53's health-check metrics live) is alarmed on somewhere else.
+ */
+export const PROBE_DEFAULTS = {
+    /** A run a minute: the probe of a primary is on the failover decision's path. */
+    everyMinutes: 1,
+    /** Three failed runs in a row: one lost run (a cold start, a blip) never pages. */
+    failedRuns: 3,
+    /** The API's liveness path (README, "What the API's own deployment must provide"), not the writer-aware /healthz. */
+    path: "/livez",
+    /** A Node.js Synthetics runtime (CloudWatch User Guide, "Synthetics runtime versions"); deprecated ones cannot create canaries. */
+    runtimeVersion: "syn-nodejs-puppeteer-13.1",
+} as const;
+
+const wholeIn = (what: string, min: number, max: number) => {
+    const error = `${what}, from ${min} to ${max}`;
+    return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+
+const probeSchema = z
+    .object(
+        {
+            // Synthetics runs at most once a minute and at least once an hour by rate() (CanaryScheduleInput Expression).
+            everyMinutes: wholeIn("whole minutes between probe runs", 1, 60).default(PROBE_DEFAULTS.everyMinutes),
+            failedRuns: wholeIn("consecutive failed runs before the alarm", 1, 60).default(PROBE_DEFAULTS.failedRuns),
+            path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: "a URL path starting with /" }).default(PROBE_DEFAULTS.path),
+            runtimeVersion: z.string().regex(/^syn-nodejs-[a-z]+-\d+\.\d+$/, { error: "a Node.js Synthetics runtime such as syn-nodejs-puppeteer-13.1 (the probe is a Node.js handler)" }).default(PROBE_DEFAULTS.runtimeVersion),
+        },
+        { error: "an object { everyMinutes?, failedRuns?, path?, runtimeVersion? }" },
+    )
+    .strict()
+    .default({ ...PROBE_DEFAULTS });
+
+export type ProbeConfig = z.infer<typeof probeSchema>;
 
 const stackName = z.string().regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)?$/, { error: "a stack name or org/project/stack" });
 
@@ -40,9 +78,10 @@ const INTERCONNECT_KEYS = {
         // "Prerequisites and limitations" of global datastores), the tighter of the two global tiers' limits.
         .max(2, { error: "at most 2 secondary stacks: a global datastore has at most two secondary regions" })
         .refine((a) => new Set(a).size === a.length, { error: "distinct secondary stacks" }),
+    "intelgraph:probe": probeSchema,
 } as const;
 type InterconnectKey = keyof typeof INTERCONNECT_KEYS;
-const JSON_KEYS: readonly InterconnectKey[] = ["pulumi:disable-default-providers", "intelgraph:secondaryStacks"];
+const JSON_KEYS: readonly InterconnectKey[] = ["pulumi:disable-default-providers", "intelgraph:secondaryStacks", "intelgraph:probe"];
 
 /** Parses an interconnect stack file; every problem at once, unknown keys (a region's keys among them) included. */
 export function parseInterconnectConfig(stack: string, config: Readonly<Record<string, string | undefined>>): InterconnectStackConfig {
@@ -75,5 +114,6 @@ export function parseInterconnectConfig(stack: string, config: Readonly<Record<s
         },
         primaryStack: primary,
         secondaryStacks: secondaries,
+        probe: c["intelgraph:probe"],
     };
 }

@@ -23,6 +23,8 @@ const WATCHES: readonly Watch[] = [
     { tier: "API 5xx", when: (t) => t.has("aws:lb/loadBalancer:LoadBalancer"), metrics: ["HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count"] },
     { tier: "API targets", when: (t) => t.has("aws:lb/targetGroup:TargetGroup"), metrics: ["UnHealthyHostCount"] },
     { tier: "certificate expiry", when: (t) => t.has("aws:acm/certificate:Certificate"), metrics: ["DaysToExpiry"] },
+    { tier: "EKS node readiness", when: (t) => t.has("aws:eks/cluster:Cluster"), metrics: ["cluster_failed_node_count", "cluster_node_count"] },
+    { tier: "region probes", when: (t) => t.has("aws:synthetics/canary:Canary"), metrics: ["SuccessPercent"] },
     { tier: "graph backup replication", when: (t) => t.has("aws:s3/bucketReplicationConfig:BucketReplicationConfig"), metrics: ["ReplicationLatency"] },
 ];
 
