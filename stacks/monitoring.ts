@@ -72,7 +72,7 @@ export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora:
             minimumNodes: config.eks.general.minSize + config.eks.graphPerAz.minSize * config.network.availabilityZones.length,
             notReadyMinutes: alerts.nodeNotReadyMinutes,
         },
-        { ...onRegion, dependsOn: [base.insights] },
+        onRegion,
     );
     const burn = new BurnRateAlarms("burn-rate", { namePrefix: prefix, topicArn, loadBalancerArnSuffix: entry.loadBalancerArnSuffix, availabilitySloPercent: alerts.availabilitySloPercent }, onRegion);
     const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, ...edge.alarmArns, ...nodes.alarmArns, ...burn.alarmArns];

@@ -47,13 +47,15 @@ export const PROBE_HANDLER = "probe.handler";
  * The probe: a plain Node.js handler (no Synthetics library, so it runs unchanged on every syn-nodejs runtime)
  * that GETs the target over HTTPS, validating the certificate against the API's name, and throws, which fails
  * the run, on anything but a 2xx within 10 s. Node.js canaries are packaged under nodejs/node_modules/
- * (CloudWatch User Guide, "Packaging your Node.js canary files"); the handler is file.function.
+ * (CloudWatch User Guide, "Packaging your Node.js canary files"); the handler is file.function. The target is
+ * written into the code, not passed as environment variables: the Synthetics API does not return those, so a
+ * change made outside Pulumi would go unseen (terraform-provider-aws#17948).
  */
-export const PROBE_SOURCE = `const https = require("node:https");
+export function probeSource(target: { readonly host: string; readonly name: string; readonly path: string }): string {
+    return `const https = require("node:https");
+const TARGET = ${JSON.stringify(target)};
 exports.handler = async () => {
-    const host = process.env.PROBE_LOAD_BALANCER;
-    const name = process.env.PROBE_API_DOMAIN;
-    const path = process.env.PROBE_PATH;
+    const { host, name, path } = TARGET;
     const status = await new Promise((resolve, reject) => {
         const req = https.request({ host, servername: name, path, method: "GET", headers: { host: name }, timeout: 10000 }, (res) => {
             res.resume();
@@ -67,9 +69,10 @@ exports.handler = async () => {
     return "GET " + path + " answered " + status;
 };
 `;
+}
 
-/** The code object's key carries the code's hash: a change of the code is a new key, which updates the canary. */
-export const probeCodeKey = () => `probe/${createHash("sha256").update(PROBE_SOURCE).digest("hex").slice(0, 16)}.zip`;
+/** The code object's key carries the code's hash: a change of the code (or its target) is a new key, which updates the canary. */
+export const probeCodeKey = (source: string) => `probe/${createHash("sha256").update(source).digest("hex").slice(0, 16)}.zip`;
 
 /**
  * A synthetic probe of another region's API entry, run from this region. Route 53's health-check metrics exist
@@ -91,13 +94,15 @@ export class RegionProbe extends pulumi.ComponentResource {
             { bucketName: args.artifactsBucketName, encryption: { kind: "kms", kmsKeyArn: args.kmsKeyArn }, retentionDays: 30, purpose: SYNTHETICS_ARTIFACTS_PURPOSE },
             { parent: this },
         );
-        const key = probeCodeKey();
+        const source = pulumi
+            .all([args.target.loadBalancerDnsName, args.target.apiDomain])
+            .apply(([host, apiDomain]) => probeSource({ host, name: apiDomain, path: args.target.path }));
         const code = new aws.s3.BucketObjectv2(
             `${name}-code`,
             {
                 bucket: artifacts.bucketName,
-                key,
-                source: new pulumi.asset.AssetArchive({ "nodejs/node_modules/probe.js": new pulumi.asset.StringAsset(PROBE_SOURCE) }),
+                key: source.apply(probeCodeKey),
+                source: source.apply((text) => new pulumi.asset.AssetArchive({ "nodejs/node_modules/probe.js": new pulumi.asset.StringAsset(text) })),
             },
             { parent: this, dependsOn: [artifacts] },
         );
@@ -151,7 +156,6 @@ export class RegionProbe extends pulumi.ComponentResource {
                 runConfig: {
                     // Within the run's period, and past the 15 s the guide advises for cold starts.
                     timeoutInSeconds: Math.min(60, args.everyMinutes * 60),
-                    environmentVariables: { PROBE_LOAD_BALANCER: args.target.loadBalancerDnsName, PROBE_API_DOMAIN: args.target.apiDomain, PROBE_PATH: args.target.path },
                 },
                 successRetentionPeriod: 2,
                 failureRetentionPeriod: 14,

@@ -16,6 +16,7 @@ import { dataStatefulProtected } from "./dataStatefulProtected";
 import { detectAlarmActions } from "./detectAlarmActions";
 import { detectBudgetNotifications } from "./detectBudgetNotifications";
 import { detectEntrypointAlarms } from "./detectEntrypointAlarms";
+import { detectNodeAndProbeAlarms } from "./detectNodeAndProbeAlarms";
 import { detectReplicationLagAlarms } from "./detectReplicationLagAlarms";
 import { dataVaultLockInProd } from "./dataVaultLockInProd";
 import { edgeWebAclOnPublicLoadBalancers } from "./edgeWebAclOnPublicLoadBalancers";
@@ -69,6 +70,7 @@ export const policies: IntelGraphPolicy[] = [
     resilienceObjectives,
     detectReplicationLagAlarms,
     detectEntrypointAlarms,
+    detectNodeAndProbeAlarms,
     detectAlarmActions,
     detectBudgetNotifications,
     costBudget,

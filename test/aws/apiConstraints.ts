@@ -100,6 +100,7 @@ const SRC = {
         'https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_BudgetNotificationsForAccount.html (BudgetName: length 1-100; the ":" and "\\" characters and the "/action/" substring are not allowed)',
     snsTopic: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (Name: up to 256 alphanumeric characters, hyphens and underscores)",
     alarmName: "https://rdrr.io/cran/paws.management/man/cloudwatch_put_metric_alarm.html (PutMetricAlarm AlarmName: UTF-8, no ASCII control characters; AlarmName 1-255 in the CloudWatch API model)",
+    canaryName: "https://docs.aws.amazon.com/AmazonSynthetics/latest/APIReference/API_CreateCanary.html (Name: lowercase letters, numbers, hyphens, underscores)",
     dashboardName: "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/cloudwatch/aws.sdk.kotlin.services.cloudwatch.model/-put-dashboard-request/dashboard-name.html",
     sgCreate: "https://docs.aws.amazon.com/sdkfornet/v4/apidocs/items/EC2/MCreateSecurityGroupRequestctorStringString.html",
     ipRange: "https://docs.aws.amazon.com/zh_cn/AWSEC2/latest/APIReference/API_IpRange.html",
@@ -770,6 +771,20 @@ export const API_RULES: readonly ApiRule[] = [
         note: "dashboards are global to the account (PutDashboard): the program names each after its region",
         whenAbsent: NOT_SENT,
     },
+    {
+        id: "synthetics.canary.name",
+        type: "aws:synthetics/canary:Canary",
+        property: "name",
+        text: "1 to 21 lowercase letters, digits, hyphens and underscores (the long-documented limit; kept under any later, larger one)",
+        minLength: 1,
+        maxLength: 21,
+        charset: { char: /^[0-9a-z_-]$/u, text: "lowercase letters, digits, hyphens and underscores" },
+        enforcedBy: "aws-api",
+        source: SRC.canaryName,
+        checked: CHECKED,
+        note: "the interconnect sets ig-<environment>-<from>-<to> with short region codes (stacks/interconnectStack.ts)",
+        whenAbsent: NOT_SENT,
+    },
 ];
 
 /**
@@ -781,6 +796,7 @@ export const NO_NAME_CONSTRAINT: Readonly<Record<string, string>> = {
     "aws:acm/certificateValidation:CertificateValidation": "no name input (certificate ARN and record FQDNs only)",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "no name input: backupVaultName refers to aws:backup/vault (checked there)",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyName is an account-level label of the resource policy (CloudWatch Logs PutResourcePolicy); the component sets <acl>-waf-log-delivery",
+    "aws:s3/bucketObjectv2:BucketObjectv2": "no name input: key is an object key (up to 1,024 bytes of UTF-8, S3 User Guide \"Naming objects\"); the probe's is probe/<16 hex>.zip",
     "aws:s3/bucketLogging:BucketLogging": "no name input: bucket and targetBucket refer to aws:s3/bucket (checked there), targetPrefix is a key prefix",
     "aws:wafv2/webAclAssociation:WebAclAssociation": "no name input (the load balancer's and the web ACL's ARNs)",
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "no name input (web ACL ARN and the log group ARN, whose name is checked as aws:cloudwatch/logGroup)",

@@ -116,6 +116,14 @@ describe.each(["us-west-2", "us-east-1"])("alarms of %s", (region) => {
         });
     });
 
+    it("EKS node readiness: Container Insights cluster_failed_node_count > 0 and cluster_node_count under the node groups' minimum, ClusterName, 5 of 5 minutes (default), no data breaching only for the count", () => {
+        const minimum = region === "us-west-2" ? 4 + 3 * 1 : 2 + 3 * 1;
+        const common = { namespace: "ContainerInsights", dimensions: { ClusterName: prefix }, period: 60, evaluationPeriods: 5, datapointsToAlarm: 5 };
+        expect(alarm("node-alarms-failed")).toMatchObject({ ...common, name: `${prefix}-eks-nodes-failed`, metricName: "cluster_failed_node_count", statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: 0, treatMissingData: "notBreaching" });
+        expect(alarm("node-alarms-count")).toMatchObject({ ...common, name: `${prefix}-eks-nodes-below-minimum`, metricName: "cluster_node_count", statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: minimum, treatMissingData: "breaching" });
+        expect(inputsOf(one(s(), "aws:eks/cluster:Cluster")).name).toBe(prefix);
+    });
+
     it("SLO burn rate at 99.95 %: page = 14.4x over 1 h and 5 min, ticket = 6x over 6 h and 30 min, each window one point of its length, both windows needed", () => {
         const windows = { "burn-rate-page-long": [3600, 0.0072], "burn-rate-page-short": [300, 0.0072], "burn-rate-ticket-long": [21_600, 0.003], "burn-rate-ticket-short": [1800, 0.003] } as const;
         for (const [name, [period, threshold]] of Object.entries(windows)) {

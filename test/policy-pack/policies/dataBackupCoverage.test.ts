@@ -25,6 +25,14 @@ describe(RULE, () => {
         ]);
     });
 
+    it("does not ask a backup of the probes' artifact buckets (diagnostics), but would of the same bucket untagged", async () => {
+        const resources = await stackResources("interconnect-us");
+        expect(await messages(resources, "interconnect-us", RULE)).toEqual([]);
+        const bucket = byName(resources, "probe-us-west-2-us-east-1-artifacts-bucket");
+        setProp(bucket, "tags", { Name: "x" });
+        expect(await messages(resources, "interconnect-us", RULE)).toEqual([`aws:s3/bucket:Bucket 'probe-us-west-2-us-east-1-artifacts-bucket' (us-west-2): backup plan is "none"; ${REQUIRED}`]);
+    });
+
     it("blocks selections whose plans copy nowhere", async () => {
         const resources = await stackResources("us-east-1");
         const daily = byName(resources, "backup-plan-daily");

@@ -20,16 +20,17 @@ describe("intelgraph:alerts", () => {
                 errorRatePercent: 2,
                 certificateExpiryDays: 15,
                 availabilitySloPercent: 99.95,
+                nodeNotReadyMinutes: 5,
             });
         }
-        expect(SEED_ALERT_DEFAULTS).toEqual({ replicationLagSeconds: 30, redisLagSeconds: 20, errorRatePercent: 2, certificateExpiryDays: 15, availabilitySloPercent: 99.95 });
+        expect(SEED_ALERT_DEFAULTS).toEqual({ replicationLagSeconds: 30, redisLagSeconds: 20, errorRatePercent: 2, certificateExpiryDays: 15, availabilitySloPercent: 99.95, nodeNotReadyMinutes: 5 });
     });
 
     it("is required: a stack without it has no one to notify", () => {
         const c = config("us-east-1");
         delete c["intelgraph:alerts"];
         expect(problemsOf(() => parseStackConfig("us-east-1", c))).toEqual([
-            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:alerts", value: undefined, allowed: "an object { subscriptions, replicationLagSeconds?, redisLagSeconds?, errorRatePercent?, certificateExpiryDays?, availabilitySloPercent? }" },
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:alerts", value: undefined, allowed: "an object { subscriptions, replicationLagSeconds?, redisLagSeconds?, errorRatePercent?, certificateExpiryDays?, availabilitySloPercent?, nodeNotReadyMinutes? }" },
         ]);
     });
 
@@ -49,7 +50,7 @@ describe("intelgraph:alerts", () => {
                 file: "Pulumi.us-west-2.yaml",
                 key: "intelgraph:alerts.redisLagSecond",
                 value: 10,
-                allowed: "no such key in intelgraph:alerts; its keys are subscriptions, replicationLagSeconds, redisLagSeconds, errorRatePercent, certificateExpiryDays, availabilitySloPercent (did you mean redisLagSeconds?)",
+                allowed: "no such key in intelgraph:alerts; its keys are subscriptions, replicationLagSeconds, redisLagSeconds, errorRatePercent, certificateExpiryDays, availabilitySloPercent, nodeNotReadyMinutes (did you mean redisLagSeconds?)",
             },
         ]);
     });

@@ -1,7 +1,6 @@
 /**
- * The acceptance of detection, end to end through the command line: removing any one required alarm, its action,
- * or a burn-rate composite from a planned stack makes the policy run exit 1 naming the detection rule, under the
- * report's "Detection" control.
+ * The detection rules through the real command lines: a stack set that loses a required alarm, its action or
+ * a budget's 80 % notification fails `npm run plan` / `npm run policy` (exit 1), naming the rule.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,41 +8,37 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../helpers/cli";
 import { PROJECT_DIR } from "../../helpers/plan";
-import { type Resources, byName, setProp, stackResources } from "../../helpers/policy";
+import { byName, setProp, stackResources } from "../../helpers/policy";
+import { projectCopy } from "../../helpers/project";
 
-async function policyCli(stack: string, resources: Resources) {
+async function policyOn(stack: string, resources: unknown[]) {
+    const { main } = await import("../../../tools/offline/policyCli");
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "intelgraph-detect-")), "input.json");
     fs.writeFileSync(file, JSON.stringify({ version: 1, stacks: [{ stack, deployment: { resources } }] }));
-    const { main } = await import("../../../tools/offline/policyCli");
-    return runCli(main, [file, "--stack", stack, "--config", path.join(PROJECT_DIR, "policy-pack", "config", `${stack}.json`)], PROJECT_DIR);
+    return runCli(main, [file], PROJECT_DIR);
 }
 
-const without = (resources: Resources, name: string) => resources.filter((r) => !r.urn.endsWith(`::${name}`));
-
-describe("npm run policy on a stack missing part of its detection", () => {
-    it.each([
-        ["us-east-1", "data-alarms-aurora-replication-lag", "intelgraph-detect-replication-lag-alarms"],
-        ["us-east-1", "data-alarms-redis-replication-lag", "intelgraph-detect-replication-lag-alarms"],
-        ["us-west-2", "edge-alarms-api-5xx-rate", "intelgraph-detect-entrypoint-alarms"],
-        ["us-west-2", "burn-rate-page", "intelgraph-detect-entrypoint-alarms"],
-        ["us-west-2", "burn-rate-ticket", "intelgraph-detect-entrypoint-alarms"],
-        ["interconnect-us", "neo4j-backup-replication-alarms-latency-us-east-1", "intelgraph-detect-replication-lag-alarms"],
-    ])("%s without %s: exit 1, %s named", async (stack, name, rule) => {
-        const { code, stdout } = await policyCli(stack, without(await stackResources(stack), name));
+describe("detection through the command lines", () => {
+    it("npm run plan exits 1 naming intelgraph-detect-budget-notifications when the billing stack warns only at 95 %", async () => {
+        const { main } = await import("../../../tools/offline/plan");
+        const dir = projectCopy((f, text) => (f === "Pulumi.billing.yaml" ? text.replace("warnAtPercent: 80", "warnAtPercent: 95") : text));
+        const { code, stdout } = await runCli(main, ["--stack", "billing"], dir);
         expect(code).toBe(1);
-        expect(stdout).toContain("  Detection");
-        expect(stdout).toContain(`[mandatory] ${rule}: `);
+        expect(stdout).toMatch(/\[mandatory\] intelgraph-detect-budget-notifications: aws:budgets\/budget:Budget '[^']+' \(us-east-1\): /);
     });
 
-    it.each([
-        ["us-east-1", "edge-alarms-health-check-us-west-2"],
-        ["us-west-2", "edge-alarms-api-certificate-expiry"],
-        ["us-west-2", "edge-alarms-api-unhealthy-targets"],
-    ])("%s with %s's action removed: exit 1, intelgraph-detect-alarm-actions named", async (stack, name) => {
-        const resources = await stackResources(stack);
-        setProp(byName(resources, name), "alarmActions", []);
-        const { code, stdout } = await policyCli(stack, resources);
+    it("npm run policy exits 1 naming intelgraph-detect-node-and-probe-alarms when a region's node alarms are gone", async () => {
+        const resources = (await stackResources("us-east-1")).filter((r) => !/::node-alarms-(failed|count)$/.test(r.urn));
+        const { code, stdout } = await policyOn("us-east-1", resources);
         expect(code).toBe(1);
-        expect(stdout).toContain(`[mandatory] intelgraph-detect-alarm-actions: aws:cloudwatch/metricAlarm:MetricAlarm '${name}'`);
+        expect(stdout).toContain("[mandatory] intelgraph-detect-node-and-probe-alarms: aws:eks/cluster:Cluster 'eks-cluster' (us-east-1): node-readiness alarm is not set;");
+    });
+
+    it("npm run policy exits 1 naming intelgraph-detect-node-and-probe-alarms when the probe of us-east-1 notifies nobody", async () => {
+        const resources = await stackResources("interconnect-us");
+        setProp(byName(resources, "probe-us-west-2-us-east-1-alarm"), "alarmActions", []);
+        const { code, stdout } = await policyOn("interconnect-us", resources);
+        expect(code).toBe(1);
+        expect(stdout).toContain("[mandatory] intelgraph-detect-node-and-probe-alarms: aws:synthetics/canary:Canary 'probe-us-west-2-us-east-1-canary' (us-west-2): alarmActions of probe alarm");
     });
 });

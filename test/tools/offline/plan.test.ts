@@ -71,7 +71,7 @@ describe("npm run plan (the real command line)", () => {
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
             expect(s.policy.violations).toEqual([]);
-            expect(s.policy.summary).toMatchObject({ rulesRun: 28, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+            expect(s.policy.summary).toMatchObject({ rulesRun: 29, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -104,10 +104,10 @@ describe("npm run plan (the real command line)", () => {
     it("prints a summary per stack: header, components, policy, recovery, cost, quotas, no tables", () => {
         expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources \(\d+ custom, \d+ providers, \d+ components, the stack; the policy line counts the same\), planned in \d+ ms/);
         expect(run.stdout).toMatch(/Custom resources by component: network RegionalVpc 45, eks EksCluster \d+/);
-        expect(run.stdout).toContain("Policy: 28 rules on");
+        expect(run.stdout).toContain("Policy: 29 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
-        expect(run.stdout).toMatch(/Cost: \$2,687\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toMatch(/Cost: \$2,750\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
         // Each environment's total against its cap (policy-pack/config/environments.json), from the stacks' estimates.
         const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
@@ -150,7 +150,7 @@ describe("npm run plan: options", () => {
         expect(stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
         expect(stdout).toMatch(/kubeconfig\s*│ \[secret\]/);
-        expect(stdout).toContain("Policy: 28 rules on");
+        expect(stdout).toContain("Policy: 29 rules on");
         expect(stdout).toMatch(/by item: .*kms-key \$1/);
     });
 
@@ -183,9 +183,9 @@ describe("npm run plan: options", () => {
         const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
         expect(code).toBe(2);
         expect(stdout).not.toContain("NOT PLANNED");
-        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 229 resources/);
+        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 237 resources/);
         expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
-        expect(stdout).toContain("Policy: 28 rules on 229 resources");
+        expect(stdout).toContain("Policy: 29 rules on 237 resources");
         expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
         expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
         expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");
@@ -193,7 +193,7 @@ describe("npm run plan: options", () => {
 });
 
 describe("npm run plan: cost numbers follow the sizes", () => {
-    it("doubling the primary's general node group adds 4 x m6i.xlarge to its monthly estimate", async () => {
+    it("doubling the primary's general node group adds 4 x m6i.xlarge (and their root volumes and Container Insights) to its monthly estimate", async () => {
         const base = projectCopy();
         const bigger = projectCopy((f, text) => (f === "Pulumi.us-west-2.yaml" ? text.replace("minSize: 4\n      desiredSize: 4\n      maxSize: 8", "minSize: 4\n      desiredSize: 8\n      maxSize: 8") : text));
         const cost = async (dir: string) => {
@@ -201,7 +201,7 @@ describe("npm run plan: cost numbers follow the sizes", () => {
             return (JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8")) as PlanReport).stacks[0].cost!;
         };
         const [a, b] = [await cost(base), await cost(bigger)];
-        expect(b.monthlyUsd - a.monthlyUsd).toBeCloseTo(4 * 0.192 * 730 + 4 * 100 * 0.08, 1);
+        expect(b.monthlyUsd - a.monthlyUsd).toBeCloseTo(4 * 0.192 * 730 + 4 * 100 * 0.08 + 4 * 9, 1);
         expect(a.budgetUsd).toBe(10000);
     });
 });

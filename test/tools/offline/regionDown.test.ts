@@ -37,8 +37,12 @@ describe("rehearsal: us-west-2 (the primary's region) is down", () => {
         const names = d.blocked.map((b) => b.what.split("::").pop());
         expect(names).toEqual(expect.arrayContaining(["peering-us-east-1-accept", "peering-us-east-1-accepter-options", "peering-us-east-1-route-accepter-0", "peering-us-east-1-aurora-from-requester-0", "neo4j-backup-replication-config", "neo4j-backup-replication-role"]));
         expect(names).not.toContain("peering-us-east-1-request");
-        // 12 peering resources on the accepter side, the replication's configuration, role and policy, and its two alarms (they live with the source bucket).
-        expect(d.blocked).toHaveLength(19);
+        // The probe us-west-2 runs against us-east-1 goes down with it; the one in us-east-1 (which alarms on this loss) does not.
+        expect(names).toContain("probe-us-west-2-us-east-1-canary");
+        expect(names).not.toContain("probe-us-east-1-us-west-2-canary");
+        // 12 peering resources on the accepter side, the replication's configuration, role and policy, and its two
+        // alarms (they live with the source bucket), the us-west-2 probe's 11 resources and the partition lookup.
+        expect(d.blocked).toHaveLength(31);
     });
 });
 
@@ -68,6 +72,6 @@ describe("rehearsal: the report says it", () => {
         const { stdout } = await runCli(main, ["--region-down", "us-west-2"], PROJECT_DIR);
         expect(stdout).toContain("Region down us-west-2: this stack CAN be updated; nothing it has goes through the lost region");
         expect(stdout).toMatch(/Region down us-west-2: this stack can NOT be updated: \d+ of its calls go through us-west-2's providers/);
-        expect(stdout).toMatch(/== interconnect-us [^\n]*\n(?:[^\n]*\n)*?Region down us-west-2: this stack can NOT be updated: 19 of its calls go through us-west-2's providers\n {2}through us-west-2: /);
+        expect(stdout).toMatch(/== interconnect-us [^\n]*\n(?:[^\n]*\n)*?Region down us-west-2: this stack can NOT be updated: 31 of its calls go through us-west-2's providers\n {2}through us-west-2: /);
     });
 });
