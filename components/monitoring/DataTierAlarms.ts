@@ -38,7 +38,9 @@ export function redisMemberClusterIds(replicationGroupId: string, nodes: number)
  *
  * - Aurora: AWS/RDS `AuroraGlobalDBReplicationLag` and `AuroraGlobalDBRPOLag` (Aurora PostgreSQL), unit
  *   Milliseconds, dimension DBClusterIdentifier, emitted by the secondary cluster (Aurora User Guide, "Metrics
- *   reference for Amazon Aurora", cluster-level metrics; "Monitoring Aurora global databases").
+ *   reference for Amazon Aurora", cluster-level metrics, which says the global-database metrics apply "only to the
+ *   secondary AWS Region": https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html;
+ *   "Monitoring Aurora global databases").
  * - ElastiCache: AWS/ElastiCache `GlobalDatastoreReplicationLag`, unit Seconds, "the lag between the secondary
  *   Region's primary node and the primary Region's primary node" (ElastiCache User Guide, "Metrics for Valkey
  *   and Redis OSS"); only the secondary group's primary node emits it, so the alarm takes the maximum over the

@@ -48,7 +48,9 @@ export const CERTIFICATE_PERIOD_SECONDS = 86_400;
  * - AWS/CertificateManager `DaysToExpiry` (dimension CertificateArn), published daily (ACM User Guide,
  *   "Supported CloudWatch metrics"). Missing data is `missing`: the day a certificate is issued has no point
  *   yet, and a page on every fresh deploy would teach on-call to ignore it; once points flow, a gap keeps the
- *   last state.
+ *   last state. ACM stops emitting the metric once a certificate has expired (AWS CDK's ICertificate
+ *   metricDaysToExpiry, which reads it over one day as Minimum as this alarm does): by then the alarm has been in
+ *   ALARM since the threshold day, and a gap keeps it there.
  * - AWS/Route53 `HealthCheckStatus` (Minimum, dimension HealthCheckId), 1 healthy / 0 unhealthy, us-east-1 only.
  *   A check that stops reporting is `breaching`.
  */
