@@ -100,6 +100,8 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             purpose: "neo4j-backups",
             // awsguard: a bucket of backups logs every access (S3 server access logs to the region's log bucket).
             accessLogs: { targetBucket: entry.accessLogBucketName, targetPrefix: `${S3_ACCESS_LOG_PREFIX}neo4j-backups/` },
+            // Backups nobody can delete or overwrite for these days (stack file: intelgraph:backup.neo4jBucketLock).
+            objectLock: config.backup.neo4jBucketLock,
         },
         onRegion,
     );

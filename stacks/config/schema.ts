@@ -28,6 +28,7 @@ import {
     redisSchema,
 } from "./tiers";
 import { regionalVaultName } from "../../components/storage/backupRules";
+import { backupLifecycleDays } from "../../components/graph/backup";
 import { type BackupConfig, VAULT_ARN_PATTERN, type WafConfig, backupSchema, wafSchema } from "./protect";
 
 /**
@@ -309,6 +310,18 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
                 key: "intelgraph:backup.copyToVaultArn",
                 value: backup.copyToVaultArn,
                 allowed: `the vault ${regionalVaultName(regionalStackNames(env, "<region>")[0])} of this environment's account in another region of zone ${zone} (${RESIDENCY_ZONES[zone].filter((r) => r !== region).join(", ")}): copies never leave the zone`,
+            });
+        }
+    }
+    const neo4j = parsed["intelgraph:neo4j"];
+    if (backup && neo4j) {
+        const lifecycle = backupLifecycleDays(neo4j.backupRetentionDays, neo4j.fullBackupEveryDays);
+        if (backup.neo4jBucketLock.days > lifecycle) {
+            problems.push({
+                file,
+                key: "intelgraph:backup.neo4jBucketLock.days",
+                value: backup.neo4jBucketLock.days,
+                allowed: `at most ${lifecycle} (intelgraph:neo4j.backupRetentionDays + fullBackupEveryDays, the backup bucket's lifecycle): a version locked past its expiration is kept and billed until the lock ends`,
             });
         }
     }

@@ -70,6 +70,8 @@ function withBackup(stack: string, change: (b: Record<string, unknown>) => Recor
     return () => parseStackConfig(name, config);
 }
 const LOCK = { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 14 };
+const BUCKET_LOCK = { mode: "COMPLIANCE", days: 42 };
+const RESTORE_TESTING = { schedule: "cron(0 14 1 * ? *)", startWindowHours: 8, selectionWindowDays: 7, validationWindowHours: 4 };
 
 describe("intelgraph:backup", () => {
     it("parses the committed files: each region copies to the other's vault, compliance lock in prod", () => {
@@ -78,6 +80,8 @@ describe("intelgraph:backup", () => {
             retentionDays: 35,
             continuousRetentionDays: 35,
             lock: LOCK,
+            neo4jBucketLock: BUCKET_LOCK,
+            restoreTesting: RESTORE_TESTING,
         });
         expect(parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config).backup.copyToVaultArn).toBe("arn:aws:backup:us-west-2:123456789012:backup-vault:intelgraph-us-west-2");
     });
@@ -100,7 +104,14 @@ describe("intelgraph:backup", () => {
             {
                 file: "Pulumi.us-west-2.yaml",
                 key: "intelgraph:backup",
-                value: { copyToVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1", retentionDays: 500, continuousRetentionDays: 35, lock: LOCK },
+                value: {
+                    copyToVaultArn: "arn:aws:backup:us-east-1:123456789012:backup-vault:intelgraph-us-east-1",
+                    retentionDays: 500,
+                    continuousRetentionDays: 35,
+                    lock: LOCK,
+                    neo4jBucketLock: BUCKET_LOCK,
+                    restoreTesting: RESTORE_TESTING,
+                },
                 allowed: "retentionDays and continuousRetentionDays within lock.minRetentionDays..lock.maxRetentionDays (a job outside the vault's lock bounds fails)",
             },
         ]);
@@ -119,5 +130,38 @@ describe("intelgraph:backup", () => {
             { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.lock.changeableForDays", value: 2, allowed: "at least 3 days (the grace period before a compliance lock is permanent)" },
         ]);
         expect(problemsOf(withBackup("us-east-1", (b) => ({ ...b, lock: { ...governance, changeableForDays: 3 } }), "dev")).map((p) => p.key)).toEqual(["intelgraph:backup.lock"]);
+    });
+
+    it("locks the Neo4j backup bucket for a whole chain: compliance in prod, governance in staging, never past the bucket's lifecycle", () => {
+        expect(parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config).backup.neo4jBucketLock).toEqual(BUCKET_LOCK);
+        expect(parseStackConfig("staging-us-west-2", loadStackFile(project, "staging-us-west-2").config).backup.neo4jBucketLock).toEqual({ mode: "GOVERNANCE", days: 21 });
+        expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, neo4jBucketLock: { mode: "COMPLIANCE", days: 43 } })))).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key: "intelgraph:backup.neo4jBucketLock.days",
+                value: 43,
+                allowed: "at most 42 (intelgraph:neo4j.backupRetentionDays + fullBackupEveryDays, the backup bucket's lifecycle): a version locked past its expiration is kept and billed until the lock ends",
+            },
+        ]);
+        expect(problemsOf(withBackup("us-west-2", (b) => ({ ...b, neo4jBucketLock: { mode: "compliance", days: 42 } })))).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:backup.neo4jBucketLock.mode", value: "compliance", allowed: "one of COMPLIANCE, GOVERNANCE (S3 Object Lock; COMPLIANCE: no one deletes a version before its days pass)" },
+        ]);
+    });
+
+    it("tests restores monthly at least, with windows AWS Backup accepts", () => {
+        const problems = (restoreTesting: Record<string, unknown>) => problemsOf(withBackup("us-east-1", (b) => ({ ...b, restoreTesting: { ...RESTORE_TESTING, ...restoreTesting } })));
+        expect(problems({ schedule: "cron(0 14 1 1 ? *)" })).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.restoreTesting.schedule", value: "cron(0 14 1 1 ? *)", allowed: "a schedule that runs every month (its month field is *): the seed asks for monthly restore tests" },
+        ]);
+        expect(problems({ schedule: "0 14 1 * *" })).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.restoreTesting.schedule", value: "0 14 1 * *", allowed: "an AWS Backup cron expression of six fields, such as cron(0 14 1 * ? *) (UTC)" },
+        ]);
+        expect(problems({ validationWindowHours: 169 })).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:backup.restoreTesting.validationWindowHours", value: 169, allowed: "at most 168 hours the restored copy is kept for validation before AWS Backup deletes it" },
+        ]);
+        expect(problems({ startWindowHours: 0 }).map((p) => p.key)).toEqual(["intelgraph:backup.restoreTesting.startWindowHours"]);
+        expect(problems({ extra: 1 }).map((p) => [p.key, p.allowed])).toEqual([
+            ["intelgraph:backup.restoreTesting.extra", "no such key in intelgraph:backup.restoreTesting; its keys are schedule, startWindowHours, selectionWindowDays, validationWindowHours"],
+        ]);
     });
 });
