@@ -10,6 +10,8 @@ import { RegionalKms } from "../components/kms/RegionalKms";
 import { TIER_LABEL } from "../components/labels";
 import { RegionalVpc } from "../components/network/RegionalVpc";
 import { SecureBucket } from "../components/storage/SecureBucket";
+import { RegistryCache } from "../components/registry/RegistryCache";
+import { type ImageReference, cachedImage, chartImage, parseImageReference, registryHost } from "../components/registry/images";
 import { BACKUP_TAG } from "../components/storage/backupRules";
 import type { StackConfig } from "./config/schema";
 import type { AuroraGlobal } from "../components/data/AuroraGlobal";
@@ -123,6 +125,23 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         },
         onRegion,
     );
+    // Every image the platform runs, from this region's own ECR (pinned by digest in the stack file).
+    const images = { neo4j: pinned(config.neo4j.image), loadBalancerController: pinned(config.eks.loadBalancerController.image) };
+    const registry = new RegistryCache(
+        "registry",
+        {
+            region: config.region,
+            accountId: account,
+            partition: partition.partition,
+            kmsKeyArn: kms.keyArn,
+            dockerHubCredentialArn: config.registry.dockerHubCredentialArn,
+            images: Object.values(images),
+            namePrefix: prefix,
+        },
+        onRegion,
+    );
+    const host = registryHost(account, config.region);
+    const runImages = { neo4j: cachedImage(images.neo4j, host), loadBalancerController: chartImage(images.loadBalancerController, host) };
     const onCluster = { providers: [provider, eks.kubernetesProvider, ...generators] };
     const controller = new LoadBalancerController(
         "lb-controller",
@@ -133,6 +152,8 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             targetGroupArns: [entry.targetGroupArn],
             chartVersion: config.eks.loadBalancerController.chartVersion,
             replicas: config.eks.loadBalancerController.replicas,
+            image: runImages.loadBalancerController,
+            imageReady: registry.ready,
             nodeSelector: { [TIER_LABEL]: "general" },
         },
         onCluster,
@@ -158,10 +179,17 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, backups, entry, waf, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, backups, entry, waf, registry, runImages, controller, api, dns, dataPlacement };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;
+
+/** A stack file's image reference, already checked pinned by the schema (stacks/config/tiers.ts). */
+function pinned(ref: string): ImageReference {
+    const parsed = parseImageReference(ref);
+    if (typeof parsed === "string") throw new Error(`unreachable: the config schema admitted ${parsed}`);
+    return parsed;
+}
 
 /** Where and how big this region's Aurora cluster is, whatever its role (the role adds how it joins). */
 export function auroraPlacement(base: RegionalBase) {

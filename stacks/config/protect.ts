@@ -126,3 +126,23 @@ export const backupSchema = z
     });
 
 export type BackupConfig = z.infer<typeof backupSchema>;
+
+const SECRET_ARN = "the ARN of a Secrets Manager secret named ecr-pullthroughcache/..., such as arn:aws:secretsmanager:us-west-2:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf";
+
+/**
+ * The region's ECR pull-through cache (components/registry/RegistryCache.ts). Docker Hub requires credentials: a
+ * Secrets Manager secret { username, accessToken } named ecr-pullthroughcache/... in this stack's account and
+ * region, created before the first deploy and never in the stack file (README, "A real deploy").
+ */
+export const registrySchema = z
+    .object(
+        {
+            dockerHubCredentialArn: z
+                .string({ error: SECRET_ARN })
+                .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]+$/, { error: SECRET_ARN }),
+        },
+        { error: "an object { dockerHubCredentialArn }" },
+    )
+    .strict();
+
+export type RegistryConfig = z.infer<typeof registrySchema>;

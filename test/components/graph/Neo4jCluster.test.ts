@@ -264,7 +264,7 @@ describe("Neo4jCluster with its own args", () => {
         ["a heap beyond compressed pointers", { heapGi: 32 }, "heapGi must be a whole number from 1 to 31, got 32"],
         ["heap and page cache beyond one node", { heapGi: 31, pageCacheGi: 240, storageGi: 500 }, "heapGi + pageCacheGi + their overhead (362 GiB, each server's memory request; components/graph/memory.ts) must not exceed 256 GiB"],
         ["a page cache larger than the store", { pageCacheGi: 64 }, "pageCacheGi (64) must not exceed storageGi (50): a page cache larger than the store holds nothing more"],
-        ["a Community image", { image: "neo4j:5.26.2" }, 'image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise (clustering needs Enterprise), got "neo4j:5.26.2"'],
+        ["a Community image", { image: "neo4j:5.26.2" }, 'image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise, optionally @sha256:<digest> (clustering needs Enterprise), got "neo4j:5.26.2"'],
         ["a bad cron schedule", { backup: { ...args(4).backup, schedule: "hourly" } }, 'backup.schedule must be a five-field cron expression, got "hourly"'],
         ["FULL backups further apart than 28 days", { backup: { ...args(4).backup, fullEveryDays: 30 } }, "backup.fullEveryDays must be a whole number from 1 to 28, got 30"],
     ])("refuses %s", async (_, over, problem) => {

@@ -165,3 +165,70 @@ describe("intelgraph:backup", () => {
         ]);
     });
 });
+
+describe("image references and the registry cache", () => {
+    const config = (stack: string) => ({ ...loadStackFile(project, stack).config });
+    const digest = `sha256:${"0".repeat(64)}`;
+
+    it("parses the committed references: every image pinned by digest, the Docker Hub secret of the stack's own region", () => {
+        const c = parseStackConfig("us-east-1", config("us-east-1"));
+        expect(c.neo4j.image).toBe(`neo4j:5.26.1-enterprise@${digest}`);
+        expect(c.eks.loadBalancerController.image).toBe(`public.ecr.aws/eks/aws-load-balancer-controller:v2.17.1@${digest}`);
+        expect(c.registry).toEqual({ dockerHubCredentialArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-IntLgr" });
+    });
+
+    it("refuses a tag-only Neo4j image, naming the file and key", () => {
+        const c = config("us-west-2");
+        c["intelgraph:neo4j"] = JSON.stringify({ ...JSON.parse(c["intelgraph:neo4j"]), image: "neo4j:5.26.1-enterprise" });
+        expect(problemsOf(() => parseStackConfig("us-west-2", c))).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key: "intelgraph:neo4j.image",
+                value: "neo4j:5.26.1-enterprise",
+                allowed: "a Neo4j 5 Enterprise image pinned by digest, such as neo4j:5.26.1-enterprise@sha256:<64 hex digits> (a tag alone can be moved to other content)",
+            },
+        ]);
+    });
+
+    it("refuses a tag-only controller image, naming the file and key", () => {
+        const c = config("staging-us-east-1");
+        const eks = JSON.parse(c["intelgraph:eks"]) as { loadBalancerController: Record<string, unknown> };
+        c["intelgraph:eks"] = JSON.stringify({ ...eks, loadBalancerController: { ...eks.loadBalancerController, image: "public.ecr.aws/eks/aws-load-balancer-controller:v2.17.1" } });
+        expect(problemsOf(() => parseStackConfig("staging-us-east-1", c))).toEqual([
+            {
+                file: "Pulumi.staging-us-east-1.yaml",
+                key: "intelgraph:eks.loadBalancerController.image",
+                value: "public.ecr.aws/eks/aws-load-balancer-controller:v2.17.1",
+                allowed: "public.ecr.aws/eks/aws-load-balancer-controller:<tag>@sha256:<64 hex digits>: the controller's image pinned by digest (a tag alone can be moved to other content)",
+            },
+        ]);
+    });
+
+    it("refuses a Docker Hub secret of another region or account, or without the ecr-pullthroughcache/ prefix, and a missing key", () => {
+        const withRegistry = (arn: string | undefined) => {
+            const c = config("us-east-1");
+            if (arn === undefined) delete c["intelgraph:registry"];
+            else c["intelgraph:registry"] = JSON.stringify({ dockerHubCredentialArn: arn });
+            return problemsOf(() => parseStackConfig("us-east-1", c));
+        };
+        const west = "arn:aws:secretsmanager:us-west-2:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf";
+        expect(withRegistry(west)).toEqual([
+            {
+                file: "Pulumi.us-east-1.yaml",
+                key: "intelgraph:registry.dockerHubCredentialArn",
+                value: west,
+                allowed: "a secret in us-east-1 of account 123456789012: ECR reads a pull-through cache rule's credentials only from its own account and region",
+            },
+        ]);
+        expect(withRegistry("arn:aws:secretsmanager:us-east-1:210987654321:secret:ecr-pullthroughcache/docker-hub-AbCdEf").map((p) => p.key)).toEqual(["intelgraph:registry.dockerHubCredentialArn"]);
+        expect(withRegistry("arn:aws:secretsmanager:us-east-1:123456789012:secret:docker-hub-AbCdEf")).toEqual([
+            {
+                file: "Pulumi.us-east-1.yaml",
+                key: "intelgraph:registry.dockerHubCredentialArn",
+                value: "arn:aws:secretsmanager:us-east-1:123456789012:secret:docker-hub-AbCdEf",
+                allowed: "the ARN of a Secrets Manager secret named ecr-pullthroughcache/..., such as arn:aws:secretsmanager:us-west-2:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
+            },
+        ]);
+        expect(withRegistry(undefined)).toEqual([{ file: "Pulumi.us-east-1.yaml", key: "intelgraph:registry", value: undefined, allowed: "an object { dockerHubCredentialArn }" }]);
+    });
+});
