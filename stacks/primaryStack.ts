@@ -32,7 +32,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
     const graph = graphTier(base);
     // A primary knows no other region's health check: its secondaries watch its check.
     const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [] });
-    protectTier(base, aurora, monitoring.alertTopicArn);
+    protectTier(base, { aurora, graph }, monitoring.alertTopicArn);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
     return {

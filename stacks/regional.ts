@@ -126,7 +126,11 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         onRegion,
     );
     // Every image the platform runs, from this region's own ECR (pinned by digest in the stack file).
-    const images = { neo4j: pinned(config.neo4j.image), loadBalancerController: pinned(config.eks.loadBalancerController.image) };
+    const images = {
+        neo4j: pinned(config.neo4j.image),
+        loadBalancerController: pinned(config.eks.loadBalancerController.image),
+        awsCli: pinned(config.backup.neo4jVerification.awsCliImage),
+    };
     const registry = new RegistryCache(
         "registry",
         {
@@ -141,7 +145,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         onRegion,
     );
     const host = registryHost(account, config.region);
-    const runImages = { neo4j: cachedImage(images.neo4j, host), loadBalancerController: chartImage(images.loadBalancerController, host) };
+    const runImages = { neo4j: cachedImage(images.neo4j, host), awsCli: cachedImage(images.awsCli, host), loadBalancerController: chartImage(images.loadBalancerController, host) };
     const onCluster = { providers: [provider, eks.kubernetesProvider, ...generators] };
     const controller = new LoadBalancerController(
         "lb-controller",

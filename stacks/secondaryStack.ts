@@ -43,7 +43,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
     );
     const graph = graphTier(base);
     const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] });
-    protectTier(base, aurora, monitoring.alertTopicArn);
+    protectTier(base, { aurora, graph }, monitoring.alertTopicArn);
 
 
     return {

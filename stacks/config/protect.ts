@@ -117,8 +117,26 @@ export const backupSchema = z
                     { error: "an object { schedule, startWindowHours, selectionWindowDays, validationWindowHours }" },
                 )
                 .strict(),
+            /** The Neo4j backup verification job (components/graph/backupVerification.ts). */
+            neo4jVerification: z
+                .object(
+                    {
+                        // Kubernetes cron, UTC; monthly at least: its month field must be "*".
+                        schedule: z
+                            .string({ error: "a five-field cron schedule running every month, such as \"0 16 2 * *\"" })
+                            .regex(/^(\S+\s+){4}\S+$/, { error: "a five-field cron schedule such as \"0 16 2 * *\" (UTC)" })
+                            .refine((c) => c.trim().split(/\s+/)[3] === "*", { error: "a schedule that runs every month (its month field is *): the seed asks for monthly restore tests" }),
+                        awsCliImage: z
+                            .string({ error: "public.ecr.aws/aws-cli/aws-cli:<tag>@sha256:<64 hex digits>" })
+                            .regex(/^public\.ecr\.aws\/aws-cli\/aws-cli:[\w][\w.-]*@sha256:[0-9a-f]{64}$/, {
+                                error: "public.ecr.aws/aws-cli/aws-cli:<tag>@sha256:<64 hex digits>: the AWS CLI image pinned by digest (a tag alone can be moved to other content)",
+                            }),
+                    },
+                    { error: "an object { schedule, awsCliImage }" },
+                )
+                .strict(),
         },
-        { error: "an object { copyToVaultArn, retentionDays, continuousRetentionDays, lock, neo4jBucketLock, restoreTesting }" },
+        { error: "an object { copyToVaultArn, retentionDays, continuousRetentionDays, lock, neo4jBucketLock, restoreTesting, neo4jVerification }" },
     )
     .strict()
     .refine((b) => withinLock(b.retentionDays, b.lock) && withinLock(b.continuousRetentionDays, b.lock), {

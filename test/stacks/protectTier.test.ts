@@ -72,6 +72,44 @@ describe.each([
     });
 });
 
+describe.each([
+    ["us-west-2", ["us-west-2", "us-east-1"]],
+    ["us-east-1", ["us-east-1", "us-west-2"]],
+] as const)("the Neo4j backup verification of %s", (stack, chainRegions) => {
+    const s = () => mustGet(stacks, stack);
+
+    it("runs monthly on the 2nd at 16:00 UTC, verifying its own chain first, else the one replicated from the zone's other region", () => {
+        const job = one(s(), "kubernetes:batch/v1:CronJob", "neo4j-verification-job");
+        const spec = inputsOf(job).spec as { schedule: string; jobTemplate: { spec: { template: { spec: { initContainers: { name: string; command: string[] }[] } } } } };
+        expect(spec.schedule).toBe("0 16 2 * *");
+        const fetch = spec.jobTemplate.spec.template.spec.initContainers.find((c) => c.name === "fetch");
+        expect(fetch?.command[2]).toContain(`for region in ${chainRegions.join(" ")}; do`);
+        expect(fetch?.command[2]).toContain(`--bucket ${String(s().outputs.neo4jBackupBucketName)} `);
+    });
+
+    it("reads the backups and writes only its results and metric (its own IRSA role, not the backup job's)", () => {
+        const policy = JSON.parse(String(inputsOf(one(s(), "aws:iam/rolePolicy:RolePolicy", "neo4j-verification-role-inline")).policy)) as { Statement: { Action: string | string[]; Resource: string }[] };
+        const bucket = String(s().outputs.neo4jBackupBucketArn);
+        expect(policy.Statement.map((st) => [st.Action, st.Resource])).toEqual([
+            ["s3:ListBucket", bucket],
+            ["s3:GetObject", `${bucket}/neo4j/*`],
+            ["s3:PutObject", `${bucket}/verification/*`],
+            [["kms:Decrypt", "kms:GenerateDataKey"], outputsOf(one(s(), "aws:kms/key:Key")).arn],
+            ["cloudwatch:PutMetricData", "*"],
+        ]);
+        const trust = JSON.parse(String(inputsOf(one(s(), "aws:iam/role:Role", "neo4j-verification-role")).assumeRolePolicy)) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+        expect(Object.entries(trust.Statement[0].Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]).toBe("system:serviceaccount:neo4j:neo4j-backup-verification");
+    });
+
+    it("alarms on its region's topic when a verification fails", () => {
+        expect(inputsOf(one(s(), "aws:cloudwatch/metricAlarm:MetricAlarm", "neo4j-verification-failed"))).toMatchObject({
+            metricName: "Neo4jBackupVerificationFailed",
+            dimensions: { Region: stack },
+            alarmActions: [s().outputs.alertTopicArn],
+        });
+    });
+});
+
 describe("the interconnect's backup replication", () => {
     it("may read each locked object's retention and legal hold, so locked backups replicate into the other region's locked bucket", () => {
         const i = mustGet(stacks, "interconnect-us");

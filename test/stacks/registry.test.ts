@@ -30,7 +30,7 @@ describe.each([
     it("keeps the repositories of the images it runs, encrypted with its own key", () => {
         const key = outputsOf(one(s(), "aws:kms/key:Key")).arn;
         const repos = ofType(s(), "aws:ecr/repository:Repository");
-        expect(repos.map((r) => inputsOf(r).name).sort()).toEqual(["docker-hub/library/neo4j", "ecr-public/eks/aws-load-balancer-controller"]);
+        expect(repos.map((r) => inputsOf(r).name).sort()).toEqual(["docker-hub/library/neo4j", "ecr-public/aws-cli/aws-cli", "ecr-public/eks/aws-load-balancer-controller"]);
         for (const r of repos) expect(inputsOf(r).encryptionConfigurations).toEqual([{ encryptionType: "KMS", kmsKey: key }]);
     });
 
@@ -44,10 +44,20 @@ describe.each([
             expect(spec.template.spec.containers.map((c) => c.image)).toEqual([image]);
             expect(set.dependencies).toContain(repo);
         }
-        for (const job of ofType(s(), "kubernetes:batch/v1:CronJob")) {
-            const spec = inputsOf(job).spec as { jobTemplate: { spec: { template: { spec: { containers: { image: string }[]; initContainers?: { image: string }[] } } } } };
-            const pod = spec.jobTemplate.spec.template.spec;
-            for (const c of [...(pod.initContainers ?? []), ...pod.containers]) expect(c.image).toBe(image);
-        }
+        const pods = new Map(
+            ofType(s(), "kubernetes:batch/v1:CronJob").map((job) => {
+                const spec = inputsOf(job).spec as { jobTemplate: { spec: { template: { spec: { containers: { name: string; image: string }[]; initContainers?: { name: string; image: string }[] } } } } };
+                const pod = spec.jobTemplate.spec.template.spec;
+                return [job.name, [...(pod.initContainers ?? []), ...pod.containers].map((c) => [c.name, c.image])];
+            }),
+        );
+        const cli = `${registry()}/ecr-public/aws-cli/aws-cli:2.27.0@${DIGEST}`;
+        expect(pods.get("neo4j-backup")).toEqual([["backup", image]]);
+        expect(pods.get("neo4j-verification-job")).toEqual([
+            ["fetch", cli],
+            ["verify", image],
+            ["report", cli],
+        ]);
+        expect(ofType(s(), "aws:ecr/repository:Repository").map((r) => inputsOf(r).name)).toContain("ecr-public/aws-cli/aws-cli");
     });
 });
