@@ -31,8 +31,8 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
     );
     const graph = graphTier(base);
     // A primary knows no other region's health check: its secondaries watch its check.
-    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [] });
-    protectTier(base, { aurora, graph }, monitoring.alertTopicArn);
+    // Backups, restore tests and their verification report to the region's topic (and its dashboard).
+    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
     return {

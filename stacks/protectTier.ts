@@ -55,7 +55,7 @@ export function protectTier(base: RegionalBase, tiers: { readonly aurora: Aurora
         onRegion,
     );
     const verification = graphBackupVerification(base, graph, alertTopicArn);
-    return { vault, plan, restore, verification };
+    return { vault, plan, restore, verification, alarmArns: [verification.alarmArn] };
 }
 
 /**

@@ -42,8 +42,8 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         base.onRegion,
     );
     const graph = graphTier(base);
-    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] });
-    protectTier(base, { aurora, graph }, monitoring.alertTopicArn);
+    // Backups, restore tests and their verification report to the region's topic (and its dashboard).
+    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
 
 
     return {

@@ -115,6 +115,7 @@ export const SCRATCH_STORAGE_CLASS = "intelgraph-scratch";
 
 export class BackupVerification extends pulumi.ComponentResource {
     readonly cronJobName: pulumi.Output<string>;
+    readonly alarmArn: pulumi.Output<string>;
 
     constructor(name: string, args: BackupVerificationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:graph:BackupVerification", name, {}, opts);
@@ -223,7 +224,7 @@ export class BackupVerification extends pulumi.ComponentResource {
             { ...child, dependsOn: [...args.imagesReady] },
         );
 
-        new aws.cloudwatch.MetricAlarm(
+        const alarm = new aws.cloudwatch.MetricAlarm(
             `${name}-failed`,
             {
                 name: `${args.alarm.namePrefix}-neo4j-backup-verification`,
@@ -245,7 +246,8 @@ export class BackupVerification extends pulumi.ComponentResource {
         );
 
         this.cronJobName = job.metadata.name;
-        this.registerOutputs({ cronJobName: this.cronJobName });
+        this.alarmArn = alarm.arn;
+        this.registerOutputs({ cronJobName: this.cronJobName, alarmArn: this.alarmArn });
     }
 }
 

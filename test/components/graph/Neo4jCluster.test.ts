@@ -97,7 +97,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
             expect((spec.volumeClaimTemplates as { spec: Obj }[])[0].spec).toMatchObject({ storageClassName: "gp3-encrypted", resources: { requests: { storage: "200Gi" } } });
             expect(r.protect).toBe(true);
         }
-        expect(inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass")).reclaimPolicy).toBe("Retain");
+        expect(inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3-encrypted")).reclaimPolicy).toBe("Retain");
     });
 
     it("sets resource requests/limits and readiness, liveness and startup probes", () => {
@@ -129,7 +129,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
     });
 
     it("backs up every server to the region's bucket on a schedule, through an IRSA role scoped to that bucket", () => {
-        const job = inputsOf(one(s(), "kubernetes:batch/v1:CronJob"));
+        const job = inputsOf(one(s(), "kubernetes:batch/v1:CronJob", "neo4j-backup"));
         const spec = job.spec as { schedule: string; suspend: boolean; concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: { serviceAccountName: string; containers: { command: string[] }[] } } } } };
         expect(spec.schedule).toBe("*/15 * * * *");
         expect(spec.concurrencyPolicy).toBe("Forbid");

@@ -72,6 +72,7 @@ function withBackup(stack: string, change: (b: Record<string, unknown>) => Recor
 const LOCK = { mode: "compliance", minRetentionDays: 7, maxRetentionDays: 400, changeableForDays: 14 };
 const BUCKET_LOCK = { mode: "COMPLIANCE", days: 42 };
 const RESTORE_TESTING = { schedule: "cron(0 14 1 * ? *)", startWindowHours: 8, selectionWindowDays: 7, validationWindowHours: 4 };
+const VERIFICATION = { schedule: "0 16 2 * *", awsCliImage: `public.ecr.aws/aws-cli/aws-cli:2.27.0@sha256:${"0".repeat(64)}` };
 
 describe("intelgraph:backup", () => {
     it("parses the committed files: each region copies to the other's vault, compliance lock in prod", () => {
@@ -82,6 +83,7 @@ describe("intelgraph:backup", () => {
             lock: LOCK,
             neo4jBucketLock: BUCKET_LOCK,
             restoreTesting: RESTORE_TESTING,
+            neo4jVerification: VERIFICATION,
         });
         expect(parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config).backup.copyToVaultArn).toBe("arn:aws:backup:us-west-2:123456789012:backup-vault:intelgraph-us-west-2");
     });
@@ -111,6 +113,7 @@ describe("intelgraph:backup", () => {
                     lock: LOCK,
                     neo4jBucketLock: BUCKET_LOCK,
                     restoreTesting: RESTORE_TESTING,
+                    neo4jVerification: VERIFICATION,
                 },
                 allowed: "retentionDays and continuousRetentionDays within lock.minRetentionDays..lock.maxRetentionDays (a job outside the vault's lock bounds fails)",
             },
@@ -230,5 +233,22 @@ describe("image references and the registry cache", () => {
             },
         ]);
         expect(withRegistry(undefined)).toEqual([{ file: "Pulumi.us-east-1.yaml", key: "intelgraph:registry", value: undefined, allowed: "an object { dockerHubCredentialArn }" }]);
+    });
+});
+
+describe("intelgraph:backup.neo4jVerification", () => {
+    const problems = (neo4jVerification: Record<string, unknown>) => problemsOf(withBackup("us-west-2", (b) => ({ ...b, neo4jVerification: { ...VERIFICATION, ...neo4jVerification } })));
+    it("runs monthly at least, and its AWS CLI image is pinned by digest", () => {
+        expect(problems({ schedule: "0 16 2 6 *" })).toEqual([
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:backup.neo4jVerification.schedule", value: "0 16 2 6 *", allowed: "a schedule that runs every month (its month field is *): the seed asks for monthly restore tests" },
+        ]);
+        expect(problems({ awsCliImage: "public.ecr.aws/aws-cli/aws-cli:2.27.0" })).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key: "intelgraph:backup.neo4jVerification.awsCliImage",
+                value: "public.ecr.aws/aws-cli/aws-cli:2.27.0",
+                allowed: "public.ecr.aws/aws-cli/aws-cli:<tag>@sha256:<64 hex digits>: the AWS CLI image pinned by digest (a tag alone can be moved to other content)",
+            },
+        ]);
     });
 });
