@@ -31,7 +31,7 @@ describe("the summary's protection lines", () => {
         expect(lines[0]).toBe("Protection: 3 gap(s)");
         expect(lines).toContain("  WAF: MISSING on 1 internet-facing ALB(s)");
         expect(lines).toContain("  Restore tests: MISSING (no restore testing plan)");
-        expect(lines.find((l) => l.startsWith("  Graph backups:"))).toMatch(/^  Graph backups: NO Object Lock;/);
+        expect(lines.find((l) => l.startsWith("  Graph backups:"))).toMatch(/^ {2}Graph backups: NO Object Lock;/);
     });
 
     it("has nothing to say of a stack with nothing to protect (the interconnect, a billing stack)", async () => {
