@@ -109,7 +109,7 @@ export class RegistryCache extends pulumi.ComponentResource {
                     `${name}-${repo.replace(/\//g, "-")}`,
                     {
                         name: repo,
-                        // Encryption is fixed when a repository is created (ForceNew in the provider): set here, never changed.
+                        // Encryption is fixed when a repository is created (createOnly: aws-cloudformation-resource-providers-ecr#31; ForceNew in the provider): set here, never changed.
                         encryptionConfigurations: encryption,
                         imageTagMutability: "MUTABLE",
                         forceDelete: false,
