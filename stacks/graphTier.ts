@@ -30,13 +30,14 @@ export function graphTier(base: RegionalBase) {
             namespace: "neo4j",
             availabilityZones: config.network.availabilityZones,
             servers: config.neo4j.servers,
-            image: config.neo4j.image,
+            // From this region's ECR pull-through cache, by digest (stacks/regional.ts).
+            image: base.runImages.neo4j,
             acceptLicenseAgreement: config.neo4j.acceptLicenseAgreement,
             storageGi: config.neo4j.storageGi,
             heapGi: config.neo4j.heapGi,
             pageCacheGi: config.neo4j.pageCacheGi,
             storageClassName: eks.storageClassName,
-            nodesReady: eks.graphTierReady,
+            nodesReady: [...eks.graphTierReady, ...base.registry.ready],
             nodeTier: { label: TIER_LABEL, value: "graph", taint: GRAPH_TAINT },
             backup: {
                 bucketName: backups.bucketName,

@@ -23,7 +23,13 @@ export interface PeerHealthChecks {
  * only in us-east-1: the stack there watches its own check and its peers'; a stack elsewhere cannot, and the loss
  * of any region (us-east-1 included) is alarmed on from another by the interconnect's probes (RegionProbe).
  */
-export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal }, watch: PeerHealthChecks): ProgramOutputs<MonitoringOutputs> {
+export function regionalMonitoring(
+    base: RegionalBase,
+    tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal },
+    watch: PeerHealthChecks,
+    /** Tiers that alarm on this topic too (the protection tier), built once the topic exists; their alarms join the dashboard. */
+    alarmingTiers: (topicArn: pulumi.Output<string>) => readonly pulumi.Output<string>[] = () => [],
+): ProgramOutputs<MonitoringOutputs> {
     const { config, prefix, kms, entry, dns, onRegion } = base;
     const alerts = config.alerts;
     const topic = new NotificationTopic(
@@ -75,7 +81,7 @@ export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora:
         onRegion,
     );
     const burn = new BurnRateAlarms("burn-rate", { namePrefix: prefix, topicArn, loadBalancerArnSuffix: entry.loadBalancerArnSuffix, availabilitySloPercent: alerts.availabilitySloPercent }, onRegion);
-    const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, ...edge.alarmArns, ...nodes.alarmArns, ...burn.alarmArns];
+    const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, ...edge.alarmArns, ...nodes.alarmArns, ...burn.alarmArns, ...alarmingTiers(topicArn)];
     const dashboard = new Dashboard(
         "dashboard",
         {

@@ -30,14 +30,15 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         base.onRegion,
     );
     const graph = graphTier(base);
-    protectTier(base, aurora);
+    // A primary knows no other region's health check: its secondaries watch its check.
+    // Backups, restore tests and their verification report to the region's topic (and its dashboard).
+    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
     return {
         ...regionalOutputs(base),
         ...tierOutputs({ aurora, redis, graph }, config.redis.nodeType),
-        // A primary knows no other region's health check: its secondaries watch its check.
-        ...regionalMonitoring(base, { aurora, redis }, { peers: [] }),
+        ...monitoring,
         auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
         // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
         auroraMasterPassword: aurora.masterPassword,

@@ -11,6 +11,8 @@ import { RegionalKms } from "../components/kms/RegionalKms";
 import { TIER_LABEL } from "../components/labels";
 import { RegionalVpc } from "../components/network/RegionalVpc";
 import { SecureBucket } from "../components/storage/SecureBucket";
+import { RegistryCache } from "../components/registry/RegistryCache";
+import { type ImageReference, cachedImage, chartImage, parseImageReference, registryHost } from "../components/registry/images";
 import { BACKUP_TAG } from "../components/storage/backupRules";
 import type { StackConfig } from "./config/schema";
 import type { AuroraGlobal } from "../components/data/AuroraGlobal";
@@ -108,6 +110,8 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             purpose: "neo4j-backups",
             // awsguard: a bucket of backups logs every access (S3 server access logs to the region's log bucket).
             accessLogs: { targetBucket: entry.accessLogBucketName, targetPrefix: `${S3_ACCESS_LOG_PREFIX}neo4j-backups/` },
+            // Backups nobody can delete or overwrite for these days (stack file: intelgraph:backup.neo4jBucketLock).
+            objectLock: config.backup.neo4jBucketLock,
         },
         onRegion,
     );
@@ -129,6 +133,27 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         },
         onRegion,
     );
+    // Every image the platform runs, from this region's own ECR (pinned by digest in the stack file).
+    const images = {
+        neo4j: pinned(config.neo4j.image),
+        loadBalancerController: pinned(config.eks.loadBalancerController.image),
+        awsCli: pinned(config.backup.neo4jVerification.awsCliImage),
+    };
+    const registry = new RegistryCache(
+        "registry",
+        {
+            region: config.region,
+            accountId: account,
+            partition: partition.partition,
+            kmsKeyArn: kms.keyArn,
+            dockerHubCredentialArn: config.registry.dockerHubCredentialArn,
+            images: Object.values(images),
+            namePrefix: prefix,
+        },
+        onRegion,
+    );
+    const host = registryHost(account, config.region);
+    const runImages = { neo4j: cachedImage(images.neo4j, host), awsCli: cachedImage(images.awsCli, host), loadBalancerController: chartImage(images.loadBalancerController, host) };
     const onCluster = { providers: [provider, eks.kubernetesProvider, ...generators] };
     const controller = new LoadBalancerController(
         "lb-controller",
@@ -139,6 +164,8 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             targetGroupArns: [entry.targetGroupArn],
             chartVersion: config.eks.loadBalancerController.chartVersion,
             replicas: config.eks.loadBalancerController.replicas,
+            image: runImages.loadBalancerController,
+            imageReady: registry.ready,
             nodeSelector: { [TIER_LABEL]: "general" },
         },
         onCluster,
@@ -164,10 +191,17 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, entry, waf, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, entry, waf, registry, runImages, controller, api, dns, dataPlacement };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;
+
+/** A stack file's image reference, already checked pinned by the schema (stacks/config/tiers.ts). */
+function pinned(ref: string): ImageReference {
+    const parsed = parseImageReference(ref);
+    if (typeof parsed === "string") throw new Error(`unreachable: the config schema admitted ${parsed}`);
+    return parsed;
+}
 
 /** Where and how big this region's Aurora cluster is, whatever its role (the role adds how it joins). */
 export function auroraPlacement(base: RegionalBase) {

@@ -42,14 +42,15 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         base.onRegion,
     );
     const graph = graphTier(base);
-    protectTier(base, aurora);
+    // Backups, restore tests and their verification report to the region's topic (and its dashboard).
+    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
 
 
     return {
         ...regionalOutputs(base),
         // A global-datastore member inherits the node type: re-exported from the primary (cost estimate, runbooks).
         ...tierOutputs({ aurora, redis, graph }, p.redisNodeType),
-        ...regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }),
+        ...monitoring,
         primaryStack: primary.stackName,
     };
 }

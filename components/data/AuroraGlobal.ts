@@ -60,6 +60,8 @@ export class AuroraGlobal extends pulumi.ComponentResource {
     readonly engine: pulumi.Output<string>;
     readonly engineVersion: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
+    /** Its isolated subnets' group (a restore test restores into it, not into a default VPC). */
+    readonly subnetGroupName: pulumi.Output<string>;
     readonly instanceArns: pulumi.Output<string>[];
     /** Primary only. */
     readonly globalWriterEndpoint?: pulumi.Output<string>;
@@ -228,6 +230,7 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         this.engine = pulumi.output(engine);
         this.engineVersion = pulumi.output(engineVersion);
         this.securityGroupId = sg.id;
+        this.subnetGroupName = subnetGroup.name;
         this.instanceArns = instances.map((x) => x.arn);
         this.registerOutputs({
             clusterArn: this.clusterArn,

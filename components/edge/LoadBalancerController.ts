@@ -29,6 +29,10 @@ export interface LoadBalancerControllerArgs {
     /** Exact eks-charts chart version. */
     readonly chartVersion: string;
     readonly replicas: number;
+    /** The controller's image from this region's ECR cache (components/registry/images.ts chartImage): repository and tag@digest. */
+    readonly image: { readonly repository: string; readonly tag: string };
+    /** What must exist before its pods pull (the region's registry cache). */
+    readonly imageReady: readonly pulumi.Resource[];
     /** Node label of the tier it runs on (not the tainted graph nodes). */
     readonly nodeSelector: Readonly<Record<string, string>>;
 }
@@ -83,6 +87,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     region: args.region,
                     vpcId: args.vpcId,
                     replicaCount: args.replicas,
+                    // The chart's default image is on ECR Public: this region's cache instead, pinned by digest.
+                    image: { repository: args.image.repository, tag: args.image.tag },
                     serviceAccount: {
                         create: true,
                         name: LOAD_BALANCER_CONTROLLER.serviceAccount,
@@ -113,7 +119,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             },
             // Its webhooks call AWS on admission: the role's policy must exist before the first pod starts. On
             // destroy, the nodes stay until it is gone: it removes the TargetGroupBinding's finalizer.
-            { parent: this, dependsOn: [...role.grants, ...args.cluster.generalTierReady] },
+            { parent: this, dependsOn: [...role.grants, ...args.cluster.generalTierReady, ...args.imageReady] },
         );
 
         const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
@@ -147,6 +153,10 @@ function validateArgs(args: LoadBalancerControllerArgs): Problems {
     p.check(args.targetGroupArns.length > 0, "targetGroupArns must list at least one target group: the controller's role may register targets nowhere else");
     p.check(/^\d+\.\d+\.\d+$/.test(args.chartVersion), `chartVersion must be an exact chart version such as 1.17.1, got ${JSON.stringify(args.chartVersion)}`);
     p.check(isRegion(args.region), `region must be an AWS region such as us-west-2 (pods cannot discover it through IMDS), got ${JSON.stringify(args.region)}`);
+    p.check(
+        /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\//.test(args.image.repository) && /@sha256:[0-9a-f]{64}$/.test(args.image.tag),
+        `image must be a repository of this region's ECR registry with a tag ending in @sha256:<digest>, got ${args.image.repository}:${args.image.tag}`,
+    );
     p.check(Object.keys(args.nodeSelector).length > 0, "nodeSelector must select the general tier's nodes (the graph nodes are tainted)");
     return p;
 }

@@ -242,6 +242,9 @@ function validateArgs(args: Neo4jClusterArgs): Problems {
     p.check(isIntIn(args.backup.fullEveryDays, 1, 28), `backup.fullEveryDays must be a whole number from 1 to 28, got ${args.backup.fullEveryDays}`);
     p.check(args.backup.schedule.trim().split(/\s+/).length === 5, `backup.schedule must be a five-field cron expression, got ${JSON.stringify(args.backup.schedule)}`);
     p.check(args.acceptLicenseAgreement === "yes" || args.acceptLicenseAgreement === "eval", `acceptLicenseAgreement must be "yes" or "eval", got ${JSON.stringify(args.acceptLicenseAgreement)}`);
-    p.check(/:5\.\d+(\.\d+)?-enterprise$/.test(args.image), `image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise (clustering needs Enterprise), got ${JSON.stringify(args.image)}`);
+    p.check(
+        /:5\.\d+(\.\d+)?-enterprise(@sha256:[0-9a-f]{64})?$/.test(args.image),
+        `image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise, optionally @sha256:<digest> (clustering needs Enterprise), got ${JSON.stringify(args.image)}`,
+    );
     return p;
 }

@@ -24,7 +24,9 @@ export interface BackupReplicationArgs {
  * interconnect stack: the destinations exist only once the secondaries are deployed). A bucket has one replication
  * configuration, and writing another replaces it (S3 API, PutBucketReplication), so every destination is a rule of
  * the same configuration (S3 User Guide, "Replicating objects to multiple destination buckets"). Objects are
- * re-encrypted with each destination region's key; Replication Time Control bounds the lag (15 minutes).
+ * re-encrypted with each destination region's key; Replication Time Control bounds the lag (15 minutes). Both ends
+ * have S3 Object Lock (SecureBucket objectLock): a locked source replicates only into a locked destination
+ * (S3 replication failure reason DstBucketObjectLockConfigMissing).
  */
 export class BackupReplication extends pulumi.ComponentResource {
     constructor(name: string, args: BackupReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -50,7 +52,13 @@ export class BackupReplication extends pulumi.ComponentResource {
                             Version: "2012-10-17",
                             Statement: [
                                 { Effect: "Allow", Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"], Resource: src },
-                                { Effect: "Allow", Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], Resource: `${src}/*` },
+                                // Retention and legal hold are read to replicate a locked object with its lock (S3 User Guide, "Object
+                                // Lock considerations", Using Object Lock with S3 Replication).
+                                {
+                                    Effect: "Allow",
+                                    Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"],
+                                    Resource: `${src}/*`,
+                                },
                                 { Effect: "Allow", Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Resource: dsts.map(([dst]) => `${dst}/*`) },
                                 { Effect: "Allow", Action: ["kms:Decrypt"], Resource: srcKey, Condition: { StringLike: { "kms:ViaService": `s3.${args.source.region}.amazonaws.com` } } },
                                 ...dsts.map(([, dstKey], i) => ({

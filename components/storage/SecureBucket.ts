@@ -19,6 +19,19 @@ export interface SecureBucketArgs {
      * whose policy admits logging.s3.amazonaws.com (RegionalEntrypoint's access-log bucket does, under `s3/`).
      */
     readonly accessLogs?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix: string };
+    /**
+     * S3 Object Lock with a default retention: every new object version is write-once for `days` (COMPLIANCE:
+     * nobody, the root user included, deletes or overwrites that version early; GOVERNANCE: only with
+     * s3:BypassGovernanceRetention). At most `retentionDays`, so the lifecycle can still expire every version.
+     */
+    readonly objectLock?: ObjectLockRetention;
+}
+
+/** S3 Object Lock retention modes (S3 API Reference, DefaultRetention: Mode COMPLIANCE | GOVERNANCE). */
+export const OBJECT_LOCK_MODES = ["COMPLIANCE", "GOVERNANCE"] as const;
+export interface ObjectLockRetention {
+    readonly mode: (typeof OBJECT_LOCK_MODES)[number];
+    readonly days: number;
 }
 
 /**
@@ -76,6 +89,22 @@ export class SecureBucket extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.versioning] },
         );
+        if (args.objectLock) {
+            // Object Lock on an existing, versioned bucket is a PutObjectLockConfiguration call, no token since 2023
+            // (AWS What's New 2023-11, "Amazon S3 enables S3 Object Lock for existing buckets"). The bucket's own
+            // objectLockEnabled input is ForceNew in the provider (terraform-aws-modules/terraform-aws-s3-bucket#403):
+            // left unset there, so turning the lock on never replaces a bucket full of backups.
+            // What the lock leaves possible, on purpose: a DELETE without a version id only adds a delete marker
+            // (S3 User Guide, "Managing delete markers with Object Lock"), so small control objects such as the
+            // deploy-freeze marker are cleared as usual, and the lifecycle still places delete markers and expires
+            // noncurrent versions once their retention has passed ("Managing S3 Lifecycle policies with Object Lock").
+            new aws.s3.BucketObjectLockConfiguration(
+                `${name}-object-lock`,
+                { bucket: bucket.id, objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } } },
+                // Object Lock needs versioning on first (S3 User Guide, "Configuring S3 Object Lock").
+                { parent: this, dependsOn: [this.versioning] },
+            );
+        }
         if (args.accessLogs) {
             new aws.s3.BucketLogging(`${name}-access-logging`, { bucket: bucket.id, targetBucket: args.accessLogs.targetBucket, targetPrefix: args.accessLogs.targetPrefix }, { parent: this });
         }
@@ -102,6 +131,14 @@ function validateArgs(args: SecureBucketArgs): Problems {
     if (name) p.add(name);
     p.check(isIntIn(args.retentionDays, 1), `retentionDays must be a whole number of at least 1 (S3 lifecycle expiration), got ${args.retentionDays}`);
     p.check(args.purpose.length > 0, "purpose must not be empty (the policy pack reads it)");
+    if (args.objectLock) {
+        const { mode, days } = args.objectLock;
+        p.check((OBJECT_LOCK_MODES as readonly string[]).includes(mode), `objectLock.mode must be one of ${OBJECT_LOCK_MODES.join(", ")}, got ${JSON.stringify(mode)}`);
+        p.check(
+            isIntIn(days, 1, args.retentionDays),
+            `objectLock.days must be a whole number from 1 to retentionDays (${args.retentionDays}): a version locked past the lifecycle's expiration is kept (and billed) until its lock ends, got ${days}`,
+        );
+    }
     if (args.encryption.kind === "s3-managed") p.check(args.encryption.reason.length > 0, "encryption.reason must say why S3-managed keys are used instead of the region's key");
     return p;
 }

@@ -16,6 +16,11 @@ export const PURPOSE_TAG = "intelgraph.io/purpose";
 export const ACCESS_LOGS_PURPOSE = "alb-access-logs";
 /** Canary run artifacts (screenshots, logs of the probe runs): diagnostics, nothing to restore. */
 export const SYNTHETICS_ARTIFACTS_PURPOSE = "synthetics-artifacts";
+/**
+ * A StorageClass labelled with this purpose (and reclaimPolicy Delete) provisions scratch volumes deleted with
+ * their pod (the backup verification job's): nothing on them to back up.
+ */
+export const SCRATCH_PURPOSE = "scratch";
 
 /** The tag the Neo4j EBS volumes get from their StorageClass, which the daily backup plan selects by. */
 export const BACKUP_TAG = { key: "intelgraph-backup", value: "daily" } as const;

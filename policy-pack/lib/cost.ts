@@ -102,6 +102,11 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
     const nodes = resources
         .filter((r) => r.type === "aws:eks/nodeGroup:NodeGroup")
         .reduce((n, r) => n + num(get(r.props, ["scalingConfig", "desiredSize"])), 0);
+    let graphVolumes = 0;
+    let vaults = 0;
+    let hasAurora = false;
+    const restoreTests = { aurora: 0, ebs: 0 };
+    const protect = prices.protectionAssumptions;
 
     for (const r of resources) {
         const p = r.props;
@@ -120,7 +125,26 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
                 perHour(r.name, `rds:${String(p.instanceClass)}`, 1);
                 break;
             case "aws:rds/cluster:Cluster":
+                hasAurora = true;
                 perMonth(r.name, "aurora-storage-gb", prices.assumptions.auroraStorageGb, "GB-month");
+                break;
+            case "aws:wafv2/webAcl:WebAcl": {
+                // Per web ACL, per rule (a managed rule group is one rule), per million requests inspected.
+                const rules = Array.isArray(p.rules) ? p.rules.length : 0;
+                perMonth(r.name, "waf-web-acl", 1, "month");
+                if (rules) perMonth(r.name, "waf-rule", rules, "month");
+                perMonth(r.name, "waf-requests-million", protect.wafRequestsMillionPerAclMonth, "month");
+                break;
+            }
+            case "aws:backup/vault:Vault":
+                vaults++;
+                break;
+            case "aws:backup/restoreTestingSelection:RestoreTestingSelection":
+                if (p.protectedResourceType === "Aurora") restoreTests.aurora += Array.isArray(p.protectedResourceArns) ? p.protectedResourceArns.length : 1;
+                if (p.protectedResourceType === "EBS") restoreTests.ebs++;
+                break;
+            case "aws:ecr/repository:Repository":
+                perMonth(r.name, "ecr-storage-gb", protect.ecrGbPerRepository, "GB-month");
                 break;
             case "aws:elasticache/replicationGroup:ReplicationGroup": {
                 const nodeType = typeof p.nodeType === "string" ? p.nodeType : inherited.redisNodeType;
@@ -138,6 +162,7 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
                 const replicas = num(get(p, ["spec", "replicas"]), 1);
                 const gb = gi(get(p, ["spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"])) * replicas;
                 graphGb += gb;
+                if (gb) graphVolumes += replicas;
                 if (gb) perMonth(r.name, "ebs-gp3-gb", gb, "GB-month");
                 break;
             }
@@ -174,6 +199,15 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
     }
     use(context.region);
     if (graphGb) perMonth("neo4j backups", "s3-standard-gb", graphGb * prices.assumptions.backupBucketShareOfGraphStorage, "GB-month");
+    if (vaults) {
+        // Recovery points of this region's resources plus the copies the zone's other region sends (data/aws-prices.json protectionAssumptions).
+        const copies = 1 + protect.backupCopiesReceivedPerOwnPoint;
+        if (graphGb) perMonth("backup recovery points", "backup-ebs-snapshot-gb", graphGb * protect.backupEbsShareOfVolume * copies, "GB-month");
+        if (hasAurora) perMonth("backup recovery points", "backup-aurora-gb", prices.assumptions.auroraStorageGb * copies, "GB-month");
+        if (graphGb) perMonth("backup recovery points", "backup-s3-gb", graphGb * prices.assumptions.backupBucketShareOfGraphStorage * copies, "GB-month");
+    }
+    const restores = restoreTests.aurora + (restoreTests.ebs ? graphVolumes : 0);
+    if (restores) perMonth("restore tests", "backup-restore-test", restores, "month");
     const monthlyUsd = Math.round(lines.reduce((n, l) => n + l.monthlyUsd, 0) * 100) / 100;
     const error = unpriced.length && errors.size ? [...errors].join("; ") : undefined;
     return { monthlyUsd, lines, unpriced, priceTable: { region: context.region ?? "", source: tables.source, date: tables.date, excluded: prices.excluded }, ...(error ? { error } : {}) };

@@ -4,6 +4,7 @@
  * (data/recovery-times.json). Per tier, because the tiers recover differently; "api" is what writes need
  * (relational, cache and compute), "graph" the Neo4j standby restored from backups.
  */
+import { NEO4J_LABELS } from "../contracts/neo4jLabels";
 import budgets from "../data/recovery-times.json";
 
 export interface ResilienceInputs {
@@ -94,7 +95,10 @@ export function failsOver(resources: readonly { type: string }[]): boolean {
 
 export function resilienceInputs(resources: readonly { type: string; props: Record<string, unknown> }[]): ResilienceInputs {
     const check = resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck")?.props;
-    const backup = resources.find((r) => r.type === "kubernetes:batch/v1:CronJob" && typeof (r.props.spec as { schedule?: unknown } | undefined)?.schedule === "string");
+    // The graph's backup job (component "backup"); other jobs (the monthly backup verification) bound no RPO.
+    const jobs = resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob" && typeof (r.props.spec as { schedule?: unknown } | undefined)?.schedule === "string");
+    const component = (r: { props: Record<string, unknown> }) => (r.props.metadata as { labels?: Record<string, unknown> } | undefined)?.labels?.[NEO4J_LABELS.component];
+    const backup = jobs.find((r) => component(r) === "backup") ?? jobs.find((r) => component(r) === undefined);
     const schedule = (backup?.props.spec as { schedule?: string } | undefined)?.schedule;
     return {
         healthCheck:

@@ -25,5 +25,12 @@ function plainProps(r: PolicyResource): Record<string, unknown> {
     if (Array.isArray(queries)) {
         out.metricQueries = Array.from({ length: queries.length }, (_, i) => (read(() => (r.props.metricQueries as Record<string, unknown>[])[i].metric !== undefined) === true ? { metric: {} } : {}));
     }
+    // A web ACL is priced per rule and a restore test per protected resource: only counts and the resource type matter.
+    for (const k of ["rules", "protectedResourceArns"]) {
+        const n = read(() => (r.props[k] as unknown[] | undefined)?.length);
+        if (typeof n === "number") out[k] = Array.from({ length: n }, () => ({}));
+    }
+    const type = read(() => r.props.protectedResourceType);
+    if (typeof type === "string") out.protectedResourceType = type;
     return out;
 }

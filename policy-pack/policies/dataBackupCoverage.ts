@@ -1,5 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { ACCESS_LOGS_PURPOSE, BACKUP_TAG, PURPOSE_TAG, SYNTHETICS_ARTIFACTS_PURPOSE } from "../contracts/labels";
+import { ACCESS_LOGS_PURPOSE, BACKUP_TAG, PURPOSE_TAG, SCRATCH_PURPOSE, SYNTHETICS_ARTIFACTS_PURPOSE } from "../contracts/labels";
 import { backupResources, planOf, rulesOf } from "../lib/backup";
 import { subjectOf, violationMessage } from "../lib/message";
 import { isUnknown, read, readPath } from "../lib/read";
@@ -24,6 +24,8 @@ function holdsData(bucket: PolicyResource): boolean {
 
 /** A StorageClass of EBS volumes (the graph's data), and whether it tags them for the tag selection. */
 const isEbsClass = (sc: PolicyResource) => readPath(sc.props, ["provisioner"]) === "ebs.csi.aws.com";
+/** Scratch volumes: deleted with their pod (reclaimPolicy Delete) and labelled so; nothing on them to restore. */
+const isScratchClass = (sc: PolicyResource) => readPath(sc.props, ["reclaimPolicy"]) === "Delete" && readPath(sc.props, ["metadata", "labels", PURPOSE_TAG]) === SCRATCH_PURPOSE;
 function tagsForBackup(sc: PolicyResource): boolean {
     const params = readPath(sc.props, ["parameters"]);
     if (!params || typeof params !== "object" || isUnknown(params)) return false;
@@ -40,7 +42,7 @@ export const dataBackupCoverage: StackValidationPolicy = {
     remediationSteps: `${REMEDIATION}.`,
     validateStack: (args, reportViolation) => {
         const { plans, selections } = backupResources(args.resources);
-        const subjects = args.resources.filter((r) => r.type === CLUSTER || (BUCKETS.has(r.type) && holdsData(r)) || (r.type === STORAGE_CLASS && isEbsClass(r)));
+        const subjects = args.resources.filter((r) => r.type === CLUSTER || (BUCKETS.has(r.type) && holdsData(r)) || (r.type === STORAGE_CLASS && isEbsClass(r) && !isScratchClass(r)));
         if (!subjects.length) {
             args.notApplicable("no Aurora cluster, data bucket or EBS StorageClass in this stack");
             return;

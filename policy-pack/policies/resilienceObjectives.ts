@@ -1,3 +1,4 @@
+import { NEO4J_LABELS } from "../contracts/neo4jLabels";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { stackSubject, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
@@ -39,6 +40,9 @@ export const resilienceObjectives: StackValidationPolicy = {
             }
             const schedule = readPath(r.props, ["spec", "schedule"]);
             if (typeof schedule === "string") props.spec = { schedule };
+            // Which job a CronJob is (the backup job's schedule bounds the graph's RPO, others' do not).
+            const component = readPath(r.props, ["metadata", "labels", NEO4J_LABELS.component]);
+            if (typeof component === "string") props.metadata = { labels: { [NEO4J_LABELS.component]: component } };
             return { type: r.type, props };
         });
         const model = resilienceModel(resilienceInputs(plain), cfg.decisionSeconds);

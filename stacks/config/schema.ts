@@ -28,7 +28,8 @@ import {
     redisSchema,
 } from "./tiers";
 import { regionalVaultName } from "../../components/storage/backupRules";
-import { type BackupConfig, VAULT_ARN_PATTERN, type WafConfig, backupSchema, wafSchema } from "./protect";
+import { backupLifecycleDays } from "../../components/graph/backup";
+import { type BackupConfig, type RegistryConfig, VAULT_ARN_PATTERN, type WafConfig, backupSchema, registrySchema, wafSchema } from "./protect";
 
 /**
  * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
@@ -57,6 +58,7 @@ export interface RegionalStackConfig {
     readonly alerts: AlertsConfig;
     readonly waf: WafConfig;
     readonly backup: BackupConfig;
+    readonly registry: RegistryConfig;
 }
 
 /** The stack that owns the global cluster, the global datastore and the credentials. */
@@ -144,6 +146,7 @@ export const keySchemas = {
     "intelgraph:alerts": alertsSchema,
     "intelgraph:waf": wafSchema,
     "intelgraph:backup": backupSchema,
+    "intelgraph:registry": registrySchema,
     // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
     // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
     // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
@@ -165,6 +168,7 @@ const JSON_KEYS: readonly ConfigKey[] = [
     "intelgraph:alerts",
     "intelgraph:waf",
     "intelgraph:backup",
+    "intelgraph:registry",
     "pulumi:disable-default-providers",
 ];
 
@@ -312,6 +316,28 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
             });
         }
     }
+    const neo4j = parsed["intelgraph:neo4j"];
+    if (backup && neo4j) {
+        const lifecycle = backupLifecycleDays(neo4j.backupRetentionDays, neo4j.fullBackupEveryDays);
+        if (backup.neo4jBucketLock.days > lifecycle) {
+            problems.push({
+                file,
+                key: "intelgraph:backup.neo4jBucketLock.days",
+                value: backup.neo4jBucketLock.days,
+                allowed: `at most ${lifecycle} (intelgraph:neo4j.backupRetentionDays + fullBackupEveryDays, the backup bucket's lifecycle): a version locked past its expiration is kept and billed until the lock ends`,
+            });
+        }
+    }
+    const registry = parsed["intelgraph:registry"];
+    const secret = registry ? /^arn:[^:]+:secretsmanager:([^:]+):(\d{12}):/.exec(registry.dockerHubCredentialArn) : null;
+    if (registry && secret && ((region !== undefined && secret[1] !== region) || (accountId !== undefined && secret[2] !== accountId))) {
+        problems.push({
+            file,
+            key: "intelgraph:registry.dockerHubCredentialArn",
+            value: registry.dockerHubCredentialArn,
+            allowed: `a secret in ${region ?? "aws:region"} of account ${accountId ?? "intelgraph:accountId"}: ECR reads a pull-through cache rule's credentials only from its own account and region`,
+        });
+    }
     if (backup && parsed["intelgraph:environment"] === "prod" && backup.lock.mode !== "compliance") {
         problems.push({ file, key: "intelgraph:backup.lock.mode", value: backup.lock.mode, allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" });
     }
@@ -376,6 +402,7 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         alerts: p["intelgraph:alerts"],
         waf: p["intelgraph:waf"],
         backup: p["intelgraph:backup"],
+        registry: p["intelgraph:registry"],
     };
     if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);

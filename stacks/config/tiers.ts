@@ -35,10 +35,17 @@ const loadBalancerController = z
             chartVersion: z.string({ error: 'an exact chart version of eks-charts/aws-load-balancer-controller such as "1.17.1"' }).regex(/^\d+\.\d+\.\d+$/, {
                 error: 'an exact chart version of eks-charts/aws-load-balancer-controller such as "1.17.1" (no ranges: the chart is pinned)',
             }),
+            /**
+             * The controller's image as ECR Public publishes it, pinned by digest; run from this region's ECR
+             * pull-through cache instead of the chart's default.
+             */
+            image: z.string({ error: "public.ecr.aws/eks/aws-load-balancer-controller:<tag>@sha256:<64 hex digits>" }).regex(/^public\.ecr\.aws\/eks\/aws-load-balancer-controller:[\w][\w.-]*@sha256:[0-9a-f]{64}$/, {
+                error: "public.ecr.aws/eks/aws-load-balancer-controller:<tag>@sha256:<64 hex digits>: the controller's image pinned by digest (a tag alone can be moved to other content)",
+            }),
             /** It serves admission webhooks for pods in the API namespace: one replica lost must leave one serving. */
             replicas: count("replicas (one may be lost while another serves the webhooks)", 2, 5),
         },
-        { error: "an object { chartVersion, replicas }" },
+        { error: "an object { chartVersion, image, replicas }" },
     )
     .strict();
 
@@ -168,7 +175,11 @@ export const neo4jSchema = z
         {
             /** Neo4j Enterprise needs the licence accepted explicitly: "yes" (commercial licence) or "eval". */
             acceptLicenseAgreement: z.enum(["yes", "eval"], { error: 'the Neo4j Enterprise licence acceptance, "yes" (licensed) or "eval"' }),
-            image: z.string().regex(/^neo4j:5\.\d+(\.\d+)?-enterprise$/, { error: "a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise" }),
+            // Pinned by digest: a tag can be moved to other content. Written as Docker Hub publishes it; the program
+            // runs it from this region's ECR pull-through cache (components/registry/images.ts).
+            image: z.string().regex(/^neo4j:5\.\d+(\.\d+)?-enterprise@sha256:[0-9a-f]{64}$/, {
+                error: "a Neo4j 5 Enterprise image pinned by digest, such as neo4j:5.26.1-enterprise@sha256:<64 hex digits> (a tag alone can be moved to other content)",
+            }),
             /** One server per AZ: Raft needs a majority, so three servers survive losing one. */
             servers: count("servers (one per AZ; Raft keeps quorum with one lost)", 3, 9),
             storageGi: count("GiB per server volume", 10, 16384),

@@ -64,6 +64,8 @@ function regionalFile(env: EnvironmentSpec, r: RegionSpec, primary: string): str
         (r.role === "primary" ? env.regions.find((x) => x.role === "secondary")?.region : env.regions.find((x) => x.role === "primary")?.region) ??
         (r.region === "us-west-2" ? "us-east-1" : "us-west-2");
     doc.setIn(["config", "intelgraph:backup", "copyToVaultArn"], `arn:aws:backup:${copyTo}:${env.account}:backup-vault:intelgraph-${stackName(env.environment, copyTo)}`);
+    // The Docker Hub credentials of the pull-through cache live in each stack's own account and region.
+    doc.setIn(["config", "intelgraph:registry", "dockerHubCredentialArn"], `arn:aws:secretsmanager:${r.region}:${env.account}:secret:ecr-pullthroughcache/docker-hub-IntLgr`);
     if (r.role === "primary") {
         doc.setIn(["config", "intelgraph:aurora", "globalClusterIdentifier"], `intelgraph-${env.zone}-${env.environment}`);
         doc.setIn(["config", "intelgraph:redis", "globalDatastoreSuffix"], `intelgraph-${env.zone}-${env.environment}`);

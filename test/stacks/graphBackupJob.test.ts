@@ -18,7 +18,7 @@ describe("the graph backup job's state is stack config (intelgraph:neo4j.backupJ
             stacks: ["us-west-2", "us-east-1"],
             configOverrides: { "us-east-1": withNeo4j("us-east-1", { backupJob: "active" }), "us-west-2": withNeo4j("us-west-2", { backupJob: "suspended" }) },
         });
-        const suspend = (stack: string) => (inputsOf(one(mustGet(stacks, stack), "kubernetes:batch/v1:CronJob")).spec as { suspend: boolean }).suspend;
+        const suspend = (stack: string) => (inputsOf(one(mustGet(stacks, stack), "kubernetes:batch/v1:CronJob", "neo4j-backup")).spec as { suspend: boolean }).suspend;
         expect(suspend("us-east-1")).toBe(false);
         expect(suspend("us-west-2")).toBe(true);
     });

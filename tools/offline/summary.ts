@@ -9,6 +9,7 @@ import { renderPolicyResults } from "./policyReport";
 import type { PlanReport, ReportResource, StackReport } from "./report";
 import { QUOTA_DATA_FILE } from "./quotas";
 import { detectionSection } from "./detection";
+import { protectionSection } from "./protection";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -58,6 +59,8 @@ function headerCounts(s: StackReport): string {
     return `${c.total} resources (${parts.join(", ")}; the policy line counts the same)`;
 }
 
+const COMPONENTS_SHOWN = 12;
+
 /** Custom resources per component under the stack, biggest first, packed into a few lines. */
 function componentLines(s: StackReport): string[] {
     const byUrn = new Map(s.deployment.resources.map((r) => [r.urn, r]));
@@ -67,8 +70,12 @@ function componentLines(s: StackReport): string[] {
         const group = topComponent(r, byUrn).replace(/ \((?:[^():]+:)+([^():]+)\)$/, " $1");
         counts.set(group, (counts.get(group) ?? 0) + 1);
     }
-    const items = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([g, n]) => `${g} ${n}`);
-    return wrapList("Custom resources by component: ", "  ", items);
+    const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    // The biggest components only: the summary fits a screen per stack, --details lists every one.
+    const shown = sorted.slice(0, COMPONENTS_SHOWN).map(([g, n]) => `${g} ${n}`);
+    const rest = sorted.slice(COMPONENTS_SHOWN);
+    if (rest.length) shown.push(`${rest.length} more with ${rest.reduce((n, [, k]) => n + k, 0)} (--details)`);
+    return wrapList("Custom resources by component: ", "  ", shown);
 }
 
 /** The lines a reader must not miss: errors, mandatory and advisory violations, quotas over default, unpriced items. */
@@ -244,6 +251,7 @@ export function renderSummary(report: PlanReport, opts: SummaryOptions): string 
             s.policy.summary || !s.error ? renderPolicyResults(s.policy.violations, s.policy.summary) : "",
             resilienceSection(s),
             detectionSection(s),
+            protectionSection(s),
             costSection(s, opts.details === true),
             quotaSection(s),
         );

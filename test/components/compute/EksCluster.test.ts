@@ -164,7 +164,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("EksCluster in %s", (region) 
     });
 
     it("declares an encrypted gp3 StorageClass with reclaimPolicy Retain and the regional key", () => {
-        const sc = one(s(), "kubernetes:storage.k8s.io/v1:StorageClass");
+        const sc = one(s(), "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3-encrypted");
         expect(inputsOf(sc)).toMatchObject({
             metadata: { name: "gp3-encrypted" },
             provisioner: "ebs.csi.aws.com",

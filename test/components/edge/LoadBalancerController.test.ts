@@ -38,6 +38,17 @@ describe.each(["us-west-2", "us-east-1"] as const)("LoadBalancerController in %s
         expect(release().parent).toMatch(/intelgraph:edge:LoadBalancerController::lb-controller$/);
     });
 
+    it("runs the controller image from this region's ECR pull-through cache, pinned by the stack file's digest, once the cache exists", () => {
+        const digest = `sha256:${"0".repeat(64)}`;
+        expect(values().image).toEqual({ repository: `123456789012.dkr.ecr.${region}.amazonaws.com/ecr-public/eks/aws-load-balancer-controller`, tag: `v2.17.1@${digest}` });
+        expect(release().dependencies).toEqual(
+            expect.arrayContaining([
+                one(s(), "aws:ecr/pullThroughCacheRule:PullThroughCacheRule", "registry-ecr-public").urn,
+                one(s(), "aws:ecr/repository:Repository", "registry-ecr-public-eks-aws-load-balancer-controller").urn,
+            ]),
+        );
+    });
+
     it("is told its cluster, region and VPC (pods cannot reach IMDS to discover them)", () => {
         expect(values()).toMatchObject({ clusterName: `intelgraph-${region}`, region, vpcId: s().outputs.vpcId });
     });
@@ -163,13 +174,14 @@ describe("LoadBalancerController with its own args", () => {
             },
         };
     };
+    const TEST_IMAGE = { repository: "210987654321.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/eks/aws-load-balancer-controller", tag: `v2.13.0@sha256:${"a".repeat(64)}` };
     const targetGroups = ["arn:aws:elasticloadbalancing:eu-west-1:210987654321:targetgroup/api/1", "arn:aws:elasticloadbalancing:eu-west-1:210987654321:targetgroup/admin/2"];
     const build = (over: Partial<LoadBalancerControllerArgs> = {}) =>
         planComponent(
             (p) =>
                 new LoadBalancerController(
                     "lbc",
-                    { cluster: stubCluster(p), region: "eu-west-1", vpcId: "vpc-test", targetGroupArns: targetGroups, chartVersion: "1.13.0", replicas: 3, nodeSelector: { tier: "general" }, ...over },
+                    { cluster: stubCluster(p), region: "eu-west-1", vpcId: "vpc-test", targetGroupArns: targetGroups, chartVersion: "1.13.0", replicas: 3, image: TEST_IMAGE, imageReady: [], nodeSelector: { tier: "general" }, ...over },
                     p.onCluster(),
                 ),
             { region: "eu-west-1" },
@@ -211,6 +223,11 @@ describe("LoadBalancerController with its own args", () => {
         ["no target group", { targetGroupArns: [] }, "targetGroupArns must list at least one target group: the controller's role may register targets nowhere else"],
         ["a chart version range", { chartVersion: "^1.13" }, 'chartVersion must be an exact chart version such as 1.17.1, got "^1.13"'],
         ["no node selector", { nodeSelector: {} }, "nodeSelector must select the general tier's nodes (the graph nodes are tainted)"],
+        [
+            "the chart's public image by tag",
+            { image: { repository: "public.ecr.aws/eks/aws-load-balancer-controller", tag: "v2.13.0" } },
+            "image must be a repository of this region's ECR registry with a tag ending in @sha256:<digest>, got public.ecr.aws/eks/aws-load-balancer-controller:v2.13.0",
+        ],
     ])("refuses %s", async (_, over, problem) => {
         expectRefused(await build(over), LoadBalancerController, refused + problem);
     });

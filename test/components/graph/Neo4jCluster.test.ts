@@ -97,7 +97,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
             expect((spec.volumeClaimTemplates as { spec: Obj }[])[0].spec).toMatchObject({ storageClassName: "gp3-encrypted", resources: { requests: { storage: "200Gi" } } });
             expect(r.protect).toBe(true);
         }
-        expect(inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass")).reclaimPolicy).toBe("Retain");
+        expect(inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3-encrypted")).reclaimPolicy).toBe("Retain");
     });
 
     it("sets resource requests/limits and readiness, liveness and startup probes", () => {
@@ -129,7 +129,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
     });
 
     it("backs up every server to the region's bucket on a schedule, through an IRSA role scoped to that bucket", () => {
-        const job = inputsOf(one(s(), "kubernetes:batch/v1:CronJob"));
+        const job = inputsOf(one(s(), "kubernetes:batch/v1:CronJob", "neo4j-backup"));
         const spec = job.spec as { schedule: string; suspend: boolean; concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: { serviceAccountName: string; containers: { command: string[] }[] } } } } };
         expect(spec.schedule).toBe("*/15 * * * *");
         expect(spec.concurrencyPolicy).toBe("Forbid");
@@ -264,7 +264,7 @@ describe("Neo4jCluster with its own args", () => {
         ["a heap beyond compressed pointers", { heapGi: 32 }, "heapGi must be a whole number from 1 to 31, got 32"],
         ["heap and page cache beyond one node", { heapGi: 31, pageCacheGi: 240, storageGi: 500 }, "heapGi + pageCacheGi + their overhead (362 GiB, each server's memory request; components/graph/memory.ts) must not exceed 256 GiB"],
         ["a page cache larger than the store", { pageCacheGi: 64 }, "pageCacheGi (64) must not exceed storageGi (50): a page cache larger than the store holds nothing more"],
-        ["a Community image", { image: "neo4j:5.26.2" }, 'image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise (clustering needs Enterprise), got "neo4j:5.26.2"'],
+        ["a Community image", { image: "neo4j:5.26.2" }, 'image must be a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise, optionally @sha256:<digest> (clustering needs Enterprise), got "neo4j:5.26.2"'],
         ["a bad cron schedule", { backup: { ...args(4).backup, schedule: "hourly" } }, 'backup.schedule must be a five-field cron expression, got "hourly"'],
         ["FULL backups further apart than 28 days", { backup: { ...args(4).backup, fullEveryDays: 30 } }, "backup.fullEveryDays must be a whole number from 1 to 28, got 30"],
     ])("refuses %s", async (_, over, problem) => {

@@ -55,7 +55,7 @@ function orphans(artifacts: readonly Artifact[], retentionDays: number, lifecycl
 describe("Neo4j backup chains under the bucket lifecycle", () => {
     it.each(["us-west-2", "us-east-1", "staging-us-west-2", "staging-us-east-1"])("%s: no artifact inside the restore window loses its FULL", (stack) => {
         const s = mustGet(stacks, stack);
-        const job = inputsOf(one(s, "kubernetes:batch/v1:CronJob")) as { spec: { schedule: string; jobTemplate: { spec: { template: { spec: { containers: { command: string[] }[] } } } } } };
+        const job = inputsOf(one(s, "kubernetes:batch/v1:CronJob", "neo4j-backup")) as { spec: { schedule: string; jobTemplate: { spec: { template: { spec: { containers: { command: string[] }[] } } } } } };
         const script = job.spec.jobTemplate.spec.template.spec.containers[0].command[2];
         const fullEveryDays = Number(/\/ 86400 \/ (\d+) \*/.exec(script)?.[1]);
         const everyMinutes = Number(/^\*\/(\d+) \* \* \* \*$/.exec(job.spec.schedule)?.[1]);

@@ -56,7 +56,7 @@ describe.each([
         expect(selections.get("backup-plan-daily-resources")).toMatchObject({ planId: mustGet(plans(), "backup-plan-daily").id, resources: arns, iamRoleArn: role });
         expect(selections.get("backup-plan-continuous-resources")).toMatchObject({ planId: mustGet(plans(), "backup-plan-continuous").id, resources: arns, iamRoleArn: role });
         expect(selections.get("backup-plan-daily-volumes")).toMatchObject({ planId: mustGet(plans(), "backup-plan-daily").id, selectionTags: [{ type: "STRINGEQUALS", key: "intelgraph-backup", value: "daily" }] });
-        const storageClass = inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass"));
+        const storageClass = inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3-encrypted"));
         expect((storageClass.parameters as Record<string, string>).tagSpecification_1).toBe("intelgraph-backup=daily");
     });
 

@@ -25,6 +25,21 @@ describe("SecureBucket with its own args", () => {
         expect(lifecycle.dependencies).toContain(p.one("aws:s3/bucketVersioning:BucketVersioning").urn);
     });
 
+    it("with objectLock: S3 Object Lock in the given mode and days, through its own resource after versioning, the bucket's ForceNew flag left unset", async () => {
+        const p = await build({ objectLock: { mode: "COMPLIANCE", days: 45 } });
+        const lock = p.one("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration");
+        expect(p.inputs(lock.type)).toEqual({ bucket: "test-reports-eu-west-1", objectLockEnabled: "Enabled", rule: { defaultRetention: { mode: "COMPLIANCE", days: 45 } } });
+        expect(lock.dependencies).toContain(p.one("aws:s3/bucketVersioning:BucketVersioning").urn);
+        // Setting it on the bucket would replace a bucket full of backups when the lock is turned on.
+        expect(p.inputs("aws:s3/bucket:Bucket")).not.toHaveProperty("objectLockEnabled");
+        // The lifecycle still expires every version: locked versions go once their days have passed.
+        expect(p.inputs("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules).toMatchObject([{ expiration: { days: 45 }, noncurrentVersionExpiration: { noncurrentDays: 45 } }]);
+    });
+
+    it("has no Object Lock unless asked", async () => {
+        expect((await build()).ofType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).toEqual([]);
+    });
+
     it("uses S3-managed keys only when told so", async () => {
         const p = await build({ encryption: { kind: "s3-managed", reason: "ELB access logs" } });
         expect(p.inputs("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
@@ -37,6 +52,11 @@ describe("SecureBucket with its own args", () => {
             "a name S3 refuses",
             { bucketName: "Test_Reports" },
             'bucketName must be a valid S3 bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit), got "Test_Reports"',
+        ],
+        [
+            "a lock longer than the lifecycle",
+            { objectLock: { mode: "GOVERNANCE", days: 46 } },
+            "objectLock.days must be a whole number from 1 to retentionDays (45): a version locked past the lifecycle's expiration is kept (and billed) until its lock ends, got 46",
         ],
         ["S3-managed keys without a reason", { encryption: { kind: "s3-managed", reason: "" } }, "encryption.reason must say why S3-managed keys are used instead of the region's key"],
     ])("refuses %s", async (_, over, problem) => {

@@ -66,3 +66,42 @@ describe("cost estimate per region", () => {
         }
     });
 });
+
+describe("cost of protection (#17)", () => {
+    const protectedStack = [
+        { type: "aws:wafv2/webAcl:WebAcl", name: "acl", props: { rules: [{}, {}, {}, {}, {}] } },
+        { type: "aws:backup/vault:Vault", name: "vault", props: {} },
+        { type: "aws:rds/cluster:Cluster", name: "aurora", props: {} },
+        { type: "kubernetes:apps/v1:StatefulSet", name: "neo4j-0", props: { spec: { replicas: 1, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: "200Gi" } } } }] } } },
+        { type: "kubernetes:apps/v1:StatefulSet", name: "neo4j-1", props: { spec: { replicas: 1, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: "200Gi" } } } }] } } },
+        { type: "aws:backup/restoreTestingSelection:RestoreTestingSelection", name: "aurora-test", props: { protectedResourceType: "Aurora", protectedResourceArns: [{}] } },
+        { type: "aws:backup/restoreTestingSelection:RestoreTestingSelection", name: "volume-test", props: { protectedResourceType: "EBS", protectedResourceArns: [{}] } },
+        { type: "aws:ecr/repository:Repository", name: "repo", props: {} },
+    ];
+
+    it("prices WAF per ACL, per rule and per million requests, backups per recovery-point GB (own points and received copies), restore tests per restore and ECR per GB", () => {
+        const est = estimateCost(protectedStack, { region: "us-east-1" });
+        const line = (item: string) => est.lines.filter((l) => l.item === item).map((l) => [l.quantity, l.unitUsd]);
+        expect(line("waf-web-acl")).toEqual([[1, 5]]);
+        expect(line("waf-rule")).toEqual([[5, 1]]);
+        expect(line("waf-requests-million")).toEqual([[30, 0.6]]);
+        // 400 GB of graph volumes, 100 GB of Aurora (assumption), 200 GB of backup bucket; each doubled by the received copies.
+        expect(line("backup-ebs-snapshot-gb")).toEqual([[800, 0.05]]);
+        expect(line("backup-aurora-gb")).toEqual([[200, 0.021]]);
+        expect(line("backup-s3-gb")).toEqual([[400, 0.05]]);
+        // One Aurora cluster and the two tagged volumes, monthly.
+        expect(line("backup-restore-test")).toEqual([[3, 1]]);
+        expect(line("ecr-storage-gb")).toEqual([[0.5, 0.1]]);
+        expect(est.unpriced).toEqual([]);
+    });
+
+    it("prices them in every priced region, from its own table", () => {
+        for (const region of ["us-west-2", "us-east-2", "eu-west-1", "eu-central-1"]) expect(estimateCost(protectedStack, { region }).unpriced, region).toEqual([]);
+        expect(estimateCost(protectedStack, { region: "eu-central-1" }).lines.find((l) => l.item === "backup-ebs-snapshot-gb")?.unitUsd).toBe(0.054);
+    });
+
+    it("states its assumptions in the price file", () => {
+        expect(prices.protectionAssumptions).toMatchObject({ wafRequestsMillionPerAclMonth: 30, backupEbsShareOfVolume: 1, backupCopiesReceivedPerOwnPoint: 1, ecrGbPerRepository: 0.5 });
+        expect(prices.source).toContain("WAF $5 per web ACL, $1 per rule");
+    });
+});

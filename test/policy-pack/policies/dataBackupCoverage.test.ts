@@ -55,4 +55,14 @@ describe(RULE, () => {
             `kubernetes:storage.k8s.io/v1:StorageClass 'eks-gp3-encrypted' (us-west-2): backup plan is "no intelgraph-backup=daily tagSpecification parameter"; ${REQUIRED}`,
         ]);
     });
+
+    it("leaves out the verification job's scratch class (deleted with its pod), but not once it retains its volumes", async () => {
+        const resources = await stackResources("us-east-1");
+        const scratch = byName(resources, "neo4j-verification-scratch");
+        expect((scratch.inputs ?? {}).reclaimPolicy).toBe("Delete");
+        setProp(scratch, "reclaimPolicy", "Retain");
+        expect(await messages(resources, "us-east-1", RULE)).toEqual([
+            `kubernetes:storage.k8s.io/v1:StorageClass 'neo4j-verification-scratch' (us-east-1): backup plan is "no intelgraph-backup=daily tagSpecification parameter"; ${REQUIRED}`,
+        ]);
+    });
 });

@@ -29,4 +29,16 @@ describe(RULE, () => {
         const result = await evaluate(await stackResources("us-east-1"), "us-east-1", RULE, config);
         expect(result.violations).toEqual([]);
     });
+
+    it("bounds the graph's RPO by the backup job only: the monthly verification job's schedule is not a backup interval", async () => {
+        const resources = await stackResources("us-east-1");
+        const jobs = resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob").map((r) => r.urn.split("::").pop());
+        expect(jobs.sort()).toEqual(["neo4j-backup", "neo4j-verification-job"]);
+        // Without the backup job the verification job's monthly schedule must not stand in for it.
+        const withoutBackup = resources.filter((r) => !r.urn.endsWith("::neo4j-backup"));
+        const result = await evaluate(withoutBackup, "us-east-1", RULE);
+        expect(result.violations.map((v) => v.message)).toEqual([
+            'pulumi:pulumi:Stack \'intelgraph-us-east-1\' (us-east-1): RPO of tier graph (s) is "unbounded (no recognised backup schedule)"; required: at most 1800 (restore 1200 s after detection and decision; RPO = backup interval Infinity s + S3 replication 900 s). Shorten the health check (intelgraph:dns.healthCheck), the backup schedule (intelgraph:neo4j.backupSchedule) or the recovery path, or change the objective in a reviewed policy-config change.',
+        ]);
+    });
 });

@@ -40,8 +40,14 @@ describe("stack config schema", () => {
         const [p, ...rest] = problemsOf(() => parseWith("us-east-1", { "intelgraph:accountId": "210987654321" }));
         expect(p).toMatchObject({ key: "intelgraph:eks.access.admins.0", value: "arn:aws:iam::123456789012:role/intelgraph-platform-admin" });
         expect(p.allowed).toMatch(/^a role of the environment's account 210987654321 \(intelgraph:accountId\)/);
-        // ...and the backup copy to a vault of the old account.
-        expect(rest.map((r) => r.key).sort()).toEqual(["intelgraph:backup.copyToVaultArn", "intelgraph:eks.access.breakGlass.0", "intelgraph:eks.access.deployers.0", "intelgraph:eks.access.previewers.0"]);
+        // ...and the backup copy to a vault of the old account, and the Docker Hub secret of the old account.
+        expect(rest.map((r) => r.key).sort()).toEqual([
+            "intelgraph:backup.copyToVaultArn",
+            "intelgraph:eks.access.breakGlass.0",
+            "intelgraph:eks.access.deployers.0",
+            "intelgraph:eks.access.previewers.0",
+            "intelgraph:registry.dockerHubCredentialArn",
+        ]);
     });
 
     it("rejects a region that is not a region name", () => {
@@ -146,6 +152,8 @@ describe("stack config schema", () => {
             "aws:region",
             "intelgraph:availabilityZones",
             "intelgraph:primaryStack",
+            // the Docker Hub secret is us-east-1's, not the region now named
+            "intelgraph:registry.dockerHubCredentialArn",
             "intelgraph:residencyZone",
             "intelgraph:vpcCidr",
         ]);

@@ -197,9 +197,10 @@ describe("tier sizes in the stack files", () => {
         expect(withTier("us-west-2", "intelgraph:eks", { kubernetesVersion: "1.29" })).toThrow('intelgraph:eks.kubernetesVersion is "1.29"; allowed: a pinned EKS Kubernetes minor version from 1.30');
     });
 
+    const LBC_IMAGE = `public.ecr.aws/eks/aws-load-balancer-controller:v2.17.1@sha256:${"0".repeat(64)}`;
     it.each<[string, Record<string, unknown>, string, unknown, string]>([
-        ["a chart version range", { chartVersion: "^1.17", replicas: 2 }, "intelgraph:eks.loadBalancerController.chartVersion", "^1.17", 'an exact chart version of eks-charts/aws-load-balancer-controller such as "1.17.1" (no ranges: the chart is pinned)'],
-        ["one replica", { chartVersion: "1.17.1", replicas: 1 }, "intelgraph:eks.loadBalancerController.replicas", 1, "at least 2 replicas (one may be lost while another serves the webhooks)"],
+        ["a chart version range", { chartVersion: "^1.17", image: LBC_IMAGE, replicas: 2 }, "intelgraph:eks.loadBalancerController.chartVersion", "^1.17", 'an exact chart version of eks-charts/aws-load-balancer-controller such as "1.17.1" (no ranges: the chart is pinned)'],
+        ["one replica", { chartVersion: "1.17.1", image: LBC_IMAGE, replicas: 1 }, "intelgraph:eks.loadBalancerController.replicas", 1, "at least 2 replicas (one may be lost while another serves the webhooks)"],
     ])("rejects a load balancer controller with %s", (_, loadBalancerController, key, value, allowed) => {
         expect(problemsOf(withTier("us-east-1", "intelgraph:eks", { loadBalancerController }))).toEqual([{ file: "Pulumi.us-east-1.yaml", key, value, allowed }]);
     });
@@ -210,7 +211,7 @@ describe("tier sizes in the stack files", () => {
         delete eks.loadBalancerController;
         config["intelgraph:eks"] = JSON.stringify(eks);
         expect(problemsOf(() => parseStackConfig("us-west-2", config))).toEqual([
-            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:eks.loadBalancerController", value: undefined, allowed: "an object { chartVersion, replicas }" },
+            { file: "Pulumi.us-west-2.yaml", key: "intelgraph:eks.loadBalancerController", value: undefined, allowed: "an object { chartVersion, image, replicas }" },
         ]);
     });
 

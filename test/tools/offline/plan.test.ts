@@ -107,7 +107,8 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toContain("Policy: 29 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
-        expect(run.stdout).toMatch(/Cost: \$2,750\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toMatch(/Cost: \$2,876\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toContain("Protection: WAF, backups and restore tests in place");
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
         // Each environment's total against its cap (policy-pack/config/environments.json), from the stacks' estimates.
         const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
@@ -183,9 +184,9 @@ describe("npm run plan: options", () => {
         const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
         expect(code).toBe(2);
         expect(stdout).not.toContain("NOT PLANNED");
-        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 237 resources/);
+        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 260 resources/);
         expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
-        expect(stdout).toContain("Policy: 29 rules on 237 resources");
+        expect(stdout).toContain("Policy: 29 rules on 260 resources");
         expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
         expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
         expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");
