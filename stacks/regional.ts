@@ -86,7 +86,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             createValidationRecord: options.createsCertificateValidationRecord,
             accessLogBucketName: `intelgraph-alb-logs-${account}-${config.stack}`,
             targetPort: API_PORT,
-            healthCheckPath: config.dns.healthCheck.path,
+            livenessPath: config.dns.livenessPath,
         },
         onRegion,
     );

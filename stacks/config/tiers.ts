@@ -211,10 +211,21 @@ export const dnsSchema = z
                     { error: "an object { requestInterval, failureThreshold, path? }" },
                 )
                 .strict(),
+            /**
+             * The ALB target group's health check: liveness only (the process serves HTTP), never the writer-aware
+             * healthCheck.path. The load balancer controller's readiness gates hold a pod unready until this passes
+             * (TargetGroupBinding), so a writer-aware answer would keep the standby's pods unready and drain the old
+             * primary's after a failover; Route 53 alone decides which region takes traffic.
+             */
+            livenessPath: z.string({ error: "an absolute path such as /livez (the ALB's liveness check)" }).regex(/^\/[\x21-\x7e]{0,1023}$/, { error: "an absolute path such as /livez (the ALB's liveness check; at most 1024 characters, ELB API Reference HealthCheckPath)" }),
         },
-        { error: "an object { hostedZoneId, apiDomain, weight, healthCheck }" },
+        { error: "an object { hostedZoneId, apiDomain, weight, healthCheck, livenessPath }" },
     )
-    .strict();
+    .strict()
+    .refine((d) => d.livenessPath !== d.healthCheck.path, {
+        path: ["livenessPath"],
+        error: "a path other than healthCheck.path: the ALB checks liveness, Route 53 checks the writer-aware /healthz (README, \"The /healthz contract\")",
+    });
 
 export type EksConfig = z.infer<typeof eksSchema>;
 export type Neo4jConfig = z.infer<typeof neo4jSchema>;

@@ -220,8 +220,20 @@ describe("tier sizes in the stack files", () => {
         ["a threshold of 11", { healthCheck: { requestInterval: 10, failureThreshold: 11 } }, "intelgraph:dns.healthCheck.failureThreshold", 11, "at most 10 consecutive failures"],
         ["a negative weight", { weight: -1 }, "intelgraph:dns.weight", -1, "a whole number from 0 to 255"],
         ["a non-integer weight", { weight: 2.5 }, "intelgraph:dns.weight", 2.5, "a whole number from 0 to 255"],
+        ["a liveness path equal to the Route 53 path", { livenessPath: "/healthz" }, "intelgraph:dns.livenessPath", "/healthz", 'a path other than healthCheck.path: the ALB checks liveness, Route 53 checks the writer-aware /healthz (README, "The /healthz contract")'],
+        ["a relative liveness path", { livenessPath: "livez" }, "intelgraph:dns.livenessPath", "livez", "an absolute path such as /livez (the ALB's liveness check; at most 1024 characters, ELB API Reference HealthCheckPath)"],
     ])("rejects DNS settings with %s", (_, change, key, value, allowed) => {
         expect(problemsOf(withTier("us-west-2", "intelgraph:dns", change))).toEqual([{ file: "Pulumi.us-west-2.yaml", key, value, allowed }]);
+    });
+
+    it("requires the ALB's liveness path in the stack file", () => {
+        const config = { ...loadStackFile(project, "us-east-1").config };
+        const dns = JSON.parse(config["intelgraph:dns"]) as Record<string, unknown>;
+        delete dns.livenessPath;
+        config["intelgraph:dns"] = JSON.stringify(dns);
+        expect(problemsOf(() => parseStackConfig("us-east-1", config))).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:dns.livenessPath", value: undefined, allowed: "an absolute path such as /livez (the ALB's liveness check)" },
+        ]);
     });
 
     it("rejects a Neo4j cluster of two servers and an unaccepted licence", () => {
