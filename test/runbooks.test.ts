@@ -53,7 +53,7 @@ describe("runbooks follow the failover CLI", () => {
         }
         // The CLI's own order is the same list.
         const fakeView = { region: "r", environment: "e", residencyZone: "z", auroraGlobalClusterId: "g", auroraClusterArn: "arn:c", auroraClusterId: "c", redisGlobalReplicationGroupId: "rg", redisReplicationGroupId: "r", eksClusterName: "k", eksNodeGroupNames: ["n"], eksGraphNodeGroupNames: ["n"], neo4jBackupBucketName: "b", apiTargetGroupArn: "arn:t", apiLoadBalancerArn: "arn:l", apiRecordFqdn: "f", dnsWeight: 0, neo4jFullBackupEveryDays: 7 };
-        const steps = failoverSteps({ mode: "unplanned", from: { ...fakeView, stack: "a" }, to: { ...fakeView, stack: "b" }, maxLagMs: 0, secrets: [] }, { runId: "x", by: "y", runCommand: async () => "" });
+        const steps = failoverSteps({ mode: "unplanned", from: { ...fakeView, stack: "a" }, to: { ...fakeView, stack: "b" }, maxLagMs: 0, secrets: [], origins: { from: "a.json", to: "b.json" } }, { runId: "x", by: "y", runCommand: async () => "" });
         expect(steps.map((x) => x.id)).toEqual([...STEP_IDS]);
     });
 

@@ -1,6 +1,7 @@
 /**
- * npm run failover -- --from <stack> --to <stack> (--planned | --unplanned) [--execute] [--json]
+ * npm run failover -- --from <stack> --to <stack> (--planned | --unplanned) [--execute] [--json] [--stack-source automation]
  * Dry run by default. Exit 0: planned or completed; 1: refused or stopped (the output says what next); 2: bad input.
+ * npm run failover -- freeze-status --stacks <stack,...>: the deploy freeze check CI runs before `pulumi up` (freezeStatus.ts).
  */
 import { execFile } from "node:child_process";
 import * as os from "node:os";
@@ -10,7 +11,9 @@ import { Command, Option } from "commander";
 import { STEP_BUDGETS } from "./budgets";
 import { regionalClients } from "./clients";
 import { redact, writeEvidence } from "./evidence";
+import { freezeStatusMain } from "./freezeStatus";
 import { InputError, type FailoverInputs, loadInputs } from "./inputs";
+import { type AutomationWorkspace, type StackSource, automationSource, fileSource, localWorkspace, withFallback } from "./stackSource";
 import { automationSeconds, failoverSteps } from "./plan";
 import { runFailover } from "./run";
 import type { CommandRunner } from "./steps/graph";
@@ -27,6 +30,20 @@ export interface CliDeps {
     readonly runCommand?: CommandRunner;
     readonly sleep?: (ms: number) => Promise<void>;
     readonly now?: () => number;
+    /** The Automation API workspace (tests inject one; the CLI builds LocalWorkspace on --work-dir). */
+    readonly workspace?: AutomationWorkspace;
+}
+
+export type StackSourceName = "automation" | "files";
+
+/**
+ * The stack outputs the run reads: through the Automation API with the files as the fallback when the backend
+ * does not answer, or the files alone.
+ */
+export function stackSource(name: StackSourceName, o: { readonly outputsDir: string; readonly workDir: string }, deps: Pick<CliDeps, "workspace" | "stderr">): StackSource {
+    const files = fileSource(o.outputsDir);
+    if (name === "files") return files;
+    return withFallback(automationSource(deps.workspace ?? localWorkspace(o.workDir)), files, (m) => deps.stderr(`failover: ${m} (${o.outputsDir})\n`));
 }
 
 const kubectl: CommandRunner = async (argv) => (await promisify(execFile)(argv[0], argv.slice(1), { timeout: 60_000 })).stdout;
@@ -45,13 +62,16 @@ export function describePlan(steps: readonly Step[], inputs: FailoverInputs) {
 }
 
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+    if (argv[0] === "freeze-status") return freezeStatusMain(argv.slice(1), deps);
     const program = new Command("failover")
         .description("Fail the platform over from one regional stack to another (dry run unless --execute)")
         .requiredOption("--from <stack>", "the stack losing the writers (e.g. us-west-2, staging-us-west-2)")
         .requiredOption("--to <stack>", "the stack taking them")
         .addOption(new Option("--planned", "both regions up: switchover, no data loss").conflicts("unplanned"))
         .addOption(new Option("--unplanned", "the --from region is lost: failover allowing data loss; no call to its region").conflicts("planned"))
-        .option("--outputs-dir <dir>", "folder of <stack>.json files from `pulumi stack output --json --show-secrets --stack <stack>`", ".")
+        .addOption(new Option("--stack-source <source>", "where the stack outputs come from: the Pulumi backend (Automation API) or the --outputs-dir files").choices(["automation", "files"]).default("files"))
+        .option("--work-dir <dir>", "the Pulumi project directory (--stack-source automation)", ".")
+        .option("--outputs-dir <dir>", "folder of <stack>.json files from `pulumi stack output --json --show-secrets --stack <stack>` (with --stack-source automation: the fallback when the backend does not answer)", ".")
         .option("--execute", "perform the steps (default: print the plan)", false)
         .option("--json", "print JSON (stdout holds only the JSON)", false)
         .option("--max-lag-ms <ms>", "planned: refuse above this Aurora replication lag", String(DEFAULT_MAX_LAG_MS))
@@ -79,7 +99,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     if (!(rtoMinutes > 0)) return bad(deps, `--rto-objective-minutes must be a positive number, got ${String(o.rtoObjectiveMinutes)}`);
     let inputs: FailoverInputs;
     try {
-        inputs = loadInputs({ from: String(o.from), to: String(o.to), outputsDir: String(o.outputsDir), mode, maxLagMs: Number(o.maxLagMs) });
+        const source = stackSource(o.stackSource as StackSourceName, { outputsDir: String(o.outputsDir), workDir: String(o.workDir) }, deps);
+        inputs = await loadInputs(source, { from: String(o.from), to: String(o.to), mode, maxLagMs: Number(o.maxLagMs) });
     } catch (e) {
         if (e instanceof InputError) return bad(deps, e.message);
         throw e;
