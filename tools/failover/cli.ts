@@ -8,7 +8,7 @@ import * as os from "node:os";
 import { promisify } from "node:util";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { Command, Option } from "commander";
-import { STEP_BUDGETS } from "./budgets";
+import { type Budget, HOT_PATH_STEPS, STRETCH_RTO, decisionBudget } from "./budgets";
 import { regionalClients } from "./clients";
 import { redact, writeEvidence } from "./evidence";
 import { freezeStatusMain } from "./freezeStatus";
@@ -48,15 +48,18 @@ export function stackSource(name: StackSourceName, o: { readonly outputsDir: str
 
 const kubectl: CommandRunner = async (argv) => (await promisify(execFile)(argv[0], argv.slice(1), { timeout: 60_000 })).stdout;
 
-export function describePlan(steps: readonly Step[], inputs: FailoverInputs) {
+export function describePlan(steps: readonly Step[], inputs: FailoverInputs, decision: Budget = decisionBudget(inputs.to.stack)) {
+    const hot = automationSeconds(steps.filter((s) => (HOT_PATH_STEPS as readonly string[]).includes(s.id)));
     return {
         mode: inputs.mode,
         from: { stack: inputs.from.stack, region: inputs.from.region },
         to: { stack: inputs.to.stack, region: inputs.to.region },
         automationSeconds: automationSeconds(steps),
         // The RTO model's decision budget plus the steps run one after another (detection overlaps the decision).
-        rtoBudgetSeconds: STEP_BUDGETS.decision.seconds + automationSeconds(steps),
-        decision: STEP_BUDGETS.decision,
+        rtoBudgetSeconds: decision.seconds + automationSeconds(steps),
+        decision,
+        /** The hot paths (everything but the graph) against the seed's stretch: automation alone, and with the decision. */
+        stretch: { objective: STRETCH_RTO, hotPathSeconds: hot, withDecisionSeconds: decision.seconds + hot },
         steps: steps.map((s) => ({ id: s.id, title: s.title, calls: s.calls, precondition: s.precondition, check: s.check, expectedSeconds: s.expectedSeconds, durationSource: s.durationSource, timeoutSeconds: s.timeoutSeconds, manual: s.manual })),
     };
 }
@@ -76,6 +79,7 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
         .option("--json", "print JSON (stdout holds only the JSON)", false)
         .option("--max-lag-ms <ms>", "planned: refuse above this Aurora replication lag", String(DEFAULT_MAX_LAG_MS))
         .option("--rto-objective-minutes <min>", "the objective the achieved RTO is compared with", String(DEFAULT_RTO_MINUTES))
+        .option("--decision-seconds <s>", "the decision time the RTO budget adds (default: decisionSeconds of the target's policy config, else the seed's 300 s)")
         .option("--decided-at <iso>", "when the failover was decided (the achieved RTO counts from there)")
         .option("--evidence-dir <dir>", "where the evidence record goes (runbooks/dr-drill.md)", "dr-evidence")
         .option("--run-id <id>", "id of this failover (re-runs of one failover share it)")
@@ -97,6 +101,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     const rtoMinutes = Number(o.rtoObjectiveMinutes);
     if (decidedAt !== undefined && Number.isNaN(decidedAt)) return bad(deps, `--decided-at must be an ISO 8601 time such as 2026-12-01T23:40:00Z, got ${String(o.decidedAt)}`);
     if (!(rtoMinutes > 0)) return bad(deps, `--rto-objective-minutes must be a positive number, got ${String(o.rtoObjectiveMinutes)}`);
+    const decisionFlag = typeof o.decisionSeconds === "string" ? Number(o.decisionSeconds) : undefined;
+    if (decisionFlag !== undefined && !(Number.isInteger(decisionFlag) && decisionFlag >= 0)) return bad(deps, `--decision-seconds must be a whole number of seconds, got ${String(o.decisionSeconds)}`);
     let inputs: FailoverInputs;
     try {
         const source = stackSource(o.stackSource as StackSourceName, { outputsDir: String(o.outputsDir), workDir: String(o.workDir) }, deps);
@@ -121,7 +127,8 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     const steps = failoverSteps(inputs, { runId, by, runCommand: deps.runCommand ?? kubectl });
     const evidence = await runFailover(steps, ctx, inputs, { execute: o.execute === true, runId, by, decidedAt, rtoObjectiveSeconds: rtoMinutes * 60 }, facts);
     const files = writeEvidence(String(o.evidenceDir), evidence, inputs.secrets);
-    const report = { plan: describePlan(steps, inputs), evidence, evidenceFiles: files };
+    const decision: Budget = decisionFlag !== undefined ? { seconds: decisionFlag, source: "--decision-seconds" } : decisionBudget(inputs.to.stack);
+    const report = { plan: describePlan(steps, inputs, decision), evidence, evidenceFiles: files };
     if (o.json) deps.stdout(redact(JSON.stringify(report, null, 2), inputs.secrets) + "\n");
     else deps.stdout(redact(text(report.plan, evidence), inputs.secrets));
     deps.stderr(`failover: evidence in ${files.json} and ${files.text}\n`);
@@ -142,7 +149,10 @@ function text(plan: ReturnType<typeof describePlan>, e: Awaited<ReturnType<typeo
         lines.push(`     precondition: ${s.precondition}`, `     check: ${s.check}`, `     by hand: ${s.manual}`);
         if (rec.message) lines.push(`     -> ${rec.message}`);
     });
-    lines.push(`RTO budget: decision ${plan.decision.seconds} s + steps ${plan.automationSeconds} s = ${(plan.rtoBudgetSeconds / 60).toFixed(1)} min against ${(e.rtoObjectiveSeconds / 60).toFixed(1)} min`);
+    lines.push(`RTO budget: decision ${plan.decision.seconds} s (${plan.decision.source}) + steps ${plan.automationSeconds} s = ${(plan.rtoBudgetSeconds / 60).toFixed(1)} min against ${(e.rtoObjectiveSeconds / 60).toFixed(1)} min`);
+    const st = plan.stretch;
+    const verdict = (s: number) => (s <= st.objective.seconds ? "meets" : "MISSES");
+    lines.push(`Stretch (hot paths < ${(st.objective.seconds / 60).toFixed(1)} min, seed 001): automation ${st.hotPathSeconds} s ${verdict(st.hotPathSeconds)} it; with the decision ${st.withDecisionSeconds} s ${verdict(st.withDecisionSeconds)} it`);
     if (e.rtoSeconds !== undefined) lines.push(`RTO achieved ${(e.rtoSeconds / 60).toFixed(1)} min (objective ${(e.rtoObjectiveSeconds / 60).toFixed(1)} min)`);
     if (e.next) lines.push(`Next: ${e.next}`);
     return lines.join("\n") + "\n";

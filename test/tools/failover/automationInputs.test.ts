@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../../tools/failover/cli";
 import { type StackView, stackOutputsSchema } from "../../../tools/failover/inputs";
 import { type AutomationWorkspace, StackNotDeployed, automationSource } from "../../../tools/failover/stackSource";
-import { isSecret, unwrapWire } from "../../../tools/offline/wire";
+import { type WireValue, isSecret, unwrapWire } from "../../../tools/offline/wire";
 import { mustGet, plan } from "../../helpers/plan";
 import { fakeAws } from "./fakeAws";
 
@@ -19,8 +19,8 @@ const TO = "us-east-1";
 
 /** Each stack's outputs as Stack.outputs() answers: { value, secret } per output, secret where the program made it one. */
 async function outputMap(stack: string): Promise<Record<string, { value: unknown; secret: boolean }>> {
-    const wire = mustGet(await plan(), stack).outputs as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, { value: unwrapWire(v as never), secret: isSecret(v) }]));
+    const wire = mustGet(await plan(), stack).outputs as Record<string, WireValue>;
+    return Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, { value: unwrapWire(v), secret: isSecret(v) }]));
 }
 
 interface FakeWorkspace extends AutomationWorkspace {

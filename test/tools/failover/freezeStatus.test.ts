@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../../tools/failover/cli";
 import { FREEZE_KEY } from "../../../tools/failover/steps/freeze";
 import { type AutomationWorkspace, StackNotDeployed } from "../../../tools/failover/stackSource";
-import { isSecret, unwrapWire } from "../../../tools/offline/wire";
+import { type WireValue, isSecret, unwrapWire } from "../../../tools/offline/wire";
 import { mustGet, plan } from "../../helpers/plan";
 
 const WEST = "us-west-2";
@@ -20,8 +20,8 @@ const EAST = "us-east-1";
 
 type OutputMap = Record<string, { value: unknown; secret: boolean }>;
 async function outputMap(stack: string): Promise<OutputMap> {
-    const wire = mustGet(await plan(), stack).outputs as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, { value: unwrapWire(v as never), secret: isSecret(v) }]));
+    const wire = mustGet(await plan(), stack).outputs as Record<string, WireValue>;
+    return Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, { value: unwrapWire(v), secret: isSecret(v) }]));
 }
 
 const ws = (maps: Record<string, OutputMap>): AutomationWorkspace => ({
