@@ -69,6 +69,17 @@ describe("runbooks follow the failover CLI", () => {
         expect(read("failback.md")).not.toMatch(/pulumi up -s us-east-1` re-associates/);
     });
 
+    it("failback sets the old primary's Aurora membership before its first pulumi up, and back with the weights; deploys check the freeze", () => {
+        const failback = read("failback.md");
+        expect(failback).toContain("`intelgraph:aurora.membership: secondary` in `Pulumi.us-west-2.yaml`");
+        expect(failback).toContain("**before the first `pulumi up -s us-west-2`**");
+        expect(failback).toContain("`intelgraph:aurora.membership: writer` in `Pulumi.us-west-2.yaml`");
+        expect(failback).toContain("rds:unplanned-global-failover-");
+        for (const f of ["failback.md", "region-failover.md", "dr-drill.md"]) expect(read(f), f).toContain("npm run failover -- freeze-status");
+        // The values the runbook names are the ones the schema takes.
+        expect(read("../Pulumi.us-west-2.yaml")).toMatch(/^    membership: writer$/m);
+    });
+
     it("would catch a runbook out of order", () => {
         expect(stepHeadings("## 1. A (step `aurora`)\n## 2. B (step `freeze`)\n")).toEqual(["aurora", "freeze"]);
     });
