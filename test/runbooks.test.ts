@@ -77,7 +77,7 @@ describe("runbooks follow the failover CLI", () => {
         expect(failback).toContain("rds:unplanned-global-failover-");
         for (const f of ["failback.md", "region-failover.md", "dr-drill.md"]) expect(read(f), f).toContain("npm run failover -- freeze-status");
         // The values the runbook names are the ones the schema takes.
-        expect(read("../Pulumi.us-west-2.yaml")).toMatch(/^    membership: writer$/m);
+        expect(read("../Pulumi.us-west-2.yaml")).toMatch(/^ {4}membership: writer$/m);
     });
 
     it("would catch a runbook out of order", () => {
