@@ -42,7 +42,8 @@ export interface RegionalEntrypointArgs {
     readonly targetPort: number;
     /**
      * The target group's health check: liveness only. Not the writer-aware /healthz Route 53 checks: the load
-     * balancer controller's readiness gates hold a pod unready until its target is healthy, so a writer-aware
+     * balancer controller's readiness gates hold a pod unready until its target is healthy (AWS Load Balancer
+     * Controller docs, "Pod readiness gate"), so a writer-aware
      * check would keep a standby's pods unready and drain the old primary's after a failover.
      */
     readonly livenessPath: string;

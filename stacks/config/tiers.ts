@@ -226,9 +226,10 @@ export const dnsSchema = z
                 .strict(),
             /**
              * The ALB target group's health check: liveness only (the process serves HTTP), never the writer-aware
-             * healthCheck.path. The load balancer controller's readiness gates hold a pod unready until this passes
-             * (TargetGroupBinding), so a writer-aware answer would keep the standby's pods unready and drain the old
-             * primary's after a failover; Route 53 alone decides which region takes traffic.
+             * healthCheck.path. The load balancer controller's readiness gates hold a pod unready until its target is
+             * Healthy in this check (AWS Load Balancer Controller docs, "Pod readiness gate"), so a writer-aware answer
+             * would keep the standby's pods unready and drain the old primary's after a failover; Route 53 alone decides
+             * which region takes traffic.
              */
             livenessPath: z.string({ error: "an absolute path such as /livez (the ALB's liveness check)" }).regex(/^\/[\x21-\x7e]{0,1023}$/, { error: "an absolute path such as /livez (the ALB's liveness check; at most 1024 characters, ELB API Reference HealthCheckPath)" }),
         },
