@@ -154,7 +154,7 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
             `probe-${f.region}-${t.region}`,
             {
                 region: f.region,
-                target: { region: t.region, loadBalancerDnsName: t.apiLoadBalancerDnsName, apiDomain: t.apiDomain, path: config.probe.path },
+                target: { region: t.region, loadBalancerDnsName: t.apiLoadBalancerDnsName, apiDomain: t.apiDomain, path: t.apiLivenessPath },
                 canaryName: `ig-${config.residency.environment}-${regionCode(f.region)}-${regionCode(t.region)}`,
                 alarmName,
                 artifactsBucketName: `intelgraph-probe-${config.accountId}-${f.region}-to-${regionCode(t.region)}-${config.residency.environment}`,

@@ -75,6 +75,8 @@ export interface GraphAndEdgeOutputs {
     readonly apiTargetGroupBindingName: string;
     readonly loadBalancerControllerRoleArn: string;
     readonly apiHealthCheckId: string;
+    /** The ALB's liveness path (200 while the API runs, writer or not): what the other regions' probes request. */
+    readonly apiLivenessPath: string;
     readonly apiRecordFqdn: string;
     readonly dnsWeight: number;
     /** Days between the graph backups' FULLs: which chain folder (components/graph/backup.ts) holds the newest backup. */
@@ -165,6 +167,7 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "alertTopicArn",
     // What the other regions' probes request (RegionProbe).
     "apiLoadBalancerDnsName",
+    "apiLivenessPath",
 ] as const;
 
 /**

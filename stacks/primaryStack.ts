@@ -17,7 +17,13 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         "aurora",
         {
             ...auroraPlacement(base),
-            role: { kind: "primary", globalClusterIdentifier: config.aurora.globalClusterIdentifier, engineVersion: config.aurora.engineVersion, databaseName: "intelgraph" },
+            role: {
+                kind: "primary",
+                globalClusterIdentifier: config.aurora.globalClusterIdentifier,
+                engineVersion: config.aurora.engineVersion,
+                databaseName: "intelgraph",
+                membership: config.aurora.membership,
+            },
         },
         base.onRegion,
     );

@@ -96,7 +96,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             createValidationRecord: options.createsCertificateValidationRecord,
             accessLogBucketName: `intelgraph-alb-logs-${account}-${config.stack}`,
             targetPort: API_PORT,
-            healthCheckPath: config.dns.healthCheck.path,
+            livenessPath: config.dns.livenessPath,
         },
         onRegion,
     );
@@ -255,6 +255,7 @@ export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBase
         apiTargetGroupBindingName: api.bindingName,
         loadBalancerControllerRoleArn: controller.roleArn,
         apiHealthCheckId: dns.healthCheckId,
+        apiLivenessPath: config.dns.livenessPath,
         apiRecordFqdn: dns.recordFqdn,
         dnsWeight: config.dns.weight,
         neo4jFullBackupEveryDays: config.neo4j.fullBackupEveryDays,

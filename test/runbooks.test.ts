@@ -53,7 +53,7 @@ describe("runbooks follow the failover CLI", () => {
         }
         // The CLI's own order is the same list.
         const fakeView = { region: "r", environment: "e", residencyZone: "z", auroraGlobalClusterId: "g", auroraClusterArn: "arn:c", auroraClusterId: "c", redisGlobalReplicationGroupId: "rg", redisReplicationGroupId: "r", eksClusterName: "k", eksNodeGroupNames: ["n"], eksGraphNodeGroupNames: ["n"], neo4jBackupBucketName: "b", apiTargetGroupArn: "arn:t", apiLoadBalancerArn: "arn:l", apiRecordFqdn: "f", dnsWeight: 0, neo4jFullBackupEveryDays: 7 };
-        const steps = failoverSteps({ mode: "unplanned", from: { ...fakeView, stack: "a" }, to: { ...fakeView, stack: "b" }, maxLagMs: 0, secrets: [] }, { runId: "x", by: "y", runCommand: async () => "" });
+        const steps = failoverSteps({ mode: "unplanned", from: { ...fakeView, stack: "a" }, to: { ...fakeView, stack: "b" }, maxLagMs: 0, secrets: [], origins: { from: "a.json", to: "b.json" } }, { runId: "x", by: "y", runCommand: async () => "" });
         expect(steps.map((x) => x.id)).toEqual([...STEP_IDS]);
     });
 
@@ -67,6 +67,17 @@ describe("runbooks follow the failover CLI", () => {
         expect(read("region-failover.md")).not.toMatch(/--replication-group-region us-west-2/);
         expect(read("failback.md")).toContain("--replace");
         expect(read("failback.md")).not.toMatch(/pulumi up -s us-east-1` re-associates/);
+    });
+
+    it("failback sets the old primary's Aurora membership before its first pulumi up, and back with the weights; deploys check the freeze", () => {
+        const failback = read("failback.md");
+        expect(failback).toContain("`intelgraph:aurora.membership: secondary` in `Pulumi.us-west-2.yaml`");
+        expect(failback).toContain("**before the first `pulumi up -s us-west-2`**");
+        expect(failback).toContain("`intelgraph:aurora.membership: writer` in `Pulumi.us-west-2.yaml`");
+        expect(failback).toContain("rds:unplanned-global-failover-");
+        for (const f of ["failback.md", "region-failover.md", "dr-drill.md"]) expect(read(f), f).toContain("npm run failover -- freeze-status");
+        // The values the runbook names are the ones the schema takes.
+        expect(read("../Pulumi.us-west-2.yaml")).toMatch(/^ {4}membership: writer$/m);
     });
 
     it("would catch a runbook out of order", () => {

@@ -86,6 +86,60 @@ describe("GitHub workflows", () => {
         for (const s of setups) expect(s.with?.["node-version"]).toBe(22);
     });
 
+    describe("deploy.yml", () => {
+        const deploy = YAML.parse(read("deploy.yml")) as { on: Record<string, { inputs: Record<string, { options?: string[] }> }>; permissions: Record<string, string>; jobs: Record<string, Job & { env?: Record<string, string>; strategy?: { matrix: unknown } }> };
+        const stacks = JSON.parse(deploy.jobs.select.env!.STACKS) as { stack: string; runner: string; region: string; freeze: string }[];
+        const steps = deploy.jobs.deploy.steps as (Step & { name?: string; env?: Record<string, string> })[];
+        const at = (pred: (s: Step & { name?: string }) => boolean) => steps.findIndex(pred);
+
+        it("deploys every stack file, in the preview's dependency order, from the same runners and regions", () => {
+            const previewed = wf.jobs.preview.strategy?.matrix.include ?? [];
+            expect(stacks.map(({ stack, runner, region }) => ({ stack, runner, region }))).toEqual(previewed);
+            expect(deploy.on.workflow_dispatch.inputs.stack.options).toEqual(["all", ...previewed.map((m) => m.stack)]);
+            expect(deploy.jobs.deploy.strategy).toMatchObject({ "max-parallel": 1, matrix: "${{ fromJSON(needs.select.outputs.matrix) }}" });
+            expect(deploy.jobs.deploy["runs-on"]).toEqual(["self-hosted", "linux", "x64", "intelgraph-${{ matrix.runner }}"]);
+            expect(deploy.permissions).toEqual({ contents: "read" });
+        });
+
+        it("the freeze check reads the markers of the environment's regional stacks (every regional stack of that environment)", () => {
+            const project = loadProject(PROJECT_DIR);
+            const files = new Map(listStacks(project).map((st) => [st, loadStackFile(project, st).config]));
+            const envOf = (stack: string) => files.get(stack)?.["intelgraph:environment"];
+            for (const m of stacks) {
+                const regional = [...files].filter(([st, c]) => (c["intelgraph:role"] === "primary" || c["intelgraph:role"] === "secondary") && envOf(st) === envOf(m.stack)).map(([st]) => st);
+                expect(m.freeze.split(",").sort(), m.stack).toEqual(regional.sort());
+            }
+        });
+
+        it("runs the freeze check after the deployer's credentials and before pulumi up, and pulumi up only with the policy pack", () => {
+            const identity = at((s) => !!s.run?.includes("npm run -s identity -- --stack '${{ matrix.stack }}' --kind deployers"));
+            const creds = at((s) => !!s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+            const cli = at((s) => s.uses?.startsWith("pulumi/actions@") === true && s.with === undefined);
+            const freeze = at((s) => !!s.run?.includes("npm run -s failover -- freeze-status"));
+            const up = at((s) => s.uses?.startsWith("pulumi/actions@") === true && s.with?.command === "up");
+            expect([identity, creds, cli, freeze, up].every((i) => i >= 0)).toBe(true);
+            expect(identity).toBeLessThan(creds);
+            expect(cli).toBeLessThan(freeze);
+            expect(creds).toBeLessThan(freeze);
+            expect(freeze).toBe(up - 1);
+            expect(steps[freeze].run).toBe(`npm run -s failover -- freeze-status --stacks '\${{ matrix.freeze }}' --stack-source automation --allow-run "$ALLOW_RUN"`);
+            // The free-text input reaches the shell through the environment, never interpolated into the script.
+            expect(steps[freeze].env).toEqual({ ALLOW_RUN: "${{ inputs.allow-freeze-run }}" });
+            expect(steps[freeze].if).toBeUndefined();
+            expect(steps[up].with).toMatchObject({ "stack-name": "organization/intelgraph/${{ matrix.stack }}", policyPacks: "policy-pack", policyPackConfigs: "policy-pack/config/${{ matrix.stack }}.json" });
+            expect(deploy.jobs.deploy.env).toEqual({ PULUMI_BACKEND_URL: "s3://intelgraph-pulumi-state-${{ matrix.runner }}?region=${{ matrix.region }}", AWS_REGION: "${{ matrix.region }}" });
+            expect(read("deploy.yml")).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY/);
+        });
+
+        it("the freeze check's command line is one the CLI accepts", async () => {
+            const { main } = await import("../tools/failover/cli");
+            let out = "";
+            const code = await main(["freeze-status", "--help"], { stdout: (x) => void (out += x), stderr: (x) => void (out += x) });
+            expect(code).toBe(0);
+            for (const flag of ["--stacks", "--stack-source", "--allow-run"]) expect(out).toContain(flag);
+        });
+    });
+
     it("previews on a self-hosted runner inside the stack's region, which reaches its private EKS endpoint", () => {
         expect(wf.jobs.preview["runs-on"]).toEqual(["self-hosted", "linux", "x64", "intelgraph-${{ matrix.runner }}"]);
     });

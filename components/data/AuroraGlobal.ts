@@ -9,7 +9,20 @@ export const AURORA_PORT = 5432;
 
 /** The primary defines the global cluster; a secondary joins it with what the primary's outputs say. */
 export type AuroraRole =
-    | { readonly kind: "primary"; readonly globalClusterIdentifier: string; readonly engineVersion: string; readonly databaseName: string }
+    | {
+          readonly kind: "primary";
+          readonly globalClusterIdentifier: string;
+          readonly engineVersion: string;
+          readonly databaseName: string;
+          /**
+           * Where this cluster stands in the global database now (operational state from the stack file): "writer",
+           * or "secondary" after a switchover or a managed failover made it a member. The cluster, its storage
+           * and its identifier stay (Aurora re-adds an old primary as a secondary of the same global cluster when
+           * its region recovers, Aurora User Guide "Performing managed failovers for Aurora global databases");
+           * only what a member may not send changes.
+           */
+          readonly membership: "writer" | "secondary";
+      }
     | {
           readonly kind: "secondary";
           readonly globalClusterIdentifier: pulumi.Input<string>;
@@ -154,10 +167,15 @@ export class AuroraGlobal extends pulumi.ComponentResource {
         if (role.kind === "primary") {
             // Global clusters do not support RDS-managed master passwords (manageMasterUserPassword).
             password = new random.RandomPassword(`${name}-master-password`, { length: 32, special: true, overrideSpecial: "!#%^*()-_=+[]{}:?" }, { parent: this });
+            // A member takes the global database's credentials and database; RDS refuses them from a cross-Region
+            // member ("Cannot specify password for cross region replication cluster", crossplane-contrib/provider-aws#2072;
+            // changing them on a global database's cluster fails, terraform-aws-rds-aurora#504). While this cluster is a
+            // member they are state only: never sent, never diffed (masterUsername and databaseName would replace it).
+            const memberOnly = role.membership === "secondary" ? ["masterUsername", "masterPassword", "databaseName"] : [];
             cluster = new aws.rds.Cluster(
                 `${name}-cluster`,
                 { ...common, masterUsername: MASTER_USERNAME, masterPassword: password.result, databaseName: role.databaseName },
-                { ...stateful, dependsOn: [global!], ignoreChanges: ["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier"] },
+                { ...stateful, dependsOn: [global!], ignoreChanges: ["engineVersion", "globalClusterIdentifier", "replicationSourceIdentifier", ...memberOnly] },
             );
         } else {
             cluster = new aws.rds.Cluster(
@@ -261,6 +279,7 @@ function validateArgs(args: AuroraGlobalArgs): Problems {
         p.check(/^\d+\.\d+$/.test(role.engineVersion), `role.engineVersion must be a pinned major.minor version such as "16.4", got ${JSON.stringify(role.engineVersion)}`);
         p.check(RDS_IDENTIFIER.test(role.globalClusterIdentifier) && !role.globalClusterIdentifier.endsWith("-"), `role.globalClusterIdentifier must be letters, digits and single hyphens, starting with a letter, got ${JSON.stringify(role.globalClusterIdentifier)}`);
         p.check(/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(role.databaseName), `role.databaseName must be 1-63 letters, digits or "_", starting with a letter, got ${JSON.stringify(role.databaseName)}`);
+        p.check(role.membership === "writer" || role.membership === "secondary", `role.membership must be "writer" or "secondary", got ${JSON.stringify(role.membership)}`);
     } else {
         p.check(isRegion(role.sourceRegion), `role.sourceRegion must be the primary's AWS region such as us-west-2, got ${JSON.stringify(role.sourceRegion)}`);
     }

@@ -40,7 +40,13 @@ export interface RegionalEntrypointArgs {
     readonly createValidationRecord: boolean;
     readonly accessLogBucketName: string;
     readonly targetPort: number;
-    readonly healthCheckPath: string;
+    /**
+     * The target group's health check: liveness only. Not the writer-aware /healthz Route 53 checks: the load
+     * balancer controller's readiness gates hold a pod unready until its target is healthy (AWS Load Balancer
+     * Controller docs, "Pod readiness gate"), so a writer-aware
+     * check would keep a standby's pods unready and drain the old primary's after a failover.
+     */
+    readonly livenessPath: string;
 }
 
 /**
@@ -179,7 +185,7 @@ export class RegionalEntrypoint extends pulumi.ComponentResource {
                 port: args.targetPort,
                 protocol: "HTTP",
                 deregistrationDelay: 30,
-                healthCheck: { path: args.healthCheckPath, matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 3 },
+                healthCheck: { path: args.livenessPath, matcher: "200", interval: 10, healthyThreshold: 2, unhealthyThreshold: 3 },
                 tags: tag("api-tg"),
             },
             child,
@@ -221,7 +227,7 @@ function validateArgs(args: RegionalEntrypointArgs): Problems {
     p.check(isRegion(args.region), `region must be an AWS region such as us-west-2, got ${JSON.stringify(args.region)}`);
     p.check(args.publicSubnetIds.length >= 2, `publicSubnetIds must list at least two subnets (an ALB spans two AZs), got ${args.publicSubnetIds.length}`);
     p.check(isPort(args.targetPort), `targetPort must be a TCP port from 1 to 65535, got ${args.targetPort}`);
-    p.check(args.healthCheckPath.startsWith("/"), `healthCheckPath must start with "/", got ${JSON.stringify(args.healthCheckPath)}`);
+    p.check(args.livenessPath.startsWith("/"), `livenessPath must start with "/", got ${JSON.stringify(args.livenessPath)}`);
     p.check(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(args.apiDomain), `apiDomain must be a lowercase DNS name such as api.example.com (one certificate, no wildcard), got ${JSON.stringify(args.apiDomain)}`);
     p.check(args.hostedZoneId.length > 0, "hostedZoneId must name the hosted zone of apiDomain");
     // Checked here too, so the entrypoint registers nothing (not even its log bucket) for a bad name.

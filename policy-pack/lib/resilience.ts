@@ -18,6 +18,8 @@ export interface ResilienceInputs {
 
 export interface TierRecovery {
     readonly rtoSeconds: number;
+    /** What recovery takes once detected and decided: the automation's share of the RTO. */
+    readonly automationSeconds: number;
     readonly rpoSeconds: number;
     /** How the numbers add up, for the report. */
     readonly basis: string;
@@ -25,6 +27,9 @@ export interface TierRecovery {
 
 export interface ResilienceModel {
     readonly detectionSeconds: number;
+    readonly decisionSeconds: number;
+    /** The seed's stretch RTO for hot paths (the "api" tier), against which the report sets the model. */
+    readonly stretchRtoSeconds: number;
     readonly tiers: Readonly<Record<string, TierRecovery>>;
     readonly sources: Readonly<Record<string, string>>;
 }
@@ -64,6 +69,7 @@ export function resilienceModel(i: ResilienceInputs, decisionSeconds: number = D
     }
     tiers.api = {
         rtoSeconds: start + Math.max(...api),
+        automationSeconds: Math.max(...api),
         rpoSeconds: Math.max(...rpo),
         basis: `detection ${detection} s + decision ${decisionSeconds} s + slowest of Aurora ${budgets.auroraPromotionSeconds.value} s / ElastiCache ${budgets.redisPromotionSeconds.value} s / EKS scale-up ${budgets.eksScaleUpSeconds.value} s (in parallel)`,
     };
@@ -71,6 +77,7 @@ export function resilienceModel(i: ResilienceInputs, decisionSeconds: number = D
         const backup = i.graphBackupSeconds ?? Number.POSITIVE_INFINITY;
         tiers.graph = {
             rtoSeconds: start + budgets.neo4jRestoreSeconds.value,
+            automationSeconds: budgets.neo4jRestoreSeconds.value,
             rpoSeconds: backup + budgets.s3ReplicationSeconds.value,
             basis: `restore ${budgets.neo4jRestoreSeconds.value} s after detection and decision; RPO = backup interval ${backup} s + S3 replication ${budgets.s3ReplicationSeconds.value} s`,
         };
@@ -80,7 +87,7 @@ export function resilienceModel(i: ResilienceInputs, decisionSeconds: number = D
             .filter(([, v]) => typeof v === "object" && v !== null && "source" in v)
             .map(([k, v]) => [k, (v as { source: string }).source]),
     );
-    return { detectionSeconds: detection, tiers, sources };
+    return { detectionSeconds: detection, decisionSeconds, stretchRtoSeconds: budgets.stretchRtoSeconds.value, tiers, sources };
 }
 
 /** The model's inputs from a stack's resources (plain {type, props}). */

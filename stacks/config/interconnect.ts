@@ -33,8 +33,6 @@ export const PROBE_DEFAULTS = {
     everyMinutes: 1,
     /** Three failed runs in a row: one lost run (a cold start, a blip) never pages. */
     failedRuns: 3,
-    /** The API's liveness path (README, "What the API's own deployment must provide"), not the writer-aware /healthz. */
-    path: "/livez",
     /** A Node.js Synthetics runtime (CloudWatch User Guide, "Synthetics runtime versions"); deprecated ones cannot create canaries. */
     runtimeVersion: "syn-nodejs-puppeteer-13.1",
 } as const;
@@ -50,10 +48,9 @@ const probeSchema = z
             // Synthetics runs at most once a minute and at least once an hour by rate() (CanaryScheduleInput Expression).
             everyMinutes: wholeIn("whole minutes between probe runs", 1, 60).default(PROBE_DEFAULTS.everyMinutes),
             failedRuns: wholeIn("consecutive failed runs before the alarm", 1, 60).default(PROBE_DEFAULTS.failedRuns),
-            path: z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { error: "a URL path starting with /" }).default(PROBE_DEFAULTS.path),
             runtimeVersion: z.string().regex(/^syn-nodejs-[a-z]+-\d+\.\d+$/, { error: "a Node.js Synthetics runtime such as syn-nodejs-puppeteer-13.1 (the probe is a Node.js handler)" }).default(PROBE_DEFAULTS.runtimeVersion),
         },
-        { error: "an object { everyMinutes?, failedRuns?, path?, runtimeVersion? }" },
+        { error: "an object { everyMinutes?, failedRuns?, runtimeVersion? }" },
     )
     .strict()
     .default({ ...PROBE_DEFAULTS });

@@ -17,6 +17,7 @@ import {
     type MemberRedisConfig,
     type Neo4jConfig,
     OWNED_BY_PRIMARY,
+    OWNED_BY_PRIMARY_ALLOWED,
     type PrimaryAuroraConfig,
     type PrimaryRedisConfig,
     auroraSchema,
@@ -357,11 +358,12 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         const tier = parsed[key] as Record<string, unknown> | undefined;
         if (!tier || role === undefined) continue;
         for (const field of fields) {
+            const special = OWNED_BY_PRIMARY_ALLOWED[`${key}.${field}`];
             if (role === "secondary" && tier[field] !== undefined) {
-                problems.push({ file, key: `${key}.${field}`, value: tier[field], allowed: "unset on a secondary: it is inherited from the primary's outputs (global cluster / global datastore)" });
+                problems.push({ file, key: `${key}.${field}`, value: tier[field], allowed: special?.secondary ?? "unset on a secondary: it is inherited from the primary's outputs (global cluster / global datastore)" });
             }
             if (role === "primary" && tier[field] === undefined) {
-                problems.push({ file, key: `${key}.${field}`, value: undefined, allowed: "set on the primary, which owns the global cluster / global datastore" });
+                problems.push({ file, key: `${key}.${field}`, value: undefined, allowed: special?.primary ?? "set on the primary, which owns the global cluster / global datastore" });
             }
         }
     }

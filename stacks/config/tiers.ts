@@ -127,6 +127,11 @@ export const eksSchema = z
         error: "at least one CIDR here or in publicAccessCidrs: pulumi up must reach the Kubernetes API (a deploy runner inside this region's VPC, or a public endpoint restricted to its egress CIDR)",
     });
 
+export const AURORA_MEMBERSHIPS = ["writer", "secondary"] as const;
+export type AuroraMembership = (typeof AURORA_MEMBERSHIPS)[number];
+const AURORA_MEMBERSHIP_ALLOWED =
+    '"writer" while this stack\'s cluster takes the global database\'s writes, "secondary" once a switchover or a failover made it a member (runbooks/failback.md): a member neither sends nor changes the master credentials';
+
 /** Aurora PostgreSQL needs memory-optimised classes; burstable db.t* cannot join a global database. */
 const AURORA_CLASS = /^db\.(r5|r6g|r6gd|r6i|r7g|r7i|r8g|x2g)\.(large|xlarge|\d{1,2}xlarge)$/;
 
@@ -140,13 +145,21 @@ export const auroraSchema = z
                 .string()
                 .regex(/^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/, { error: "an RDS identifier: 2-63 lowercase letters, digits and hyphens, starting with a letter, no double or trailing hyphen" })
                 .optional(),
+            /**
+             * Primary only: where the cluster this stack owns stands in the global database now. Operational state the
+             * runbooks change in the stack file (never derived from the region): "writer" while it takes the writes,
+             * "secondary" once a switchover or a managed failover made it a member (Aurora re-adds an old primary as a
+             * secondary of the same global cluster when its region recovers). A member neither sends nor changes the
+             * master credentials: they belong to the global database's writer.
+             */
+            membership: z.enum(AURORA_MEMBERSHIPS, { error: AURORA_MEMBERSHIP_ALLOWED }).optional(),
             instanceClass: z.string({ error: "a memory-optimised class such as db.r6g.large" }).regex(AURORA_CLASS, {
                 error: "a memory-optimised Aurora class (db.r5/r6g/r6gd/r6i/r7g/r7i/r8g/x2g, large or bigger); db.t* is not supported by global databases",
             }),
             instances: count("instances (a writer and at least one standby in another AZ)", 2, 15),
             backupRetentionDays: count("days of backups", 7, 35),
         },
-        { error: "an object { engineVersion?, globalClusterIdentifier?, instanceClass, instances, backupRetentionDays }" },
+        { error: "an object { engineVersion?, globalClusterIdentifier?, membership?, instanceClass, instances, backupRetentionDays }" },
     )
     .strict();
 
@@ -222,17 +235,33 @@ export const dnsSchema = z
                     { error: "an object { requestInterval, failureThreshold, path? }" },
                 )
                 .strict(),
+            /**
+             * The ALB target group's health check: liveness only (the process serves HTTP), never the writer-aware
+             * healthCheck.path. The load balancer controller's readiness gates hold a pod unready until its target is
+             * Healthy in this check (AWS Load Balancer Controller docs, "Pod readiness gate"), so a writer-aware answer
+             * would keep the standby's pods unready and drain the old primary's after a failover; Route 53 alone decides
+             * which region takes traffic.
+             */
+            livenessPath: z.string({ error: "an absolute path such as /livez (the ALB's liveness check)" }).regex(/^\/[\x21-\x7e]{0,1023}$/, { error: "an absolute path such as /livez (the ALB's liveness check; at most 1024 characters, ELB API Reference HealthCheckPath)" }),
         },
-        { error: "an object { hostedZoneId, apiDomain, weight, healthCheck }" },
+        { error: "an object { hostedZoneId, apiDomain, weight, healthCheck, livenessPath }" },
     )
-    .strict();
+    .strict()
+    .refine((d) => d.livenessPath !== d.healthCheck.path, {
+        path: ["livenessPath"],
+        error: "a path other than healthCheck.path: the ALB checks liveness, Route 53 checks the writer-aware /healthz (README, \"The /healthz contract\")",
+    });
 
 export type EksConfig = z.infer<typeof eksSchema>;
 export type Neo4jConfig = z.infer<typeof neo4jSchema>;
 export type DnsConfig = z.infer<typeof dnsSchema>;
 /** What a stack that owns the global cluster sets; a member inherits the engine and the global cluster. */
-export type PrimaryAuroraConfig = Omit<z.infer<typeof auroraSchema>, "engineVersion" | "globalClusterIdentifier"> & { readonly engineVersion: string; readonly globalClusterIdentifier: string };
-export type MemberAuroraConfig = Omit<z.infer<typeof auroraSchema>, "engineVersion" | "globalClusterIdentifier">;
+export type PrimaryAuroraConfig = Omit<z.infer<typeof auroraSchema>, "engineVersion" | "globalClusterIdentifier" | "membership"> & {
+    readonly engineVersion: string;
+    readonly globalClusterIdentifier: string;
+    readonly membership: AuroraMembership;
+};
+export type MemberAuroraConfig = Omit<z.infer<typeof auroraSchema>, "engineVersion" | "globalClusterIdentifier" | "membership">;
 /** What a stack that owns the global datastore sets; a member inherits engine, version and node type. */
 export type PrimaryRedisConfig = Omit<z.infer<typeof redisSchema>, "engineVersion" | "nodeType" | "globalDatastoreSuffix"> & {
     readonly engineVersion: string;
@@ -243,16 +272,24 @@ export type MemberRedisConfig = Omit<z.infer<typeof redisSchema>, "engineVersion
 
 /** Keys the owner of the global cluster / datastore must set and a member must leave to it (it inherits them). */
 export const OWNED_BY_PRIMARY = {
-    "intelgraph:aurora": ["engineVersion", "globalClusterIdentifier"],
+    "intelgraph:aurora": ["engineVersion", "globalClusterIdentifier", "membership"],
     "intelgraph:redis": ["engineVersion", "nodeType", "globalDatastoreSuffix"],
 } as const;
 
+/** Owner-only fields whose problem says more than "inherited from the primary" (a member's cluster never sends credentials). */
+export const OWNED_BY_PRIMARY_ALLOWED: Readonly<Record<string, { readonly primary: string; readonly secondary: string }>> = {
+    "intelgraph:aurora.membership": {
+        primary: AURORA_MEMBERSHIP_ALLOWED,
+        secondary: "unset on a secondary stack: its cluster never sends master credentials, whichever region writes (only the stack that owns the global cluster says where its cluster stands)",
+    },
+};
+
 /** The tiers of a stack that owns the global resources; the owner's keys were checked present (OWNED_BY_PRIMARY). */
 export function primaryTiers(aurora: z.infer<typeof auroraSchema>, redis: z.infer<typeof redisSchema>): { aurora: PrimaryAuroraConfig; redis: PrimaryRedisConfig } | undefined {
-    const { engineVersion, globalClusterIdentifier, ...auroraRest } = aurora;
+    const { engineVersion, globalClusterIdentifier, membership, ...auroraRest } = aurora;
     const { engineVersion: redisVersion, nodeType, globalDatastoreSuffix, ...redisRest } = redis;
-    if (engineVersion === undefined || globalClusterIdentifier === undefined || redisVersion === undefined || nodeType === undefined || globalDatastoreSuffix === undefined) return undefined;
-    return { aurora: { ...auroraRest, engineVersion, globalClusterIdentifier }, redis: { ...redisRest, engineVersion: redisVersion, nodeType, globalDatastoreSuffix } };
+    if (engineVersion === undefined || globalClusterIdentifier === undefined || membership === undefined || redisVersion === undefined || nodeType === undefined || globalDatastoreSuffix === undefined) return undefined;
+    return { aurora: { ...auroraRest, engineVersion, globalClusterIdentifier, membership }, redis: { ...redisRest, engineVersion: redisVersion, nodeType, globalDatastoreSuffix } };
 }
 
 /** The tiers of a member stack: what it inherits is left out (checked unset, OWNED_BY_PRIMARY). */

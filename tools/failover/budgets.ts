@@ -2,6 +2,8 @@
  * Expected step durations: the same budgets the plan's RTO model adds up (policy-pack/data/recovery-times.json),
  * so a drill's measured values, written back there, move both the report and the CLI's plan.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import budgets from "../../policy-pack/data/recovery-times.json";
 
 export interface Budget {
@@ -18,3 +20,27 @@ export const STEP_BUDGETS = {
     graph: of(budgets.neo4jRestoreSeconds),
     decision: of(budgets.decisionSeconds),
 } as const;
+
+/** The seed's stretch RTO for hot paths (< 5 min, seed 001): what the plan shows automation against. */
+export const STRETCH_RTO = of(budgets.stretchRtoSeconds);
+
+/** The steps on the hot paths (writes and reads of the API); the graph's restore has its own objective. */
+export const HOT_PATH_STEPS = ["freeze", "aurora", "redis", "capacity", "dns"] as const;
+
+const POLICY_CONFIG_DIR = path.join(__dirname, "..", "..", "policy-pack", "config");
+
+/**
+ * The decision time the RTO model uses for this stack: `decisionSeconds` of intelgraph-resilience-objectives in
+ * its policy config (policy-pack/config/<stack>.json), the same number `npm run plan` adds, else the seed's default.
+ */
+export function decisionBudget(stack: string, dir: string = POLICY_CONFIG_DIR): Budget {
+    const file = path.join(dir, `${stack}.json`);
+    let config: unknown;
+    try {
+        config = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+        return STEP_BUDGETS.decision;
+    }
+    const seconds = (config as { "intelgraph-resilience-objectives"?: { decisionSeconds?: unknown } })["intelgraph-resilience-objectives"]?.decisionSeconds;
+    return typeof seconds === "number" && seconds >= 0 ? { seconds, source: `policy-pack/config/${stack}.json: intelgraph-resilience-objectives.decisionSeconds` } : STEP_BUDGETS.decision;
+}

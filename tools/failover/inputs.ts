@@ -1,12 +1,12 @@
 /**
- * The stacks a failover moves between, from `pulumi stack output --json --show-secrets --stack <stack>` files
- * (usable while the state backend of the lost region is unreachable: take them from the surviving region's
- * replica of the backend, or from the last drill's copies). Parsed once; secrets are kept apart, only so that
- * nothing the CLI writes can contain them.
+ * The stacks a failover moves between, read through a StackSource (stackSource.ts: the Pulumi backend through
+ * the Automation API, or `pulumi stack output --json --show-secrets --stack <stack>` files, usable while the
+ * state backend of the lost region is unreachable: take them from the surviving region's replica of the backend,
+ * or from the last drill's copies). Parsed once; secrets are kept apart, only so that nothing the CLI writes can
+ * contain them.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { z } from "zod";
+import { StackNotDeployed, type StackOutputs, type StackSource, UnreadableFile } from "./stackSource";
 import type { Mode } from "./types";
 
 const names = z.array(z.string().min(1)).min(1);
@@ -42,6 +42,8 @@ export interface FailoverInputs {
     readonly maxLagMs: number;
     /** Values that must never appear in anything the CLI prints or writes. */
     readonly secrets: readonly string[];
+    /** Where each stack's outputs were read (a file, or the Pulumi backend), for the evidence. */
+    readonly origins: { readonly from: string; readonly to: string };
 }
 
 export class InputError extends Error {
@@ -51,37 +53,52 @@ export class InputError extends Error {
     }
 }
 
-export function readStackOutputs(file: string, stack: string): { view: StackView; secrets: string[] } {
-    let raw: unknown;
-    try {
-        raw = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new InputError(`${file}: cannot read the outputs of stack ${stack} (${(e as Error).message}); write it with \`pulumi stack output --json --show-secrets --stack ${stack} > ${file}\``);
-    }
-    const parsed = stackOutputsSchema.safeParse(raw);
+/** Parses one stack's outputs; `secretKeys` are the outputs its source marks secret (on top of SECRET_OUTPUTS). */
+export function parseStackOutputs(raw: StackOutputs, stack: string): { view: StackView; secrets: string[]; origin: string } {
+    const parsed = stackOutputsSchema.safeParse(raw.values);
     if (!parsed.success) {
         const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ");
-        throw new InputError(`${file}: not the outputs of a regional stack (${issues}); expected \`pulumi stack output --json --show-secrets --stack ${stack}\` of ${stack}`);
+        throw new InputError(`${raw.origin}: not the outputs of a regional stack (${issues}); expected \`pulumi stack output --json --show-secrets --stack ${stack}\` of ${stack}`);
     }
-    const obj = raw as Record<string, unknown>;
-    const secrets = SECRET_OUTPUTS.map((k) => obj[k]).filter((v): v is string => typeof v === "string" && v.length > 0);
-    return { view: { ...parsed.data, stack }, secrets };
+    const keys = [...new Set([...SECRET_OUTPUTS, ...raw.secretKeys])];
+    const secrets = keys.flatMap((k) => secretStrings(raw.values[k]));
+    return { view: { ...parsed.data, stack }, secrets, origin: raw.origin };
+}
+
+/** Every string inside a secret value (a structured secret output keeps its secrets in its leaves). */
+function secretStrings(v: unknown): string[] {
+    if (typeof v === "string") return v.length > 0 ? [v] : [];
+    if (typeof v === "number" || typeof v === "boolean") return [String(v)];
+    if (Array.isArray(v)) return v.flatMap(secretStrings);
+    if (v && typeof v === "object") return Object.values(v).flatMap(secretStrings);
+    return [];
+}
+
+/** Reads one stack through `source`, turning its errors into input errors that name the stack and what to do. */
+export async function readStack(source: StackSource, stack: string): Promise<{ view: StackView; secrets: string[]; origin: string }> {
+    let raw: StackOutputs;
+    try {
+        raw = await source.read(stack);
+    } catch (e) {
+        if (e instanceof UnreadableFile || e instanceof StackNotDeployed) throw new InputError(e.message);
+        throw e;
+    }
+    return parseStackOutputs(raw, stack);
 }
 
 export interface InputOptions {
     readonly from: string;
     readonly to: string;
-    readonly outputsDir: string;
     readonly mode: Mode;
     readonly maxLagMs: number;
 }
 
-export function loadInputs(o: InputOptions): FailoverInputs {
+export async function loadInputs(source: StackSource, o: InputOptions): Promise<FailoverInputs> {
     if (o.from === o.to) throw new InputError(`--from and --to name the same stack (${o.from}); fail over between two regional stacks of one environment`);
-    const from = readStackOutputs(path.join(o.outputsDir, `${o.from}.json`), o.from);
-    const to = readStackOutputs(path.join(o.outputsDir, `${o.to}.json`), o.to);
+    const from = await readStack(source, o.from);
+    const to = await readStack(source, o.to);
     const mismatch = (["environment", "residencyZone", "auroraGlobalClusterId", "redisGlobalReplicationGroupId"] as const).find((k) => from.view[k] !== to.view[k]);
     if (mismatch) throw new InputError(`--from ${o.from} and --to ${o.to} differ in ${mismatch} (${from.view[mismatch]} vs ${to.view[mismatch]}): they are not members of one global database and datastore`);
     if (!Number.isInteger(o.maxLagMs) || o.maxLagMs < 0) throw new InputError(`--max-lag-ms must be a whole number of milliseconds, got ${o.maxLagMs}`);
-    return { mode: o.mode, from: from.view, to: to.view, maxLagMs: o.maxLagMs, secrets: [...from.secrets, ...to.secrets] };
+    return { mode: o.mode, from: from.view, to: to.view, maxLagMs: o.maxLagMs, secrets: [...from.secrets, ...to.secrets], origins: { from: from.origin, to: to.origin } };
 }

@@ -33,7 +33,7 @@ export async function runFailover(steps: readonly Step[], ctx: StepContext, inpu
         from: inputs.from.stack,
         to: inputs.to.stack,
         execute: opts.execute,
-        inputs: { from: inputs.from.stack, fromRegion: inputs.from.region, to: inputs.to.stack, toRegion: inputs.to.region, mode: inputs.mode, maxLagMs: inputs.maxLagMs },
+        inputs: { from: inputs.from.stack, fromRegion: inputs.from.region, to: inputs.to.stack, toRegion: inputs.to.region, mode: inputs.mode, maxLagMs: inputs.maxLagMs, fromOutputs: inputs.origins.from, toOutputs: inputs.origins.to },
         startedAt: iso(started),
         steps: steps.map((s): StepRecord => ({ id: s.id, title: s.title, status: "planned" })),
         facts,

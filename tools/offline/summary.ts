@@ -133,7 +133,14 @@ function resilienceSection(s: StackReport): string {
         const ok = (got: number, want: number) => (got <= want ? "meets" : "MISSES");
         return `  ${tier}: RTO ${min(t.rtoSeconds)} (${ok(t.rtoSeconds, o.rtoSeconds)} ${min(o.rtoSeconds)}), RPO ${min(t.rpoSeconds)} (${ok(t.rpoSeconds, o.rpoSeconds)} ${min(o.rpoSeconds)}); ${t.basis}`;
     });
-    return [`Recovery if this region fails over: DNS detection ${r.detectionSeconds} s`, ...rows, "  budgets and sources: policy-pack/data/recovery-times.json"].join("\n");
+    // The hot paths (api) against the seed's stretch: what automation takes, and what the decision time adds.
+    const api = r.tiers.api;
+    const stretch = api
+        ? [
+              `  stretch (hot paths < ${min(r.stretchRtoSeconds)}, seed 001): api ${min(api.rtoSeconds)} = detection ${r.detectionSeconds} s + decision ${r.decisionSeconds} s (decisionSeconds, policy config) + automation ${min(api.automationSeconds)}: ${api.rtoSeconds <= r.stretchRtoSeconds ? "meets" : `MISSES by ${min(api.rtoSeconds - r.stretchRtoSeconds)}`}; automation alone ${api.automationSeconds <= r.stretchRtoSeconds ? "meets" : "misses"} it`,
+          ]
+        : [];
+    return [`Recovery if this region fails over: DNS detection ${r.detectionSeconds} s`, ...rows, ...stretch, "  budgets and sources: policy-pack/data/recovery-times.json"].join("\n");
 }
 
 /** Items shown on the cost line without `details`. */

@@ -172,7 +172,7 @@ describe("AuroraGlobal secondary (us-east-1), per DESIGN §5", () => {
 
 describe("AuroraGlobal follows the primary's engine version", () => {
     it("a version change on the primary reaches the secondary through the StackReference", async () => {
-        const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", globalClusterIdentifier: "intelgraph-us-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
+        const stacks = await plan({ configOverrides: { "us-west-2": { "intelgraph:aurora": JSON.stringify({ engineVersion: "16.6", globalClusterIdentifier: "intelgraph-us-prod", membership: "writer", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 }) } } });
         expect(inputsOf(cluster(mustGet(stacks, "us-east-1"))).engineVersion).toBe("16.6");
     });
 });
@@ -189,7 +189,7 @@ describe("AuroraGlobal with its own args", () => {
         instances: 3,
         backupRetentionDays: 10,
     };
-    const primary: AuroraRole = { kind: "primary", globalClusterIdentifier: "test-global", engineVersion: "16.6", databaseName: "reports" };
+    const primary: AuroraRole = { kind: "primary", globalClusterIdentifier: "test-global", engineVersion: "16.6", databaseName: "reports", membership: "writer" };
     const secondary: AuroraRole = {
         kind: "secondary",
         globalClusterIdentifier: "test-global",
@@ -239,6 +239,19 @@ describe("AuroraGlobal with its own args", () => {
         expect(ingress.sort()).toEqual([["10.80.0.0/18", 5432], ["10.80.64.0/18", 5432]]);
     });
 
+    it("an old primary rejoined as a member keeps its cluster and inputs but neither sends nor diffs the credentials and database (membership secondary)", async () => {
+        const writer = (await build()).one("aws:rds/cluster:Cluster");
+        const p = await build({ role: { ...primary, membership: "secondary" } });
+        expect(p.error).toBeUndefined();
+        const member = p.one("aws:rds/cluster:Cluster");
+        // Same resource, same identifier and inputs: nothing to replace; only the ignore list grows.
+        expect(member.urn).toBe(writer.urn);
+        expect(p.inputs(member.type)).toMatchObject({ clusterIdentifier: "test-db", masterUsername: "intelgraph_admin", databaseName: "reports" });
+        expect(member.protect).toBe(true);
+        expect(member.ignoreChanges.sort()).toEqual(["databaseName", "engineVersion", "globalClusterIdentifier", "masterPassword", "masterUsername", "replicationSourceIdentifier"]);
+        expect(p.one("aws:rds/globalCluster:GlobalCluster").protect).toBe(true);
+    });
+
     it("secondary: joins the given global cluster from its source region, sets no credentials, and keeps its own copy of them", async () => {
         const p = await build({ role: secondary, instances: 2 });
         expect(p.error).toBeUndefined();
@@ -263,6 +276,7 @@ describe("AuroraGlobal with its own args", () => {
         ["a backup retention beyond Aurora's", { backupRetentionDays: 36 }, "backupRetentionDays must be a whole number of days from 1 to 35 (Aurora's range), got 36"],
         ["a serverless class", { instanceClass: "db.serverless" }, 'instanceClass must be a provisioned DB instance class such as db.r6g.large, got "db.serverless"'],
         ["an unpinned engine version", { role: { ...primary, engineVersion: "16" } }, 'role.engineVersion must be a pinned major.minor version such as "16.4", got "16"'],
+        ["an unknown membership", { role: { ...primary, membership: "reader" as "writer" } }, 'role.membership must be "writer" or "secondary", got "reader"'],
         ["a secondary without its source region", { role: { ...secondary, sourceRegion: "" } }, 'role.sourceRegion must be the primary\'s AWS region such as us-west-2, got ""'],
     ])("refuses %s", async (_, over, problem) => {
         expectRefused(await build(over), AuroraGlobal, refused + problem);

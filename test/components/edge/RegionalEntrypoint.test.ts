@@ -29,7 +29,14 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
         expect(https).toMatchObject({ protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
         expect(https.certificateArn).toBe(outputsOf(one(s(), "aws:acm/certificate:Certificate")).arn);
         expect(https.defaultActions).toEqual([{ type: "forward", targetGroupArn: outputsOf(one(s(), "aws:lb/targetGroup:TargetGroup")).arn }]);
-        expect(inputsOf(one(s(), "aws:lb/targetGroup:TargetGroup"))).toMatchObject({ targetType: "ip", port: 8080, healthCheck: { path: "/healthz" } });
+        expect(inputsOf(one(s(), "aws:lb/targetGroup:TargetGroup"))).toMatchObject({ targetType: "ip", port: 8080, healthCheck: { path: "/livez" } });
+    });
+
+    it("checks targets on the liveness path, never the writer-aware /healthz Route 53 checks (readiness gates would hold a standby's pods unready)", () => {
+        const target = (inputsOf(one(s(), "aws:lb/targetGroup:TargetGroup")).healthCheck as { path: string }).path;
+        const route53 = inputsOf(one(s(), "aws:route53/healthCheck:HealthCheck")).resourcePath;
+        expect(route53).toBe("/healthz");
+        expect(target).toBe("/livez");
     });
 
     it("redirects HTTP to HTTPS", () => {
@@ -99,7 +106,7 @@ describe("RegionalEntrypoint with its own args", () => {
         createValidationRecord: true,
         accessLogBucketName: "test-alb-logs-eu-west-1",
         targetPort: 9000,
-        healthCheckPath: "/ready",
+        livenessPath: "/ready",
     };
     const build = (over: Partial<RegionalEntrypointArgs> = {}) => planComponent(({ onRegion }) => new RegionalEntrypoint("edge", { ...args, ...over }, onRegion), { region: "eu-west-1" });
 
@@ -138,7 +145,7 @@ describe("RegionalEntrypoint with its own args", () => {
     it.each<[string, Partial<RegionalEntrypointArgs>, string]>([
         ["one public subnet", { publicSubnetIds: ["subnet-p1"] }, "publicSubnetIds must list at least two subnets (an ALB spans two AZs), got 1"],
         ["a port out of range", { targetPort: 0 }, "targetPort must be a TCP port from 1 to 65535, got 0"],
-        ["a relative health path", { healthCheckPath: "healthz" }, 'healthCheckPath must start with "/", got "healthz"'],
+        ["a relative liveness path", { livenessPath: "livez" }, 'livenessPath must start with "/", got "livez"'],
         ["a wildcard domain", { apiDomain: "*.test.example.org" }, 'apiDomain must be a lowercase DNS name such as api.example.com (one certificate, no wildcard), got "*.test.example.org"'],
         [
             "a log bucket name S3 refuses, before creating the bucket",

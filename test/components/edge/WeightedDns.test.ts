@@ -53,7 +53,7 @@ describe.each([
 
 describe("a health-check change moves the detection time", () => {
     it("30 s x 5 failures -> 210 s", async () => {
-        const dns = { hostedZoneId: "Z0INTELGRAPHEXAMPLE1", apiDomain: "api.intelgraph.example.com", weight: 100, healthCheck: { requestInterval: 30, failureThreshold: 5, path: "/healthz" } };
+        const dns = { hostedZoneId: "Z0INTELGRAPHEXAMPLE1", apiDomain: "api.intelgraph.example.com", weight: 100, healthCheck: { requestInterval: 30, failureThreshold: 5, path: "/healthz" }, livenessPath: "/livez" };
         const west = mustGet(await plan({ stacks: ["us-west-2"], configOverrides: { "us-west-2": { "intelgraph:dns": JSON.stringify(dns) } } }), "us-west-2");
         expect(west.outputs.failoverDetectionSeconds).toBe(210);
         expect(inputsOf(one(west, "aws:route53/healthCheck:HealthCheck"))).toMatchObject({ requestInterval: 30, failureThreshold: 5 });

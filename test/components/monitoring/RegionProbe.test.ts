@@ -33,9 +33,10 @@ describe.each([
     const name = `probe-${from}-${to}`;
     const canary = () => one(s(), CANARY, `${name}-canary`);
 
-    it("runs in the probing region, every minute, against the other region's ALB under the API's name and its liveness path", () => {
+    it("runs in the probing region, every minute, against the other region's ALB under the API's name and that stack's liveness path", () => {
         expect(providerRegion(s(), canary())).toBe(from);
         const target = mustGet(stacks, to).outputs;
+        expect(target.apiLivenessPath).toBe("/livez");
         expect(inputsOf(canary())).toMatchObject({
             name: `ig-prod-${regionCode(from)}-${regionCode(to)}`,
             handler: "probe.handler",
@@ -43,7 +44,7 @@ describe.each([
             schedule: { expression: "rate(1 minute)" },
             startCanary: true,
             runConfig: { timeoutInSeconds: 60 },
-            s3Key: probeCodeKey(probeSource({ host: String(target.apiLoadBalancerDnsName), name: "api.intelgraph.example.com", path: "/livez" })),
+            s3Key: probeCodeKey(probeSource({ host: String(target.apiLoadBalancerDnsName), name: "api.intelgraph.example.com", path: String(target.apiLivenessPath) })),
         });
         expect(inputsOf(canary()).runConfig).not.toHaveProperty("environmentVariables");
     });
@@ -216,7 +217,6 @@ describe("probe arguments and config", () => {
     it.each([
         [{ everyMinutes: 0 }, "intelgraph:probe.everyMinutes", 0, "whole minutes between probe runs, from 1 to 60"],
         [{ failedRuns: 1.5 }, "intelgraph:probe.failedRuns", 1.5, "consecutive failed runs before the alarm, from 1 to 60"],
-        [{ path: "livez" }, "intelgraph:probe.path", "livez", "a URL path starting with /"],
         [{ runtimeVersion: "syn-python-selenium-6.0" }, "intelgraph:probe.runtimeVersion", "syn-python-selenium-6.0", "a Node.js Synthetics runtime such as syn-nodejs-puppeteer-13.1 (the probe is a Node.js handler)"],
     ])("refuses %j, naming the file and the key", (probe, key, value, allowed) => {
         expect(problemsOf(() => parseInterconnectConfig("interconnect-us", { ...base(), "intelgraph:probe": JSON.stringify(probe) }))).toEqual([{ file: "Pulumi.interconnect-us.yaml", key, value, allowed }]);
@@ -224,7 +224,7 @@ describe("probe arguments and config", () => {
 
     it("refuses an unknown probe key, naming the known ones", () => {
         expect(problemsOf(() => parseInterconnectConfig("interconnect-us", { ...base(), "intelgraph:probe": JSON.stringify({ every: 1 }) }))).toEqual([
-            { file: "Pulumi.interconnect-us.yaml", key: "intelgraph:probe.every", value: 1, allowed: "no such key in intelgraph:probe; its keys are everyMinutes, failedRuns, path, runtimeVersion" },
+            { file: "Pulumi.interconnect-us.yaml", key: "intelgraph:probe.every", value: 1, allowed: "no such key in intelgraph:probe; its keys are everyMinutes, failedRuns, runtimeVersion" },
         ]);
     });
 });

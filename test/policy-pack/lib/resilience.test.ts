@@ -39,6 +39,14 @@ describe("RTO/RPO model", () => {
         expect(resilienceModel(full).tiers.api.rtoSeconds).toBe(90 + 300 + 360);
     });
 
+    it("separates what automation takes from detection and decision, against the seed's stretch of 5 min for hot paths", () => {
+        const m = resilienceModel(full, 0);
+        expect(m).toMatchObject({ decisionSeconds: 0, stretchRtoSeconds: 300 });
+        expect(m.tiers.api).toMatchObject({ automationSeconds: 360, rtoSeconds: 90 + 0 + 360 });
+        expect(m.tiers.graph.automationSeconds).toBe(1200);
+        expect(resilienceModel(full).decisionSeconds).toBe(budgets.decisionSeconds.value);
+    });
+
     it("moves with the health check settings", () => {
         expect(resilienceModel({ ...full, healthCheck: { requestInterval: 30, failureThreshold: 10 } }).tiers.api.rtoSeconds).toBe(360 + 300 + 360);
     });

@@ -14,6 +14,12 @@ function withTier(stack: string, key: string, change: Record<string, unknown>) {
 }
 
 
+function withTierConfig(stack: string, key: string, change: Record<string, unknown>) {
+    const config = { ...loadStackFile(project, stack).config };
+    config[key] = JSON.stringify({ ...JSON.parse(config[key]), ...change });
+    return config;
+}
+
 const generalWith = (stack: string, sizes: Record<string, number>) => {
     const base = JSON.parse(loadStackFile(project, stack).config["intelgraph:eks"]) as { general: Record<string, unknown> };
     return withTier(stack, "intelgraph:eks", { general: { ...base.general, ...sizes } });
@@ -23,7 +29,7 @@ describe("tier sizes in the stack files", () => {
     it("parses the committed tiers", () => {
         const west = parseStackConfig("us-west-2", loadStackFile(project, "us-west-2").config);
         expect(west.eks.general).toEqual({ instanceTypes: ["m6i.xlarge"], minSize: 4, desiredSize: 4, maxSize: 8 });
-        expect(west.aurora).toEqual({ engineVersion: "16.4", globalClusterIdentifier: "intelgraph-us-prod", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
+        expect(west.aurora).toEqual({ engineVersion: "16.4", globalClusterIdentifier: "intelgraph-us-prod", membership: "writer", instanceClass: "db.r6g.large", instances: 2, backupRetentionDays: 14 });
         expect(west.redis).toEqual({ engineVersion: "7.1", nodeType: "cache.r7g.large", globalDatastoreSuffix: "intelgraph-us-prod", nodes: 2, snapshotRetentionDays: 7 });
         const east = parseStackConfig("us-east-1", loadStackFile(project, "us-east-1").config);
         // A member's config has no place for what it inherits (the type has no engineVersion or nodeType).
@@ -122,7 +128,7 @@ describe("tier sizes in the stack files", () => {
                 file: "Pulumi.us-west-2.yaml",
                 key: "intelgraph:aurora.instanceClas",
                 value: "db.r6g.large",
-                allowed: "no such key in intelgraph:aurora; its keys are engineVersion, globalClusterIdentifier, instanceClass, instances, backupRetentionDays (did you mean instanceClass?)",
+                allowed: "no such key in intelgraph:aurora; its keys are engineVersion, globalClusterIdentifier, membership, instanceClass, instances, backupRetentionDays (did you mean instanceClass?)",
             },
         ]);
     });
@@ -221,8 +227,45 @@ describe("tier sizes in the stack files", () => {
         ["a threshold of 11", { healthCheck: { requestInterval: 10, failureThreshold: 11 } }, "intelgraph:dns.healthCheck.failureThreshold", 11, "at most 10 consecutive failures"],
         ["a negative weight", { weight: -1 }, "intelgraph:dns.weight", -1, "a whole number from 0 to 255"],
         ["a non-integer weight", { weight: 2.5 }, "intelgraph:dns.weight", 2.5, "a whole number from 0 to 255"],
+        ["a liveness path equal to the Route 53 path", { livenessPath: "/healthz" }, "intelgraph:dns.livenessPath", "/healthz", 'a path other than healthCheck.path: the ALB checks liveness, Route 53 checks the writer-aware /healthz (README, "The /healthz contract")'],
+        ["a relative liveness path", { livenessPath: "livez" }, "intelgraph:dns.livenessPath", "livez", "an absolute path such as /livez (the ALB's liveness check; at most 1024 characters, ELB API Reference HealthCheckPath)"],
     ])("rejects DNS settings with %s", (_, change, key, value, allowed) => {
         expect(problemsOf(withTier("us-west-2", "intelgraph:dns", change))).toEqual([{ file: "Pulumi.us-west-2.yaml", key, value, allowed }]);
+    });
+
+    it("requires the ALB's liveness path in the stack file", () => {
+        const config = { ...loadStackFile(project, "us-east-1").config };
+        const dns = JSON.parse(config["intelgraph:dns"]) as Record<string, unknown>;
+        delete dns.livenessPath;
+        config["intelgraph:dns"] = JSON.stringify(dns);
+        expect(problemsOf(() => parseStackConfig("us-east-1", config))).toEqual([
+            { file: "Pulumi.us-east-1.yaml", key: "intelgraph:dns.livenessPath", value: undefined, allowed: "an absolute path such as /livez (the ALB's liveness check)" },
+        ]);
+    });
+
+    it("requires the owner of the global cluster to say where its cluster stands, and refuses it on a member", () => {
+        const without = { ...loadStackFile(project, "us-west-2").config };
+        const aurora = JSON.parse(without["intelgraph:aurora"]) as Record<string, unknown>;
+        delete aurora.membership;
+        without["intelgraph:aurora"] = JSON.stringify(aurora);
+        expect(problemsOf(() => parseStackConfig("us-west-2", without))).toEqual([
+            {
+                file: "Pulumi.us-west-2.yaml",
+                key: "intelgraph:aurora.membership",
+                value: undefined,
+                allowed: '"writer" while this stack\'s cluster takes the global database\'s writes, "secondary" once a switchover or a failover made it a member (runbooks/failback.md): a member neither sends nor changes the master credentials',
+            },
+        ]);
+        expect(problemsOf(withTier("us-east-1", "intelgraph:aurora", { membership: "writer" }))).toEqual([
+            {
+                file: "Pulumi.us-east-1.yaml",
+                key: "intelgraph:aurora.membership",
+                value: "writer",
+                allowed: "unset on a secondary stack: its cluster never sends master credentials, whichever region writes (only the stack that owns the global cluster says where its cluster stands)",
+            },
+        ]);
+        expect(problemsOf(withTier("us-west-2", "intelgraph:aurora", { membership: "reader" })).map((p) => p.key)).toEqual(["intelgraph:aurora.membership"]);
+        expect(parseStackConfig("us-west-2", { ...withTierConfig("us-west-2", "intelgraph:aurora", { membership: "secondary" }) }).aurora).toMatchObject({ membership: "secondary" });
     });
 
     it("rejects a Neo4j cluster of two servers and an unaccepted licence", () => {

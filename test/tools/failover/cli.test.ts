@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UpdateNodegroupConfigCommand } from "@aws-sdk/client-eks";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { decisionBudget } from "../../../tools/failover/budgets";
 import { main } from "../../../tools/failover/cli";
 import { type StackView, stackOutputsSchema } from "../../../tools/failover/inputs";
 import { FREEZE_KEY } from "../../../tools/failover/steps/freeze";
@@ -98,6 +99,23 @@ describe("npm run failover", () => {
         ]);
         expect(byId.aurora.durationSource).toContain(budgets.auroraPromotionSeconds.source);
         expect(p.rtoBudgetSeconds).toBe(budgets.decisionSeconds.value + p.automationSeconds);
+    });
+
+    it("the decision time is config (the target's policy config, else the seed's 300 s; --decision-seconds overrides) and the hot paths are set against the 5 min stretch", async () => {
+        type P = { plan: { decision: { seconds: number; source: string }; rtoBudgetSeconds: number; automationSeconds: number; stretch: { objective: { seconds: number }; hotPathSeconds: number; withDecisionSeconds: number }; steps: { id: string; expectedSeconds: number }[] } };
+        const seed = (JSON.parse((await run("--unplanned", "--json")).stdout) as P).plan;
+        expect(seed.decision.seconds).toBe(budgets.decisionSeconds.value);
+        const hot = seed.steps.filter((x) => x.id !== "graph").reduce((a, x) => a + x.expectedSeconds, 0);
+        expect(seed.stretch).toEqual({ objective: { seconds: budgets.stretchRtoSeconds.value, source: expect.stringContaining("seed 001") }, hotPathSeconds: hot, withDecisionSeconds: hot + budgets.decisionSeconds.value });
+        const fast = await run("--unplanned", "--decision-seconds", "0");
+        expect(fast.stdout).toContain(`RTO budget: decision 0 s (--decision-seconds) + steps ${seed.automationSeconds} s`);
+        expect(fast.stdout).toContain(`Stretch (hot paths < 5.0 min, seed 001): automation ${hot} s ${hot <= 300 ? "meets" : "MISSES"} it; with the decision ${hot} s`);
+        expect((await run("--unplanned", "--decision-seconds", "soon")).code).toBe(2);
+        // A stack's policy config sets it for both npm run plan and the CLI.
+        const cfg = fs.mkdtempSync(path.join(os.tmpdir(), "policy-"));
+        fs.writeFileSync(path.join(cfg, `${TO}.json`), JSON.stringify({ "intelgraph-resilience-objectives": { decisionSeconds: 60 } }));
+        expect(decisionBudget(TO, cfg)).toEqual({ seconds: 60, source: `policy-pack/config/${TO}.json: intelgraph-resilience-objectives.decisionSeconds` });
+        expect(decisionBudget("no-such-stack", cfg).seconds).toBe(budgets.decisionSeconds.value);
     });
 
     it("planned: switchover, datastore failover, scale-up, graph; stops at the weights (config), then completes once they are applied", async () => {

@@ -107,6 +107,8 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toContain("Policy: 29 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
+        // The hot paths against the seed's stretch: the decision time (policy config, seed 300 s) is what misses it.
+        expect(run.stdout).toContain("stretch (hot paths < 5.0 min, seed 001): api 12.5 min = detection 90 s + decision 300 s (decisionSeconds, policy config) + automation 6.0 min: MISSES by 7.5 min; automation alone misses it");
         expect(run.stdout).toMatch(/Cost: \$2,876\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Protection: WAF, backups and restore tests in place");
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");

@@ -11,9 +11,23 @@ import type { Step, StepContext } from "../types";
 
 export const FREEZE_KEY = "intelgraph/deploy-freeze.json";
 
+/** The marker's body: who froze deploys, why, when, and which failover run (freeze-status prints it; CI refuses on it). */
+export interface FreezeMarker {
+    readonly frozen: true;
+    readonly reason: string;
+    readonly runId: string;
+    readonly by: string;
+    readonly stack: string;
+    /** ISO 8601 time the marker was written. */
+    readonly at: string;
+}
+
 export function freezeStep(inputs: FailoverInputs, marker: { readonly runId: string; readonly by: string }): Step {
     const targets: StackView[] = inputs.mode === "planned" ? [inputs.to, inputs.from] : [inputs.to];
-    const body = (s: StackView) => JSON.stringify({ frozen: true, reason: `${inputs.mode} failover ${inputs.from.stack} -> ${inputs.to.stack}`, runId: marker.runId, by: marker.by, stack: s.stack });
+    const body = (s: StackView, at: number): string => {
+        const m: FreezeMarker = { frozen: true, reason: `${inputs.mode} failover ${inputs.from.stack} -> ${inputs.to.stack}`, runId: marker.runId, by: marker.by, stack: s.stack, at: new Date(at).toISOString() };
+        return JSON.stringify(m);
+    };
     const exists = async (ctx: StepContext, s: StackView) => {
         try {
             await ctx.clients.in(s.region).s3.send(new HeadObjectCommand({ Bucket: s.neo4jBackupBucketName, Key: FREEZE_KEY }));
@@ -42,7 +56,7 @@ export function freezeStep(inputs: FailoverInputs, marker: { readonly runId: str
         },
         async perform(ctx) {
             for (const s of targets) {
-                await withRetries(ctx, () => ctx.clients.in(s.region).s3.send(new PutObjectCommand({ Bucket: s.neo4jBackupBucketName, Key: FREEZE_KEY, Body: body(s), ContentType: "application/json" })));
+                await withRetries(ctx, () => ctx.clients.in(s.region).s3.send(new PutObjectCommand({ Bucket: s.neo4jBackupBucketName, Key: FREEZE_KEY, Body: body(s, ctx.now()), ContentType: "application/json" })));
             }
         },
     };
