@@ -22,7 +22,11 @@ export interface PeerHealthChecks {
  * only in us-east-1: the stack there watches its own check and its peers'; a stack elsewhere cannot, and the loss
  * of us-east-1 is seen from other regions by the replication-lag alarms and their own ALB metrics instead.
  */
-export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal }, watch: PeerHealthChecks): ProgramOutputs<MonitoringOutputs> {
+export function regionalMonitoring(
+    base: RegionalBase,
+    tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal },
+    watch: PeerHealthChecks,
+): { readonly outputs: ProgramOutputs<MonitoringOutputs>; readonly drillStopAlarmArns: pulumi.Output<string>[] } {
     const { config, prefix, kms, entry, dns, onRegion } = base;
     const alerts = config.alerts;
     const topic = new NotificationTopic(
@@ -78,5 +82,10 @@ export function regionalMonitoring(base: RegionalBase, tiers: { readonly aurora:
         },
         onRegion,
     );
-    return { alertTopicArn: topicArn, apiReleaseGateAlarmName: burn.pageAlarmName, dashboardName: dashboard.dashboardName };
+    return {
+        outputs: { alertTopicArn: topicArn, apiReleaseGateAlarmName: burn.pageAlarmName, dashboardName: dashboard.dashboardName },
+        // What stops a drill in this region: users failing (the page-level burn rate) or replication falling
+        // behind (the data-tier lag alarms, ALARM only where the region receives replication).
+        drillStopAlarmArns: [burn.pageAlarmArn, ...data.alarmArns],
+    };
 }

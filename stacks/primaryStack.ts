@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { drillTier } from "./drillTier";
 import { regionalMonitoring } from "./monitoring";
 import { protectTier } from "./protectTier";
 import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
@@ -33,11 +34,13 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
     protectTier(base, aurora);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
+    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [] });
     return {
         ...regionalOutputs(base),
         ...tierOutputs({ aurora, redis, graph }, config.redis.nodeType),
         // A primary knows no other region's health check: its secondaries watch its check.
-        ...regionalMonitoring(base, { aurora, redis }, { peers: [] }),
+        ...monitoring.outputs,
+        ...drillTier(base, monitoring.drillStopAlarmArns),
         auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
         // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
         auroraMasterPassword: aurora.masterPassword,

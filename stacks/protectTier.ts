@@ -10,7 +10,7 @@ import type { RegionalBase } from "./regional";
  * zone's other vault, named by the ARN in the stack file (intelgraph:backup.copyToVaultArn), never read.
  */
 export function protectTier(base: RegionalBase, aurora: AuroraGlobal) {
-    const { config, prefix, kms, backups, onRegion, partition } = base;
+    const { config, prefix, kms, backups, evidence, onRegion, partition } = base;
     const vault = new BackupVault("backup-vault", { vaultName: regionalVaultName(config.stack), kmsKeyArn: kms.keyArn, lock: config.backup.lock }, onRegion);
     const plan = new BackupPlan(
         "backup-plan",
@@ -18,7 +18,7 @@ export function protectTier(base: RegionalBase, aurora: AuroraGlobal) {
             namePrefix: prefix,
             vaultName: vault.vaultName,
             copyDestinationVaultArn: config.backup.copyToVaultArn,
-            resourceArns: [aurora.clusterArn, backups.bucketArn],
+            resourceArns: [aurora.clusterArn, backups.bucketArn, evidence.bucketArn],
             selectionTag: BACKUP_TAG,
             retentionDays: config.backup.retentionDays,
             continuousRetentionDays: config.backup.continuousRetentionDays,

@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { drillTier } from "./drillTier";
 import { regionalMonitoring } from "./monitoring";
 import { protectTier } from "./protectTier";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
@@ -45,11 +46,13 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
     protectTier(base, aurora);
 
 
+    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] });
     return {
         ...regionalOutputs(base),
         // A global-datastore member inherits the node type: re-exported from the primary (cost estimate, runbooks).
         ...tierOutputs({ aurora, redis, graph }, p.redisNodeType),
-        ...regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }),
+        ...monitoring.outputs,
+        ...drillTier(base, monitoring.drillStopAlarmArns),
         primaryStack: primary.stackName,
     };
 }

@@ -29,6 +29,7 @@ import {
 } from "./tiers";
 import { regionalVaultName } from "../../components/storage/backupRules";
 import { type BackupConfig, VAULT_ARN_PATTERN, type WafConfig, backupSchema, wafSchema } from "./protect";
+import { type ChaosConfig, type EvidenceConfig, chaosSchema, evidenceSchema } from "./chaos";
 
 /**
  * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
@@ -57,6 +58,8 @@ export interface RegionalStackConfig {
     readonly alerts: AlertsConfig;
     readonly waf: WafConfig;
     readonly backup: BackupConfig;
+    readonly chaos: ChaosConfig;
+    readonly evidence: EvidenceConfig;
 }
 
 /** The stack that owns the global cluster, the global datastore and the credentials. */
@@ -144,6 +147,8 @@ export const keySchemas = {
     "intelgraph:alerts": alertsSchema,
     "intelgraph:waf": wafSchema,
     "intelgraph:backup": backupSchema,
+    "intelgraph:chaos": chaosSchema,
+    "intelgraph:evidence": evidenceSchema,
     // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
     // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
     // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
@@ -165,6 +170,8 @@ const JSON_KEYS: readonly ConfigKey[] = [
     "intelgraph:alerts",
     "intelgraph:waf",
     "intelgraph:backup",
+    "intelgraph:chaos",
+    "intelgraph:evidence",
     "pulumi:disable-default-providers",
 ];
 
@@ -315,6 +322,25 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
     if (backup && parsed["intelgraph:environment"] === "prod" && backup.lock.mode !== "compliance") {
         problems.push({ file, key: "intelgraph:backup.lock.mode", value: backup.lock.mode, allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" });
     }
+    const chaos = parsed["intelgraph:chaos"];
+    if (chaos && azs && !azs.includes(chaos.availabilityZone)) {
+        problems.push({ file, key: "intelgraph:chaos.availabilityZone", value: chaos.availabilityZone, allowed: `one of intelgraph:availabilityZones (${azs.join(", ")}): the AZ drills take out one of the stack's own zones` });
+    }
+    if (chaos && region !== undefined && zone !== undefined) {
+        const peer = chaos.crossRegionPartition.region;
+        if (peer === region || !zoneAllowsRegion(zone, peer)) {
+            problems.push({
+                file,
+                key: "intelgraph:chaos.crossRegionPartition.region",
+                value: peer,
+                allowed: `another region of zone ${zone} (${RESIDENCY_ZONES[zone].filter((r) => r !== region).join(", ")}): the region this stack's peering routes lead to`,
+            });
+        }
+    }
+    const evidence = parsed["intelgraph:evidence"];
+    if (evidence && parsed["intelgraph:environment"] === "prod" && evidence.mode !== "compliance") {
+        problems.push({ file, key: "intelgraph:evidence.mode", value: evidence.mode, allowed: "compliance in prod (a governance lock can be bypassed; audit evidence must not be deletable before its retention ends)" });
+    }
     const role = parsed["intelgraph:role"];
     const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
     if (role === "secondary" && primaryStack === "") {
@@ -376,6 +402,8 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         alerts: p["intelgraph:alerts"],
         waf: p["intelgraph:waf"],
         backup: p["intelgraph:backup"],
+        chaos: p["intelgraph:chaos"],
+        evidence: p["intelgraph:evidence"],
     };
     if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);
