@@ -1,6 +1,7 @@
 /** Every rule of the pack, in report order: residency, KMS per region, N+1 capacity, data protection and exposure. */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { capacityAurora } from "./capacityAurora";
+import { chaosStopConditions } from "./chaosStopConditions";
 import { capacityNatPerAz } from "./capacityNatPerAz";
 import { capacityNeo4j } from "./capacityNeo4j";
 import { capacityNodeGroups } from "./capacityNodeGroups";
@@ -41,6 +42,7 @@ export const CONTROLS = {
     edge: "Edge",
     resilience: "Resilience (RTO/RPO)",
     detect: "Detection",
+    chaos: "Chaos drills",
     cost: "Cost",
 } as const;
 
@@ -71,6 +73,7 @@ export const policies: IntelGraphPolicy[] = [
     detectEntrypointAlarms,
     detectAlarmActions,
     detectBudgetNotifications,
+    chaosStopConditions,
     costBudget,
     costBudgetWarning,
 ];

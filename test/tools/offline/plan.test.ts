@@ -104,7 +104,7 @@ describe("npm run plan (the real command line)", () => {
     it("prints a summary per stack: header, components, policy, recovery, cost, quotas, no tables", () => {
         expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources \(\d+ custom, \d+ providers, \d+ components, the stack; the policy line counts the same\), planned in \d+ ms/);
         expect(run.stdout).toMatch(/Custom resources by component: network RegionalVpc 45, eks EksCluster \d+/);
-        expect(run.stdout).toContain("Policy: 28 rules on");
+        expect(run.stdout).toContain("Policy: 29 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
         expect(run.stdout).toMatch(/Cost: \$2,687\/month estimated of a \$10,000 budget share/);
@@ -150,7 +150,7 @@ describe("npm run plan: options", () => {
         expect(stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
         expect(stdout).toMatch(/kubeconfig\s*│ \[secret\]/);
-        expect(stdout).toContain("Policy: 28 rules on");
+        expect(stdout).toContain("Policy: 29 rules on");
         expect(stdout).toMatch(/by item: .*kms-key \$1/);
     });
 
@@ -185,7 +185,7 @@ describe("npm run plan: options", () => {
         expect(stdout).not.toContain("NOT PLANNED");
         expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 229 resources/);
         expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
-        expect(stdout).toContain("Policy: 28 rules on 229 resources");
+        expect(stdout).toContain("Policy: 29 rules on 229 resources");
         expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
         expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
         expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");
