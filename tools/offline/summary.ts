@@ -9,6 +9,7 @@ import { renderPolicyResults } from "./policyReport";
 import type { PlanReport, ReportResource, StackReport } from "./report";
 import { QUOTA_DATA_FILE } from "./quotas";
 import { detectionSection } from "./detection";
+import { drillsSection } from "./drills";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -244,6 +245,7 @@ export function renderSummary(report: PlanReport, opts: SummaryOptions): string 
             s.policy.summary || !s.error ? renderPolicyResults(s.policy.violations, s.policy.summary) : "",
             resilienceSection(s),
             detectionSection(s),
+            drillsSection(s),
             costSection(s, opts.details === true),
             quotaSection(s),
         );
