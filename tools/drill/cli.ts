@@ -60,7 +60,7 @@ export async function main(argv: readonly string[], deps: DrillCliDeps): Promise
     let objectives: Objectives;
     try {
         ({ view: stack, secrets } = readDrillStack(path.join(outputsDir, `${stackName}.json`), stackName));
-        if (!stack.chaosDrills[drill]) return bad(deps, `${stackName} has no drill ${drill}; its drills are ${Object.keys(stack.chaosDrills).join(", ") || "none"} (intelgraph:chaos in Pulumi.${stackName}.yaml)`);
+        if (!stack.chaosDrills[drill]) return bad(deps, `${stackName} has no drill ${drill}; its drills are ${Object.keys(stack.chaosDrills).sort().join(", ") || "none"} (intelgraph:chaos in Pulumi.${stackName}.yaml)`);
         objectives = readObjectives(typeof o.policyConfig === "string" ? o.policyConfig : path.join("policy-pack", "config", `${stackName}.json`));
         freeze.push({ stack: stackName, region: stack.region, bucket: stack.neo4jBackupBucketName });
         const also = Array.isArray(o.alsoFreeze) ? o.alsoFreeze : [];
