@@ -1,7 +1,7 @@
 /** Every rule of the pack, in report order: residency, KMS per region, N+1 capacity, data protection and exposure. */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { capacityAurora } from "./capacityAurora";
-import { chaosStopConditions } from "./chaosStopConditions";
+import { resilienceChaosStopConditions } from "./resilienceChaosStopConditions";
 import { capacityNatPerAz } from "./capacityNatPerAz";
 import { capacityNeo4j } from "./capacityNeo4j";
 import { capacityNodeGroups } from "./capacityNodeGroups";
@@ -42,7 +42,6 @@ export const CONTROLS = {
     edge: "Edge",
     resilience: "Resilience (RTO/RPO)",
     detect: "Detection",
-    chaos: "Chaos drills",
     cost: "Cost",
 } as const;
 
@@ -69,11 +68,11 @@ export const policies: IntelGraphPolicy[] = [
     networkPublicEntryGuard,
     edgeWebAclOnPublicLoadBalancers,
     resilienceObjectives,
+    resilienceChaosStopConditions,
     detectReplicationLagAlarms,
     detectEntrypointAlarms,
     detectAlarmActions,
     detectBudgetNotifications,
-    chaosStopConditions,
     costBudget,
     costBudgetWarning,
 ];

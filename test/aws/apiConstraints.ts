@@ -781,6 +781,8 @@ export const NO_NAME_CONSTRAINT: Readonly<Record<string, string>> = {
     "aws:acm/certificateValidation:CertificateValidation": "no name input (certificate ARN and record FQDNs only)",
     "aws:backup/vaultLockConfiguration:VaultLockConfiguration": "no name input: backupVaultName refers to aws:backup/vault (checked there)",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyName is an account-level label of the resource policy (CloudWatch Logs PutResourcePolicy); the component sets <acl>-waf-log-delivery",
+    "aws:fis/experimentTemplate:ExperimentTemplate": "no name input (the Name is a tag; action and target names are keys inside the template, the drill's own)",
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": "no name input: bucket refers to aws:s3/bucket (checked there)",
     "aws:s3/bucketLogging:BucketLogging": "no name input: bucket and targetBucket refer to aws:s3/bucket (checked there), targetPrefix is a key prefix",
     "aws:wafv2/webAclAssociation:WebAclAssociation": "no name input (the load balancer's and the web ACL's ARNs)",
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "no name input (web ACL ARN and the log group ARN, whose name is checked as aws:cloudwatch/logGroup)",

@@ -64,6 +64,10 @@ function regionalFile(env: EnvironmentSpec, r: RegionSpec, primary: string): str
         (r.role === "primary" ? env.regions.find((x) => x.role === "secondary")?.region : env.regions.find((x) => x.role === "primary")?.region) ??
         (r.region === "us-west-2" ? "us-east-1" : "us-west-2");
     doc.setIn(["config", "intelgraph:backup", "copyToVaultArn"], `arn:aws:backup:${copyTo}:${env.account}:backup-vault:intelgraph-${stackName(env.environment, copyTo)}`);
+    // The drills take out the stack's own first AZ and partition it from the region its backups copy to.
+    doc.setIn(["config", "intelgraph:chaos", "availabilityZone"], `${r.region}a`);
+    doc.setIn(["config", "intelgraph:chaos", "crossRegionPartition", "region"], copyTo);
+    if (env.environment !== "prod") doc.setIn(["config", "intelgraph:evidence", "mode"], "governance");
     if (r.role === "primary") {
         doc.setIn(["config", "intelgraph:aurora", "globalClusterIdentifier"], `intelgraph-${env.zone}-${env.environment}`);
         doc.setIn(["config", "intelgraph:redis", "globalDatastoreSuffix"], `intelgraph-${env.zone}-${env.environment}`);

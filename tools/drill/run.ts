@@ -129,7 +129,7 @@ export async function runDrill(stack: DrillStack, ctx: DrillContext, opts: Drill
         const d = describeTemplate(template);
         record.actions.push(...d.actions);
         record.targets.push(...d.targets);
-        if (!d.alarmArns.length) throw new Refused(`template ${spec.templateId} has no ${ALARM_SOURCE} stop condition: nothing would stop it (intelgraph-chaos-stop-conditions); fix the stack before drilling`);
+        if (!d.alarmArns.length) throw new Refused(`template ${spec.templateId} has no ${ALARM_SOURCE} stop condition: nothing would stop it (intelgraph-resilience-chaos-stop-conditions); fix the stack before drilling`);
         const names = d.alarmArns.map(alarmName);
         const described = await withRetries(ctx, () => c.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ["CompositeAlarm", "MetricAlarm"] })));
         const states = new Map([...(described.MetricAlarms ?? []), ...(described.CompositeAlarms ?? [])].map((a) => [a.AlarmName ?? "", a.StateValue ?? "?"]));

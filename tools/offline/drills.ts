@@ -2,7 +2,7 @@
  * The plan summary's drills per stack: each FIS experiment template (the drill it runs, its actions, the
  * action-minutes one run is billed for, how many alarms stop it) and where the evidence goes (the Object Lock
  * bucket and its default retention). A reading aid over the planned resources; the pack's
- * intelgraph-chaos-stop-conditions decides whether a template may exist.
+ * intelgraph-resilience-chaos-stop-conditions decides whether a template may exist.
  */
 import { experimentActionMinutes } from "../../policy-pack/lib/cost";
 import type { StackReport } from "./report";
@@ -21,16 +21,19 @@ export function drillsSection(s: StackReport): string {
         // Registration order follows the program's awaits: sorted so the report reads the same on every run.
         .sort((a, b) => a.name.localeCompare(b.name));
     if (!templates.length) return "";
-    const lines = templates.map(({ name, inputs }) => {
+    const entries = templates.map(({ name, inputs }) => {
         const tags = (inputs.tags ?? {}) as Record<string, unknown>;
-        const actions = Array.isArray(inputs.actions) ? inputs.actions.length : 0;
         const stops = Array.isArray(inputs.stopConditions) ? (inputs.stopConditions as { source?: unknown }[]).filter((c) => c.source === ALARM_SOURCE).length : 0;
-        const drill = typeof tags["intelgraph-drill"] === "string" ? tags["intelgraph-drill"] : name;
-        return `  ${drill}: ${String(inputs.description ?? name)}; ${actions} action(s), ${experimentActionMinutes(inputs)} action-min per run; ${stops ? `stops on ${stops} alarm(s)` : "NO ALARM STOP CONDITION"}`;
+        return { drill: typeof tags["intelgraph-drill"] === "string" ? tags["intelgraph-drill"] : name, minutes: experimentActionMinutes(inputs), stops };
     });
+    const stopCounts = [...new Set(entries.map((e) => e.stops))];
+    const unstoppable = entries.filter((e) => !e.stops).map((e) => e.drill);
+    const stopped = unstoppable.length ? `NO ALARM STOP CONDITION on ${unstoppable.join(", ")}` : `each stopped by ${stopCounts.join(" or ")} alarm(s) of the region`;
+    const head = `Drills: ${templates.length} FIS experiment template(s), ${stopped} (npm run drill -- <drill> --stack ${s.stack}; runbooks/dr-drill.md)`;
+    const minutes = `  action-minutes per run: ${entries.map((e) => `${e.drill} ${e.minutes}`).join(", ")}`;
     const locks = resources.filter((r) => r.type === LOCK).map((r) => unwrapWire(r.inputs) as { rule?: { defaultRetention?: { mode?: string; days?: number } } });
     const evidence = locks.length
         ? `  evidence: Object Lock ${locks.map((l) => `${l.rule?.defaultRetention?.mode ?? "?"} ${l.rule?.defaultRetention?.days ?? "?"} days by default`).join(", ")} (outputs evidenceBucketName, evidenceAuditRetentionDays)`
         : "  evidence: no Object Lock bucket in this stack";
-    return [`Drills: ${templates.length} FIS experiment template(s) (npm run drill -- <drill> --stack ${s.stack}; schedule and steps: runbooks/dr-drill.md)`, ...lines, evidence].join("\n");
+    return [head, minutes, evidence].join("\n");
 }

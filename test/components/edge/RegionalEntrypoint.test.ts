@@ -68,7 +68,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
     });
 
     it("writes access logs to a locked-down bucket that ELB may write to", () => {
-        const policy = JSON.parse(inputsOf(one(s(), "aws:s3/bucketPolicy:BucketPolicy")).policy as string) as { Statement: { Sid: string; Principal: unknown }[] };
+        const policy = JSON.parse(inputsOf(one(s(), "aws:s3/bucketPolicy:BucketPolicy", "api-access-logs-policy")).policy as string) as { Statement: { Sid: string; Principal: unknown }[] };
         expect(policy.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${region === "us-east-1" ? "127311923021" : "797873946194"}:root` });
         expect(policy.Statement[1]).toEqual({
             Sid: "S3ServerAccessLogDelivery",

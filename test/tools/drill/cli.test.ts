@@ -79,14 +79,16 @@ async function fake() {
         return m;
     };
     const fis = make("fis", FisClient);
-    fis.on(GetExperimentTemplateCommand).callsFake((input: { id?: string }) => {
+    // @aws-sdk/client-fis 3.523 (the newest the registry mirror has) is typed against older @smithy types than
+    // aws-sdk-client-mock's: its commands are passed untyped; the inputs are still asserted below.
+    fis.on(GetExperimentTemplateCommand as never).callsFake((input: { id?: string }) => {
         const tpl = templates[String(input.id)];
         if (!tpl) throw Object.assign(new Error(`Experiment template not found: ${input.id}`), { name: "ResourceNotFoundException", $metadata: { httpStatusCode: 404 } });
         return { experimentTemplate: { id: input.id, ...tpl } };
     });
-    fis.on(StartExperimentCommand).callsFake((input: { experimentTemplateId?: string }) => ({ experiment: { id: "EXPdrill1", experimentTemplateId: input.experimentTemplateId, state: { status: "initiating" } } }));
-    fis.on(GetExperimentCommand).callsFake(() => ({ experiment: { id: "EXPdrill1", state: statuses.length > 1 ? statuses.shift() : statuses[0] } }));
-    fis.on(StopExperimentCommand).callsFake(() => ((statuses = [{ status: "stopping" }, { status: "stopped", reason: "Experiment stopped by user." }]), { experiment: { id: "EXPdrill1", state: { status: "stopping" } } }));
+    fis.on(StartExperimentCommand as never).callsFake((input: { experimentTemplateId?: string }) => ({ experiment: { id: "EXPdrill1", experimentTemplateId: input.experimentTemplateId, state: { status: "initiating" } } }));
+    fis.on(GetExperimentCommand as never).callsFake(() => ({ experiment: { id: "EXPdrill1", state: statuses.length > 1 ? statuses.shift() : statuses[0] } }));
+    fis.on(StopExperimentCommand as never).callsFake(() => ((statuses = [{ status: "stopping" }, { status: "stopped", reason: "Experiment stopped by user." }]), { experiment: { id: "EXPdrill1", state: { status: "stopping" } } }));
     const cw = make("cloudwatch", CloudWatchClient);
     cw.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames?: string[] }) => {
         const names = input.AlarmNames ?? [];
@@ -247,7 +249,7 @@ describe("npm run drill", () => {
         const bucket = String((await outputs(STACK)).neo4jBackupBucketName);
         statuses = [{ status: "running" }, { status: "completed" }];
         const fis = stubs.find(([n]) => n === "fis")![1];
-        fis.on(GetExperimentCommand).callsFake(() => {
+        fis.on(GetExperimentCommand as never).callsFake(() => {
             objects.set(`${bucket}/${FREEZE_KEY}`, JSON.stringify({ frozen: true, runId: "failover-8" }));
             return { experiment: { id: "EXPdrill1", state: statuses.length > 1 ? statuses.shift() : statuses[0] } };
         });

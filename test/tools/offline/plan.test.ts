@@ -71,7 +71,7 @@ describe("npm run plan (the real command line)", () => {
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
             expect(s.policy.violations).toEqual([]);
-            expect(s.policy.summary).toMatchObject({ rulesRun: 28, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+            expect(s.policy.summary).toMatchObject({ rulesRun: 29, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -107,8 +107,11 @@ describe("npm run plan (the real command line)", () => {
         expect(run.stdout).toContain("Policy: 29 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
-        expect(run.stdout).toMatch(/Cost: \$2,687\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toMatch(/Cost: \$2,699\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
+        expect(run.stdout).toContain("Drills: 5 FIS experiment template(s), each stopped by 4 alarm(s) of the region (npm run drill -- <drill> --stack us-west-2; runbooks/dr-drill.md)");
+        expect(run.stdout).toContain("  action-minutes per run: auroraFailover 1, azPowerInterruption 90, crossRegionPartition 20, eksNodeTermination 1, redisAzPower 15");
+        expect(run.stdout).toContain("Drills: 4 FIS experiment template(s), each stopped by 4 alarm(s) of the region (npm run drill -- <drill> --stack us-east-1; runbooks/dr-drill.md)");
         // Each environment's total against its cap (policy-pack/config/environments.json), from the stacks' estimates.
         const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
         const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
@@ -289,6 +292,29 @@ describe("npm run plan: failures", () => {
         expect(stdout).toContain(
             "[mandatory] intelgraph-capacity-redis: aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (us-east-1): numCacheClusters is 2; required: at least 3.",
         );
+    });
+
+    it("exits 1 naming intelgraph-resilience-chaos-stop-conditions when a drill's template loses its alarm stop conditions", async () => {
+        // The real program, with one template's stop conditions replaced by `none` (a resource transformation in
+        // a wrapper the copy's Pulumi.yaml names as main): what a careless change to the component would plan.
+        const pulumiModule = JSON.stringify(path.join(PROJECT_DIR, "node_modules", "@pulumi", "pulumi"));
+        const wrapper = [
+            "type Fn = () => Promise<unknown>;",
+            "export = async () => {",
+            `    const pulumi = (await import(${pulumiModule})) as typeof import("@pulumi/pulumi");`,
+            '    const mod = (await import("./stacks/index")) as unknown as Fn | { default: Fn };',
+            "    pulumi.runtime.registerStackTransformation((a) =>",
+            `        a.type === "aws:fis/experimentTemplate:ExperimentTemplate" && a.name === "chaos-az-power" ? { props: { ...a.props, stopConditions: [{ source: "none" }] }, opts: a.opts } : undefined);`,
+            '    return (typeof mod === "function" ? mod : mod.default)();',
+            "};",
+        ].join("\n");
+        const dir = projectCopy((f, text) => (f === "Pulumi.yaml" ? text.replace("main: stacks/index.ts", "main: unstoppable.ts") : text), { "unstoppable.ts": wrapper });
+        const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
+        expect(code, stderr).toBe(1);
+        expect(stdout).toContain(
+            `[mandatory] intelgraph-resilience-chaos-stop-conditions: aws:fis/experimentTemplate:ExperimentTemplate 'chaos-az-power' (us-west-2): stopConditions is ["none"]; required: at least one aws:cloudwatch:alarm stop condition (an alarm of us-west-2).`,
+        );
+        expect(stdout).toContain("NO ALARM STOP CONDITION on azPowerInterruption");
     });
 
     it("exits 2 on an unknown --stack", async () => {

@@ -12,15 +12,15 @@ const REMEDIATION_NONE = "Give the template the region's page and data-tier lag 
 const REMEDIATION_REGION = "Use an alarm of the experiment's own region: FIS watches stop-condition alarms in the experiment's region, and an alarm of the other region goes blind with it";
 
 /**
- * Chaos drills: an experiment that nothing can stop is an outage, not a drill. Every FIS experiment template has
+ * Resilience (chaos drills): an experiment that nothing can stop is an outage, not a drill. Every FIS experiment template has
  * at least one CloudWatch alarm as a stop condition (FIS stops the experiment when one enters ALARM; `none` stops
  * nothing: AWS FIS User Guide, "Stop conditions for AWS FIS"), and every such alarm is in the template's own
  * region. Decided by the ARN when known, by the property dependency on the alarm resource at first preview.
  */
-export const chaosStopConditions: StackValidationPolicy = {
-    name: "intelgraph-chaos-stop-conditions",
+export const resilienceChaosStopConditions: StackValidationPolicy = {
+    name: "intelgraph-resilience-chaos-stop-conditions",
     description:
-        "Chaos drills: every AWS FIS experiment template has at least one aws:cloudwatch:alarm stop condition (not only `none`), and every stop-condition alarm is in the template's own region.",
+        "Resilience: chaos drills stop before they become outages: every AWS FIS experiment template has at least one aws:cloudwatch:alarm stop condition (not only `none`), and every stop-condition alarm is in the template's own region.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION_NONE}. ${REMEDIATION_REGION}.`,
     validateStack: (args, reportViolation) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { byName, messages, setProp, stackResources } from "../../helpers/policy";
 
-const RULE = "intelgraph-chaos-stop-conditions";
+const RULE = "intelgraph-resilience-chaos-stop-conditions";
 const TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate";
 const NONE_FIX = "Give the template the region's page and data-tier lag alarms as stop conditions (stacks/monitoring.ts drillStopAlarmArns, components/chaos/ChaosExperiments.ts).";
 const REGION_FIX = "Use an alarm of the experiment's own region: FIS watches stop-condition alarms in the experiment's region, and an alarm of the other region goes blind with it.";
