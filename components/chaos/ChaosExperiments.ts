@@ -24,10 +24,11 @@ export interface ChaosExperimentsArgs {
     /** The stack's VPC: the network actions may create and associate only there. */
     readonly vpcId: pulumi.Input<string>;
     /**
-     * The alarms that stop every experiment of this region (aws:cloudwatch:alarm). FIS stops an experiment as soon
-     * as one of them is in ALARM, and refuses to start one while one is (AWS FIS User Guide, "Stop conditions for
-     * AWS FIS", https://docs.aws.amazon.com/fis/latest/userguide/stop-conditions.html). Alarms of this region
-     * only: FIS reads stop-condition alarms in the experiment's region.
+     * The alarms that stop every experiment of this region (aws:cloudwatch:alarm): "if a stop condition is
+     * triggered during an experiment, AWS FIS stops the experiment", and a stopped one cannot be resumed (AWS FIS
+     * User Guide, "Stop conditions for AWS FIS", https://docs.aws.amazon.com/fis/latest/userguide/stop-conditions.html).
+     * Alarms of this region only (intelgraph-resilience-chaos-stop-conditions): an alarm of the other region goes
+     * blind with that region. The drill CLI refuses to start while one of them is in ALARM.
      */
     readonly stopConditionAlarmArns: readonly pulumi.Input<string>[];
     readonly drills: readonly DrillSpec[];

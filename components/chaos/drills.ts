@@ -123,37 +123,42 @@ const inAz = (path: string, az: string) => ({ path, values: [az] });
 const describe = (sid: string, actions: readonly string[]): IamStatement => ({ Sid: sid, Effect: "Allow", Action: actions, Resource: "*" });
 
 /**
- * Network actions: FIS creates network ACLs / route tables in the subnets' VPC, re-associates the subnets and
- * deletes what it created when the action ends. Creating and associating is allowed in this stack's VPC only (the
- * VPC by ARN; its ACLs, route tables, subnets and interfaces by the EC2 condition key ec2:Vpc, Service Authorization
- * Reference, "Actions, resources, and condition keys for Amazon EC2"); deleting and changing only what FIS tagged
- * managedByFIS=true; prefix lists, which belong to no VPC, only when created with that tag.
+ * Network actions: FIS clones the subnets' network ACL or route tables (tagged managedbyFIS=true), associates the
+ * clones with the target subnets and, at the end, restores the associations and deletes the clones (Actions
+ * reference, aws:network:disrupt-connectivity and aws:network:route-table-disrupt-cross-region-connectivity). The
+ * role mirrors the shape of AWS's managed policy AWSFaultInjectionSimulatorNetworkAccess, narrowed to this stack:
+ * creating only with FIS's tag and in this VPC (by ARN), associating only resources of this VPC (EC2 condition key
+ * ec2:Vpc, Service Authorization Reference, "Actions, resources, and condition keys for Amazon EC2"), changing and
+ * deleting only what carries FIS's tag.
  */
-function networkStatements(ctx: DrillContext, vpcId: string, prefix: string, create: readonly string[], change: readonly string[], describeActions: readonly string[]): IamStatement[] {
+function networkStatements(ctx: DrillContext, vpcId: string, prefix: string, actions: { readonly create: readonly string[]; readonly associate: readonly string[]; readonly changeOwn: readonly string[]; readonly describe: readonly string[] }): IamStatement[] {
     const vpcArn = arn(ctx, "ec2", `vpc/${vpcId}`);
+    const fisTagged = { StringEquals: { [`aws:RequestTag/${FIS_MANAGED_TAG.key}`]: FIS_MANAGED_TAG.value } };
+    const createActions = actions.create.map((a) => a.replace(/^ec2:/, ""));
     return [
-        describe(`${prefix}Describe`, describeActions),
-        { Sid: `${prefix}InOwnVpc`, Effect: "Allow", Action: create, Resource: vpcArn },
+        describe(`${prefix}Describe`, actions.describe),
+        { Sid: `${prefix}CreateInOwnVpc`, Effect: "Allow", Action: actions.create, Resource: vpcArn },
+        { Sid: `${prefix}CreateTagged`, Effect: "Allow", Action: actions.create, Resource: "*", Condition: fisTagged },
         {
-            Sid: `${prefix}OnOwnVpcResources`,
+            Sid: `${prefix}TagWhatFisCreates`,
             Effect: "Allow",
-            Action: create,
+            Action: ["ec2:CreateTags"],
+            Resource: "*",
+            Condition: { StringEquals: { ...fisTagged.StringEquals, "ec2:CreateAction": createActions } },
+        },
+        {
+            Sid: `${prefix}AssociateInOwnVpc`,
+            Effect: "Allow",
+            Action: actions.associate,
             Resource: ["network-acl/*", "route-table/*", "subnet/*", "network-interface/*", "security-group/*", "vpc-endpoint/*"].map((r) => arn(ctx, "ec2", r)),
             Condition: { ArnEquals: { "ec2:Vpc": vpcArn } },
         },
         {
             Sid: `${prefix}ChangeWhatFisCreated`,
             Effect: "Allow",
-            Action: change,
+            Action: actions.changeOwn,
             Resource: "*",
             Condition: { StringEquals: { [`aws:ResourceTag/${FIS_MANAGED_TAG.key}`]: FIS_MANAGED_TAG.value } },
-        },
-        {
-            Sid: `${prefix}TagWhatFisCreates`,
-            Effect: "Allow",
-            Action: ["ec2:CreateTags", "ec2:CreateManagedPrefixList"],
-            Resource: "*",
-            Condition: { StringEquals: { [`aws:RequestTag/${FIS_MANAGED_TAG.key}`]: FIS_MANAGED_TAG.value } },
         },
     ];
 }
@@ -193,14 +198,12 @@ function azPowerInterruption(ctx: DrillContext, s: DrillSettings): DrillSpec {
                 Condition: { StringEquals: { "kms:ViaService": `ec2.${ctx.region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
             { Sid: "InterruptOwnCache", Effect: "Allow", Action: ["elasticache:InterruptClusterAzPower"], Resource: arn(ctx, "elasticache", "replicationgroup:*"), Condition: ownedByStack(ctx) },
-            ...networkStatements(
-                ctx,
-                vpcId,
-                "Acl",
-                ["ec2:CreateNetworkAcl", "ec2:ReplaceNetworkAclAssociation"],
-                ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl", "ec2:ReplaceNetworkAclAssociation"],
-                ["ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkAcls", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:GetManagedPrefixListEntries"],
-            ),
+            ...networkStatements(ctx, vpcId, "Acl", {
+                create: ["ec2:CreateNetworkAcl"],
+                associate: ["ec2:ReplaceNetworkAclAssociation"],
+                changeOwn: ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl"],
+                describe: ["ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkAcls", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ec2:GetManagedPrefixListEntries"],
+            }),
         ],
     };
 }
@@ -286,14 +289,13 @@ function crossRegionPartition(ctx: DrillContext, s: DrillSettings): DrillSpec {
             },
         ],
         targets: [{ name: "subnets", resourceType: "aws:ec2:subnet", resourceTags: stackTags(ctx), filters: [{ path: "CidrBlock", values: ctx.peeredSubnetCidrs }], selectionMode: "ALL" }],
-        statements: (vpcId) => networkStatements(
-            ctx,
-            vpcId,
-            "Routes",
-            ["ec2:CreateRouteTable", "ec2:AssociateRouteTable", "ec2:ReplaceRouteTableAssociation", "ec2:CreateNetworkInterface", "ec2:ModifyVpcEndpoint"],
-            ["ec2:CreateRoute", "ec2:DeleteRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation", "ec2:DeleteNetworkInterface", "ec2:ModifyManagedPrefixList", "ec2:DeleteManagedPrefixList"],
-            ["ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs", "ec2:GetManagedPrefixListEntries", "tag:GetResources"],
-        ),
+        statements: (vpcId) =>
+            networkStatements(ctx, vpcId, "Routes", {
+                create: ["ec2:CreateRouteTable", "ec2:CreateManagedPrefixList", "ec2:CreateNetworkInterface"],
+                associate: ["ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:ReplaceRouteTableAssociation", "ec2:CreateNetworkInterface", "ec2:ModifyVpcEndpoint"],
+                changeOwn: ["ec2:CreateRoute", "ec2:DeleteRouteTable", "ec2:DisassociateRouteTable", "ec2:DeleteNetworkInterface", "ec2:ModifyManagedPrefixList", "ec2:DeleteManagedPrefixList"],
+                describe: ["ec2:DescribeManagedPrefixLists", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSubnets", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeVpcs", "ec2:GetManagedPrefixListEntries", "tag:GetResources"],
+            }),
     };
 }
 

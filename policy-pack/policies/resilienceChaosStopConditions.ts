@@ -9,12 +9,13 @@ export const EXPERIMENT_TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplat
 const ALARM_SOURCE = "aws:cloudwatch:alarm";
 
 const REMEDIATION_NONE = "Give the template the region's page and data-tier lag alarms as stop conditions (stacks/monitoring.ts drillStopAlarmArns, components/chaos/ChaosExperiments.ts)";
-const REMEDIATION_REGION = "Use an alarm of the experiment's own region: FIS watches stop-condition alarms in the experiment's region, and an alarm of the other region goes blind with it";
+const REMEDIATION_REGION = "Use an alarm of the experiment's own region: an alarm of another region goes blind when that region does, and then stops nothing";
 
 /**
  * Resilience (chaos drills): an experiment that nothing can stop is an outage, not a drill. Every FIS experiment template has
- * at least one CloudWatch alarm as a stop condition (FIS stops the experiment when one enters ALARM; `none` stops
- * nothing: AWS FIS User Guide, "Stop conditions for AWS FIS"), and every such alarm is in the template's own
+ * at least one CloudWatch alarm as a stop condition (FIS stops the experiment when one is triggered during it; `none`
+ * means no stop condition: AWS FIS User Guide, "Stop conditions for AWS FIS", and the API's
+ * UpdateExperimentTemplateStopConditionInput), and every such alarm is in the template's own
  * region. Decided by the ARN when known, by the property dependency on the alarm resource at first preview.
  */
 export const resilienceChaosStopConditions: StackValidationPolicy = {

@@ -116,9 +116,11 @@ describe.each([
         expect(sid("InterruptOwnCache")?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/pulumi-stack": region } });
         expect(sid("StartEncryptedVolumes")?.Condition).toEqual({ StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` }, Bool: { "kms:GrantIsForAWSResource": "true" } });
         const vpcId = outputsOf(one(s(), "pulumi:pulumi:Stack")).vpcId as string;
-        expect(sid("AclInOwnVpc")?.Resource).toBe(`arn:aws:ec2:${region}:${ACCOUNT}:vpc/${vpcId}`);
-        expect(sid("AclOnOwnVpcResources")?.Condition).toEqual({ ArnEquals: { "ec2:Vpc": `arn:aws:ec2:${region}:${ACCOUNT}:vpc/${vpcId}` } });
+        expect(sid("AclCreateInOwnVpc")?.Resource).toBe(`arn:aws:ec2:${region}:${ACCOUNT}:vpc/${vpcId}`);
+        expect(sid("AclAssociateInOwnVpc")?.Condition).toEqual({ ArnEquals: { "ec2:Vpc": `arn:aws:ec2:${region}:${ACCOUNT}:vpc/${vpcId}` } });
         expect(sid("AclChangeWhatFisCreated")?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/managedByFIS": "true" } });
+        expect(sid("AclCreateTagged")).toMatchObject({ Action: ["ec2:CreateNetworkAcl"], Condition: { StringEquals: { "aws:RequestTag/managedByFIS": "true" } } });
+        expect(sid("AclTagWhatFisCreates")?.Condition).toEqual({ StringEquals: { "aws:RequestTag/managedByFIS": "true", "ec2:CreateAction": ["CreateNetworkAcl"] } });
         // Every mutating permission is scoped: by resource ARN and tag, VPC, or FIS's own tag; only describe calls and log delivery use "*" alone.
         for (const x of st.filter((y) => y.Resource === "*" && !y.Condition)) expect(x.Action.every((a) => /^(ec2|elasticache|rds|eks):(Describe|Get)|^tag:GetResources$|^logs:/.test(a)), x.Sid).toBe(true);
     });

@@ -55,7 +55,7 @@ describe("ChaosExperiments with its own args", () => {
         const p = await build();
         expect(p.error).toBeUndefined();
         const policy = JSON.parse(String(p.inputs("aws:iam/rolePolicy:RolePolicy", "chaos-az-power-policy").policy)) as { Statement: { Sid: string; Resource: unknown }[] };
-        expect(policy.Statement.find((s) => s.Sid === "AclInOwnVpc")?.Resource).toBe("arn:aws:ec2:eu-west-1:210987654321:vpc/vpc-0123");
+        expect(policy.Statement.find((s) => s.Sid === "AclCreateInOwnVpc")?.Resource).toBe("arn:aws:ec2:eu-west-1:210987654321:vpc/vpc-0123");
         expect(p.inputs("aws:iam/role:Role", "chaos-az-power-role").name).toBe("intelgraph-dev-eu-west-1-fis-az-power");
         expect(p.inputs("aws:fis/experimentTemplate:ExperimentTemplate", "chaos-redis-az-power").stopConditions).toEqual([{ source: "aws:cloudwatch:alarm", value: "arn:aws:cloudwatch:eu-west-1:210987654321:alarm:page" }]);
     });

@@ -4,7 +4,7 @@ import { byName, messages, setProp, stackResources } from "../../helpers/policy"
 const RULE = "intelgraph-resilience-chaos-stop-conditions";
 const TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate";
 const NONE_FIX = "Give the template the region's page and data-tier lag alarms as stop conditions (stacks/monitoring.ts drillStopAlarmArns, components/chaos/ChaosExperiments.ts).";
-const REGION_FIX = "Use an alarm of the experiment's own region: FIS watches stop-condition alarms in the experiment's region, and an alarm of the other region goes blind with it.";
+const REGION_FIX = "Use an alarm of the experiment's own region: an alarm of another region goes blind when that region does, and then stops nothing.";
 
 describe(RULE, () => {
     it.each([
