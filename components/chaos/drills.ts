@@ -103,13 +103,6 @@ export interface DrillSettings {
 /** ISO 8601 duration as FIS takes it (PT30M). */
 export const isoMinutes = (m: number) => `PT${m}M`;
 
-/** Minutes of an ISO 8601 PTnHnMnS duration (what a template's duration parameters hold), or undefined. */
-export function minutesOf(iso: string): number | undefined {
-    const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(iso);
-    if (!m || iso === "PT") return undefined;
-    return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Math.ceil(Number(m[3] ?? 0) / 60);
-}
-
 function arn(ctx: DrillContext, service: string, resource: string): string {
     return `arn:${ctx.partition}:${service}:${ctx.region}:${ctx.accountId}:${resource}`;
 }

@@ -80,7 +80,7 @@ export async function main(argv: readonly string[], deps: DrillCliDeps): Promise
     const timeoutMinutes = typeof o.timeoutMinutes === "string" ? Number(o.timeoutMinutes) : spec.actionMinutes + 30;
     if (!(timeoutMinutes > 0)) return bad(deps, `--timeout-minutes must be a positive number, got ${String(o.timeoutMinutes)}`);
     const now = deps.now ?? Date.now;
-    const runId = typeof o.runId === "string" ? o.runId : `drill-${drill}-${stackName}-${new Date(now()).toISOString().replace(/[:.]/g, "-")}`;
+    const runId = typeof o.runId === "string" ? o.runId : `${drill}-${stackName}-${new Date(now()).toISOString().replace(/[:.]/g, "-")}`;
     if (runId.length > 64) return bad(deps, `--run-id must be at most 64 characters (the FIS client token), got ${runId.length}`);
     const clients = deps.clients ?? drillClients();
     const ctx = { clients, sleep: deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))), now };

@@ -160,7 +160,11 @@ export async function runDrill(stack: DrillStack, ctx: DrillContext, opts: Drill
         const refused = e instanceof Refused;
         record.outcome = refused ? "refused" : "failed";
         record.reason = refused ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
-        record.next = refused ? "fix what the reason says, then re-run the same command" : "re-run the same command (the run id is the StartExperiment client token: an experiment already started is not started twice)";
+        record.next = refused
+            ? "fix what the reason says, then re-run the same command"
+            : opts.execute
+              ? "re-run the same command (the run id is the StartExperiment client token: an experiment already started is not started twice)"
+              : "fix what the reason says (credentials, endpoint, permissions), then re-run the dry run";
         log(`${record.outcome}: ${record.reason}`);
     }
     return finish(record, ctx);

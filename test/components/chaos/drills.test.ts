@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ChaosExperiments, type ChaosExperimentsArgs } from "../../../components/chaos/ChaosExperiments";
-import { DRILL_IDS, type DrillSettings, actionMinutes, drillSpecs, minutesOf } from "../../../components/chaos/drills";
+import { DRILL_IDS, type DrillSettings, actionMinutes, drillSpecs } from "../../../components/chaos/drills";
 import { expectRefused, planComponent } from "../../helpers/component";
 
 const ctx = { stack: "dev-eu-west-1", region: "eu-west-1", accountId: "210987654321", partition: "aws", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], eksClusterName: "intelgraph-dev-eu-west-1", peeredSubnetCidrs: ["10.0.0.0/18"] };
@@ -29,10 +29,6 @@ describe("drill specs", () => {
             { availabilityZoneIdentifier: "eu-west-1b" },
         ]);
         expect(redis.targets[0].parameters).toEqual({ availabilityZoneIdentifier: "eu-west-1b" });
-    });
-
-    it("reads ISO 8601 durations as FIS takes them", () => {
-        expect([minutesOf("PT30M"), minutesOf("PT1H"), minutesOf("PT1H30M"), minutesOf("PT90S"), minutesOf("PT"), minutesOf("30m")]).toEqual([30, 60, 90, 2, undefined, undefined]);
     });
 });
 
