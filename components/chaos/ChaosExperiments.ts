@@ -97,14 +97,15 @@ export class ChaosExperiments extends pulumi.ComponentResource {
                         name: a.name,
                         actionId: a.actionId,
                         description: a.description,
-                        parameters: Object.entries(a.parameters ?? {}).map(([key, value]) => ({ key, value })),
+                        // Left out when empty: an empty list would read back as none, a diff on every preview.
+                        ...(Object.keys(a.parameters ?? {}).length ? { parameters: Object.entries(a.parameters ?? {}).map(([key, value]) => ({ key, value })) } : {}),
                         target: a.target,
                     })),
                     targets: drill.targets.map((t) => ({
                         name: t.name,
                         resourceType: t.resourceType,
                         resourceTags: Object.entries(t.resourceTags).map(([key, value]) => ({ key, value })),
-                        filters: t.filters?.map((f) => ({ path: f.path, values: [...f.values] })),
+                        ...(t.filters?.length ? { filters: t.filters.map((f) => ({ path: f.path, values: [...f.values] })) } : {}),
                         ...(t.parameters ? { parameters: { ...t.parameters } } : {}),
                         selectionMode: t.selectionMode,
                     })),

@@ -143,6 +143,8 @@ describe.each([
         expect(inputsOf(one(s(), "aws:eks/nodeGroup:NodeGroup", "eks-ng-general")).tags).toMatchObject({ Name: `intelgraph-${region}-ng-general` });
         expect(eks.actions).toEqual([{ name: "terminate-nodes", actionId: "aws:eks:terminate-nodegroup-instances", description: "Terminate 25 % of the general node group's instances", parameters: [{ key: "instanceTerminationPercentage", value: "25" }], target: { key: "Nodegroups", value: "general-nodes" } }]);
         if ((drills as readonly string[]).includes("auroraFailover")) {
+            // No parameters key at all (an empty list would read back as none: a diff on every preview).
+            expect(inputsOf(template("aurora-failover")).actions).toEqual([{ name: "failover", actionId: "aws:rds:failover-db-cluster", description: "Fail the stack's Aurora cluster over to a reader", target: { key: "Clusters", value: "cluster" } }]);
             expect(inputsOf(template("aurora-failover")).targets).toEqual([{ name: "cluster", resourceType: "aws:rds:cluster", resourceTags: [{ key: "pulumi-stack", value: region }], selectionMode: "ALL" }]);
             expect(statements("aurora-failover").find((x) => x.Sid === "FailOverOwnCluster")).toEqual({ Sid: "FailOverOwnCluster", Effect: "Allow", Action: ["rds:FailoverDBCluster"], Resource: `arn:aws:rds:${region}:${ACCOUNT}:cluster:*`, Condition: { StringEquals: { "aws:ResourceTag/pulumi-stack": region } } });
         }
