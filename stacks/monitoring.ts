@@ -29,7 +29,7 @@ export function regionalMonitoring(
     watch: PeerHealthChecks,
     /** Tiers that alarm on this topic too (the protection tier), built once the topic exists; their alarms join the dashboard. */
     alarmingTiers: (topicArn: pulumi.Output<string>) => readonly pulumi.Output<string>[] = () => [],
-): ProgramOutputs<MonitoringOutputs> {
+): { readonly outputs: ProgramOutputs<MonitoringOutputs>; readonly drillStopAlarmArns: pulumi.Output<string>[] } {
     const { config, prefix, kms, entry, dns, onRegion } = base;
     const alerts = config.alerts;
     const topic = new NotificationTopic(
@@ -96,5 +96,10 @@ export function regionalMonitoring(
         },
         onRegion,
     );
-    return { alertTopicArn: topicArn, apiReleaseGateAlarmName: burn.pageAlarmName, dashboardName: dashboard.dashboardName };
+    return {
+        outputs: { alertTopicArn: topicArn, apiReleaseGateAlarmName: burn.pageAlarmName, dashboardName: dashboard.dashboardName },
+        // What stops a drill in this region: users failing (the page-level burn rate) or replication falling
+        // behind (the data-tier lag alarms, ALARM only where the region receives replication).
+        drillStopAlarmArns: [burn.pageAlarmArn, ...data.alarmArns],
+    };
 }

@@ -95,6 +95,33 @@ export interface MonitoringOutputs {
     readonly dashboardName: string;
 }
 
+/** One drill as the drill CLI and the runbook read it (stacks/drillTier.ts, components/chaos/drills.ts). */
+export interface DrillOutput {
+    readonly templateId: string;
+    readonly title: string;
+    readonly disrupts: string;
+    readonly expectedRecovery: string;
+    readonly fightsDeploys: string;
+    /** Action-minutes one run is billed for (AWS FIS pricing). */
+    readonly actionMinutes: number;
+}
+
+/** Drills and evidence (stacks/drillTier.ts). */
+export interface DrillOutputs {
+    /** This region's Object Lock bucket for drill and failover records (runbooks/dr-drill.md). */
+    readonly evidenceBucketName: string;
+    /** Retention (days) each drill or failover record is written with. */
+    readonly evidenceAuditRetentionDays: number;
+    /** COMPLIANCE or GOVERNANCE, as S3 takes it on PutObject. */
+    readonly evidenceLockMode: string;
+    /** FIS experiment template id per enabled drill (npm run drill -- <drill>). */
+    readonly chaosExperimentTemplateIds: Record<string, string>;
+    readonly chaosDrills: Record<string, DrillOutput>;
+    /** The alarms every drill of this region stops on (FIS stop conditions). */
+    readonly chaosStopAlarmArns: string[];
+    readonly chaosLogGroupName: string;
+}
+
 /** Primary only. */
 export interface PrimaryOnlyOutputs {
     readonly auroraGlobalWriterEndpoint: string;
@@ -176,9 +203,9 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
  */
 export const PRIMARY_SECRETS_FOR_SECONDARY = ["auroraMasterPassword", "redisAuthToken"] as const;
 
-export type RegionalOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & MonitoringOutputs;
-/** What the regional base provides (stacks/regional.ts); the data and graph tiers and the monitoring add the rest. */
-export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | keyof MonitoringOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">;
+export type RegionalOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & MonitoringOutputs & DrillOutputs;
+/** What the regional base provides (stacks/regional.ts); the data and graph tiers, the monitoring and the drills add the rest. */
+export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | keyof MonitoringOutputs | keyof DrillOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">;
 export type PrimaryStackOutputs = RegionalOutputs & PrimaryOnlyOutputs;
 export type SecondaryStackOutputs = RegionalOutputs & MemberOutputs;
 /** What any regional stack may have: the reader's view (runbooks, the plan report, a stack reading another). */

@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { drillTier } from "./drillTier";
 import { regionalMonitoring } from "./monitoring";
 import { protectTier } from "./protectTier";
 import type { PrimaryStackOutputs, ProgramOutputs } from "./outputs";
@@ -44,7 +45,9 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
     return {
         ...regionalOutputs(base),
         ...tierOutputs({ aurora, redis, graph }, config.redis.nodeType),
-        ...monitoring,
+        // A primary knows no other region's health check: its secondaries watch its check.
+        ...monitoring.outputs,
+        ...drillTier(base, monitoring.drillStopAlarmArns),
         auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
         // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
         auroraMasterPassword: aurora.masterPassword,

@@ -19,7 +19,7 @@ import type { RegionalBase } from "./regional";
  */
 export function protectTier(base: RegionalBase, tiers: { readonly aurora: AuroraGlobal; readonly graph: Neo4jCluster }, alertTopicArn: pulumi.Input<string>) {
     const { aurora, graph } = tiers;
-    const { config, prefix, kms, backups, onRegion, partition } = base;
+    const { config, prefix, kms, backups, evidence, onRegion, partition } = base;
     const vault = new BackupVault("backup-vault", { vaultName: regionalVaultName(config.stack), kmsKeyArn: kms.keyArn, lock: config.backup.lock }, onRegion);
     const plan = new BackupPlan(
         "backup-plan",
@@ -27,7 +27,7 @@ export function protectTier(base: RegionalBase, tiers: { readonly aurora: Aurora
             namePrefix: prefix,
             vaultName: vault.vaultName,
             copyDestinationVaultArn: config.backup.copyToVaultArn,
-            resourceArns: [aurora.clusterArn, backups.bucketArn],
+            resourceArns: [aurora.clusterArn, backups.bucketArn, evidence.bucketArn],
             selectionTag: BACKUP_TAG,
             retentionDays: config.backup.retentionDays,
             continuousRetentionDays: config.backup.continuousRetentionDays,

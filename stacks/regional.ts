@@ -10,6 +10,7 @@ import { RESIDENCY_ZONE_COUNTRIES } from "../policy-pack/contracts/residency";
 import { RegionalKms } from "../components/kms/RegionalKms";
 import { TIER_LABEL } from "../components/labels";
 import { RegionalVpc } from "../components/network/RegionalVpc";
+import { EvidenceBucket } from "../components/storage/EvidenceBucket";
 import { SecureBucket } from "../components/storage/SecureBucket";
 import { RegistryCache } from "../components/registry/RegistryCache";
 import { type ImageReference, cachedImage, chartImage, parseImageReference, registryHost } from "../components/registry/images";
@@ -116,6 +117,21 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         onRegion,
     );
 
+    // Drill and failover records of this region (stacks/drillTier.ts, tools/drill, tools/failover): each region
+    // keeps its own, so a record is readable while the other region is down.
+    const evidence = new EvidenceBucket(
+        "dr-evidence",
+        {
+            bucketName: `intelgraph-dr-evidence-${account}-${config.stack}`,
+            kmsKeyArn: kms.keyArn,
+            mode: config.evidence.mode,
+            operationalDays: config.evidence.operationalDays,
+            auditDays: config.evidence.auditDays,
+            accessLogs: { targetBucket: entry.accessLogBucketName, targetPrefix: `${S3_ACCESS_LOG_PREFIX}dr-evidence/` },
+        },
+        onRegion,
+    );
+
     const { waf: wafConfig } = config;
     const waf = new WebAcl(
         "api-waf",
@@ -191,7 +207,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, entry, waf, registry, runImages, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, evidence, entry, waf, registry, runImages, controller, api, dns, dataPlacement };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;

@@ -2,6 +2,7 @@ import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
 import { graphTier } from "./graphTier";
+import { drillTier } from "./drillTier";
 import { regionalMonitoring } from "./monitoring";
 import { protectTier } from "./protectTier";
 import type { ProgramOutputs, SecondaryStackOutputs } from "./outputs";
@@ -50,7 +51,8 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         ...regionalOutputs(base),
         // A global-datastore member inherits the node type: re-exported from the primary (cost estimate, runbooks).
         ...tierOutputs({ aurora, redis, graph }, p.redisNodeType),
-        ...monitoring,
+        ...monitoring.outputs,
+        ...drillTier(base, monitoring.drillStopAlarmArns),
         primaryStack: primary.stackName,
     };
 }

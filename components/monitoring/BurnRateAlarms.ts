@@ -41,6 +41,8 @@ export interface BurnRateAlarmsArgs {
  */
 export class BurnRateAlarms extends pulumi.ComponentResource {
     readonly pageAlarmName: pulumi.Output<string>;
+    /** The page composite's ARN: the chaos drills' stop condition (stacks/drillTier.ts). */
+    readonly pageAlarmArn: pulumi.Output<string>;
     readonly ticketAlarmName: pulumi.Output<string>;
     readonly alarmArns: pulumi.Output<string>[];
 
@@ -101,6 +103,7 @@ export class BurnRateAlarms extends pulumi.ComponentResource {
         const page = composite("page");
         const ticket = composite("ticket");
         this.pageAlarmName = page.alarmName;
+        this.pageAlarmArn = page.arn;
         this.ticketAlarmName = ticket.alarmName;
         this.alarmArns = [page.arn, ticket.arn];
         this.registerOutputs({ pageAlarmName: this.pageAlarmName, ticketAlarmName: this.ticketAlarmName });

@@ -20,7 +20,7 @@ export interface CostLine {
     readonly resource: string;
     readonly item: string;
     readonly quantity: number;
-    readonly unit: "hour" | "month" | "GB-month" | "run";
+    readonly unit: "hour" | "month" | "GB-month" | "run" | "action-minute";
     readonly unitUsd: number;
     readonly monthlyUsd: number;
 }
@@ -86,7 +86,7 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
         }
         lines.push({ resource, item: key, quantity, unit: "hour", unitUsd, monthlyUsd: unitUsd * H * quantity });
     };
-    const perMonth = (resource: string, key: string, quantity: number, unit: "month" | "GB-month" | "run") => {
+    const perMonth = (resource: string, key: string, quantity: number, unit: "month" | "GB-month" | "run" | "action-minute") => {
         const unitUsd = monthly[key];
         if (unitUsd === undefined) {
             unpriced.push(`${resource}: ${key}`);
@@ -195,6 +195,10 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
             case "aws:eks/addon:Addon":
                 if (p.addonName === "amazon-cloudwatch-observability") perMonth(r.name, "container-insights-node", nodes, "month");
                 break;
+            case "aws:fis/experimentTemplate:ExperimentTemplate":
+                // Billed per action-minute while an action runs (AWS FIS pricing), at the runs per month the table assumes.
+                perMonth(r.name, "fis-action-minute", experimentActionMinutes(p) * prices.assumptions.fisRunsPerDrillPerMonth, "action-minute");
+                break;
         }
     }
     use(context.region);
@@ -211,4 +215,21 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
     const monthlyUsd = Math.round(lines.reduce((n, l) => n + l.monthlyUsd, 0) * 100) / 100;
     const error = unpriced.length && errors.size ? [...errors].join("; ") : undefined;
     return { monthlyUsd, lines, unpriced, priceTable: { region: context.region ?? "", source: tables.source, date: tables.date, excluded: prices.excluded }, ...(error ? { error } : {}) };
+}
+
+/**
+ * Action-minutes of one run of an experiment template: each action's duration (its `duration`, or the
+ * `startInstancesAfterDuration` of aws:ec2:stop-instances), ISO 8601 PTnHnMnS rounded up to the minute; an
+ * action without one (a failover, a termination) counts as one minute.
+ */
+export function experimentActionMinutes(props: Record<string, unknown>): number {
+    const actions = Array.isArray(props.actions) ? (props.actions as unknown[]) : [];
+    return actions.reduce<number>((n, a) => {
+        const params = get(a, ["parameters"]);
+        const list = Array.isArray(params) ? (params as { key?: unknown; value?: unknown }[]) : [];
+        const iso = list.find((x) => x.key === "duration" || x.key === "startInstancesAfterDuration")?.value;
+        const m = typeof iso === "string" ? /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(iso) : null;
+        const minutes = m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) + Math.ceil(Number(m[3] ?? 0) / 60) : 0;
+        return n + Math.max(1, minutes);
+    }, 0);
 }

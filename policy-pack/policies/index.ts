@@ -1,6 +1,7 @@
 /** Every rule of the pack, in report order: residency, KMS per region, N+1 capacity, data protection and exposure. */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { capacityAurora } from "./capacityAurora";
+import { resilienceChaosStopConditions } from "./resilienceChaosStopConditions";
 import { capacityNatPerAz } from "./capacityNatPerAz";
 import { capacityNeo4j } from "./capacityNeo4j";
 import { capacityNodeGroups } from "./capacityNodeGroups";
@@ -68,6 +69,7 @@ export const policies: IntelGraphPolicy[] = [
     networkPublicEntryGuard,
     edgeWebAclOnPublicLoadBalancers,
     resilienceObjectives,
+    resilienceChaosStopConditions,
     detectReplicationLagAlarms,
     detectEntrypointAlarms,
     detectNodeAndProbeAlarms,

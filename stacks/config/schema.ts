@@ -31,6 +31,7 @@ import {
 import { regionalVaultName } from "../../components/storage/backupRules";
 import { backupLifecycleDays } from "../../components/graph/backup";
 import { type BackupConfig, type RegistryConfig, VAULT_ARN_PATTERN, type WafConfig, backupSchema, registrySchema, wafSchema } from "./protect";
+import { type ChaosConfig, type EvidenceConfig, chaosSchema, evidenceSchema } from "./chaos";
 
 /**
  * The stack's ownership role (`intelgraph:role`), fixed when the stack is created: the primary owns the global
@@ -60,6 +61,8 @@ export interface RegionalStackConfig {
     readonly waf: WafConfig;
     readonly backup: BackupConfig;
     readonly registry: RegistryConfig;
+    readonly chaos: ChaosConfig;
+    readonly evidence: EvidenceConfig;
 }
 
 /** The stack that owns the global cluster, the global datastore and the credentials. */
@@ -148,6 +151,8 @@ export const keySchemas = {
     "intelgraph:waf": wafSchema,
     "intelgraph:backup": backupSchema,
     "intelgraph:registry": registrySchema,
+    "intelgraph:chaos": chaosSchema,
+    "intelgraph:evidence": evidenceSchema,
     // A resource without an explicit provider would deploy with the ambient AWS region and credentials or the
     // ambient kubeconfig; with "*" the engine refuses any default provider (Pulumi docs, "Disable default
     // providers"), so a forgotten `provider` fails the deploy instead of landing in the wrong region or cluster.
@@ -170,6 +175,8 @@ const JSON_KEYS: readonly ConfigKey[] = [
     "intelgraph:waf",
     "intelgraph:backup",
     "intelgraph:registry",
+    "intelgraph:chaos",
+    "intelgraph:evidence",
     "pulumi:disable-default-providers",
 ];
 
@@ -342,6 +349,25 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
     if (backup && parsed["intelgraph:environment"] === "prod" && backup.lock.mode !== "compliance") {
         problems.push({ file, key: "intelgraph:backup.lock.mode", value: backup.lock.mode, allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" });
     }
+    const chaos = parsed["intelgraph:chaos"];
+    if (chaos && azs && !azs.includes(chaos.availabilityZone)) {
+        problems.push({ file, key: "intelgraph:chaos.availabilityZone", value: chaos.availabilityZone, allowed: `one of intelgraph:availabilityZones (${azs.join(", ")}): the AZ drills take out one of the stack's own zones` });
+    }
+    if (chaos && region !== undefined && zone !== undefined) {
+        const peer = chaos.crossRegionPartition.region;
+        if (peer === region || !zoneAllowsRegion(zone, peer)) {
+            problems.push({
+                file,
+                key: "intelgraph:chaos.crossRegionPartition.region",
+                value: peer,
+                allowed: `another region of zone ${zone} (${RESIDENCY_ZONES[zone].filter((r) => r !== region).join(", ")}): the region this stack's peering routes lead to`,
+            });
+        }
+    }
+    const evidence = parsed["intelgraph:evidence"];
+    if (evidence && parsed["intelgraph:environment"] === "prod" && evidence.mode !== "compliance") {
+        problems.push({ file, key: "intelgraph:evidence.mode", value: evidence.mode, allowed: "compliance in prod (a governance lock can be bypassed; audit evidence must not be deletable before its retention ends)" });
+    }
     const role = parsed["intelgraph:role"];
     const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
     if (role === "secondary" && primaryStack === "") {
@@ -405,6 +431,8 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         waf: p["intelgraph:waf"],
         backup: p["intelgraph:backup"],
         registry: p["intelgraph:registry"],
+        chaos: p["intelgraph:chaos"],
+        evidence: p["intelgraph:evidence"],
     };
     if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);

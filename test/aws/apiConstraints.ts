@@ -871,6 +871,7 @@ export const NO_NAME_CONSTRAINT: Readonly<Record<string, string>> = {
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": "bucket refers to an aws:s3/bucket name (checked there)",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "policyName is an account-level label of the resource policy (CloudWatch Logs PutResourcePolicy); the component sets <acl>-waf-log-delivery",
     "aws:s3/bucketObjectv2:BucketObjectv2": "no name input: key is an object key (up to 1,024 bytes of UTF-8, S3 User Guide \"Naming objects\"); the probe's is probe/<16 hex>.zip",
+    "aws:fis/experimentTemplate:ExperimentTemplate": "no name input (the Name is a tag; action and target names are keys inside the template, the drill's own)",
     "aws:s3/bucketLogging:BucketLogging": "no name input: bucket and targetBucket refer to aws:s3/bucket (checked there), targetPrefix is a key prefix",
     "aws:wafv2/webAclAssociation:WebAclAssociation": "no name input (the load balancer's and the web ACL's ARNs)",
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "no name input (web ACL ARN and the log group ARN, whose name is checked as aws:cloudwatch/logGroup)",

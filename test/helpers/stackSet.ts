@@ -66,6 +66,10 @@ function regionalFile(env: EnvironmentSpec, r: RegionSpec, primary: string): str
     doc.setIn(["config", "intelgraph:backup", "copyToVaultArn"], `arn:aws:backup:${copyTo}:${env.account}:backup-vault:intelgraph-${stackName(env.environment, copyTo)}`);
     // The Docker Hub credentials of the pull-through cache live in each stack's own account and region.
     doc.setIn(["config", "intelgraph:registry", "dockerHubCredentialArn"], `arn:aws:secretsmanager:${r.region}:${env.account}:secret:ecr-pullthroughcache/docker-hub-IntLgr`);
+    // The drills take out the stack's own first AZ and partition it from the region its backups copy to.
+    doc.setIn(["config", "intelgraph:chaos", "availabilityZone"], `${r.region}a`);
+    doc.setIn(["config", "intelgraph:chaos", "crossRegionPartition", "region"], copyTo);
+    if (env.environment !== "prod") doc.setIn(["config", "intelgraph:evidence", "mode"], "governance");
     if (r.role === "primary") {
         doc.setIn(["config", "intelgraph:aurora", "globalClusterIdentifier"], `intelgraph-${env.zone}-${env.environment}`);
         doc.setIn(["config", "intelgraph:redis", "globalDatastoreSuffix"], `intelgraph-${env.zone}-${env.environment}`);

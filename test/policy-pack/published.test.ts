@@ -148,7 +148,7 @@ describe("the published pack: policy-pack/ packed alone and installed with its d
         expect(loaded.typescript).toBe(installed.manifest.dependencies?.typescript);
         const expected = policies.map((p) => ({ name: p.name, enforcementLevel: p.enforcementLevel, kind: "validateStack" in p ? "stack" : "resource" }));
         expect(loaded.policies).toEqual(expected);
-        expect(loaded.policies).toHaveLength(29);
+        expect(loaded.policies).toHaveLength(30);
     });
 
     it("resolves every module a pack file loads inside the installed folder: its own files, or its node_modules", () => {

@@ -10,9 +10,10 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { Command, Option } from "commander";
 import { type Budget, HOT_PATH_STEPS, STRETCH_RTO, decisionBudget } from "./budgets";
 import { regionalClients } from "./clients";
-import { redact, writeEvidence } from "./evidence";
+import { redact, uploadEvidence, writeEvidence } from "./evidence";
 import { freezeStatusMain } from "./freezeStatus";
-import { InputError, type FailoverInputs, loadInputs } from "./inputs";
+import { InputError, type FailoverInputs, evidenceTargetOf, loadInputs } from "./inputs";
+import { withRetries } from "./retry";
 import { type AutomationWorkspace, type StackSource, automationSource, fileSource, localWorkspace, withFallback } from "./stackSource";
 import { automationSeconds, failoverSteps } from "./plan";
 import { runFailover } from "./run";
@@ -128,11 +129,31 @@ export async function main(argv: readonly string[], deps: CliDeps): Promise<numb
     const evidence = await runFailover(steps, ctx, inputs, { execute: o.execute === true, runId, by, decidedAt, rtoObjectiveSeconds: rtoMinutes * 60 }, facts);
     const files = writeEvidence(String(o.evidenceDir), evidence, inputs.secrets);
     const decision: Budget = decisionFlag !== undefined ? { seconds: decisionFlag, source: "--decision-seconds" } : decisionBudget(inputs.to.stack);
-    const report = { plan: describePlan(steps, inputs, decision), evidence, evidenceFiles: files };
+    const uploaded = evidence.execute ? await keepEvidence(inputs, files, ctx, deps) : [];
+    const report = { plan: describePlan(steps, inputs, decision), evidence, evidenceFiles: { ...files, uploaded } };
     if (o.json) deps.stdout(redact(JSON.stringify(report, null, 2), inputs.secrets) + "\n");
     else deps.stdout(redact(text(report.plan, evidence), inputs.secrets));
-    deps.stderr(`failover: evidence in ${files.json} and ${files.text}\n`);
+    deps.stderr(`failover: evidence in ${files.json} and ${files.text}${uploaded.length ? ` and ${uploaded.join(", ")}` : ""}\n`);
     return evidence.outcome === "stopped" ? 1 : 0;
+}
+
+/**
+ * An executed run's record also goes to the target region's Object Lock bucket (the region that is up, whichever
+ * way the failover goes); the local files stay either way. A failed upload never fails the failover: it says
+ * how to upload by hand.
+ */
+async function keepEvidence(inputs: FailoverInputs, files: { json: string; text: string }, ctx: StepContext, deps: CliDeps): Promise<string[]> {
+    const target = evidenceTargetOf(inputs.to);
+    if (!target) {
+        deps.stderr(`failover: the outputs of ${inputs.to.stack} name no evidence bucket (evidenceBucketName; stacks deployed before it): evidence kept in ${files.json} only\n`);
+        return [];
+    }
+    try {
+        return await withRetries(ctx, () => uploadEvidence(ctx.clients.in(target.region).s3, target, "failover", files, ctx.now()));
+    } catch (e) {
+        deps.stderr(`failover: evidence kept in ${files.json} only: the upload to s3://${target.bucket} in ${target.region} failed (${(e as Error).message}); upload both files with aws s3api put-object --object-lock-mode ${target.mode} --object-lock-retain-until-date <now + ${target.retentionDays} days>\n`);
+        return [];
+    }
 }
 
 function bad(deps: CliDeps, msg: string): number {

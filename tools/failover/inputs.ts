@@ -6,6 +6,7 @@
  * contain them.
  */
 import { z } from "zod";
+import type { EvidenceTarget } from "./evidence";
 import { StackNotDeployed, type StackOutputs, type StackSource, UnreadableFile } from "./stackSource";
 import type { Mode } from "./types";
 
@@ -28,6 +29,10 @@ export const stackOutputsSchema = z.object({
     apiRecordFqdn: z.string().min(1),
     dnsWeight: z.number().int(),
     neo4jFullBackupEveryDays: z.number().int().positive(),
+    // The region's Object Lock evidence bucket (stacks/drillTier.ts); absent in outputs of stacks deployed before it.
+    evidenceBucketName: z.string().min(1).optional(),
+    evidenceAuditRetentionDays: z.number().int().positive().optional(),
+    evidenceLockMode: z.enum(["COMPLIANCE", "GOVERNANCE"]).optional(),
 });
 export type StackView = z.infer<typeof stackOutputsSchema> & { readonly stack: string };
 
@@ -101,4 +106,10 @@ export async function loadInputs(source: StackSource, o: InputOptions): Promise<
     if (mismatch) throw new InputError(`--from ${o.from} and --to ${o.to} differ in ${mismatch} (${from.view[mismatch]} vs ${to.view[mismatch]}): they are not members of one global database and datastore`);
     if (!Number.isInteger(o.maxLagMs) || o.maxLagMs < 0) throw new InputError(`--max-lag-ms must be a whole number of milliseconds, got ${o.maxLagMs}`);
     return { mode: o.mode, from: from.view, to: to.view, maxLagMs: o.maxLagMs, secrets: [...from.secrets, ...to.secrets], origins: { from: from.origin, to: to.origin } };
+}
+
+/** Where the stack's region keeps evidence, when its outputs name the bucket (tools/failover/evidence.ts). */
+export function evidenceTargetOf(s: StackView): EvidenceTarget | undefined {
+    if (!s.evidenceBucketName || !s.evidenceAuditRetentionDays || !s.evidenceLockMode) return undefined;
+    return { region: s.region, bucket: s.evidenceBucketName, retentionDays: s.evidenceAuditRetentionDays, mode: s.evidenceLockMode };
 }

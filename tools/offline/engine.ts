@@ -349,10 +349,12 @@ export async function planStack(project: ProjectFile, stackFile: StackFile, opts
 }
 
 /**
- * A stack whose config mentions another stack of the project by name (a string value, or one inside a JSON
- * value, equal to it or ending in `/<name>`) probably references it: plan that one first. Only a hint (a
- * mention that is no reference costs nothing; a cycle of mentions keeps the given order): the StackReferences
- * the program really reads decide.
+ * A stack whose config mentions another stack of the project by name (a key's string value, or a string of a
+ * key's list, equal to it or ending in `/<name>`) probably references it: plan that one first. Values nested in
+ * an object are settings, not stack names (a prod stack is named after its region, and a setting naming the
+ * other region would otherwise read as a reference both ways, a cycle). Only a hint (a mention that is no
+ * reference costs nothing; a cycle of mentions keeps the given order): the StackReferences the program really
+ * reads decide.
  */
 export function referenceHintOrder(stacks: readonly string[], files: ReadonlyMap<string, StackFile>): { order: string[]; referenced: Set<string> } {
     const names = [...files.keys()];
@@ -362,7 +364,6 @@ export function referenceHintOrder(stacks: readonly string[], files: ReadonlyMap
             if (typeof v === "string") {
                 for (const n of names) if (n !== stack && (v === n || v.endsWith(`/${n}`))) found.add(n);
             } else if (Array.isArray(v)) v.forEach(visit);
-            else if (v && typeof v === "object") Object.values(v).forEach(visit);
         };
         for (const raw of Object.values(files.get(stack)?.config ?? {})) {
             let value: unknown = raw;

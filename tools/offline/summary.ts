@@ -10,6 +10,7 @@ import type { PlanReport, ReportResource, StackReport } from "./report";
 import { QUOTA_DATA_FILE } from "./quotas";
 import { detectionSection } from "./detection";
 import { protectionSection } from "./protection";
+import { drillsSection } from "./drills";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -259,6 +260,7 @@ export function renderSummary(report: PlanReport, opts: SummaryOptions): string 
             resilienceSection(s),
             detectionSection(s),
             protectionSection(s),
+            drillsSection(s),
             costSection(s, opts.details === true),
             quotaSection(s),
         );

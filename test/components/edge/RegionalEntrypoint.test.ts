@@ -75,7 +75,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
     });
 
     it("writes access logs to a locked-down bucket that ELB may write to", () => {
-        const policy = JSON.parse(inputsOf(one(s(), "aws:s3/bucketPolicy:BucketPolicy")).policy as string) as { Statement: { Sid: string; Principal: unknown }[] };
+        const policy = JSON.parse(inputsOf(one(s(), "aws:s3/bucketPolicy:BucketPolicy", "api-access-logs-policy")).policy as string) as { Statement: { Sid: string; Principal: unknown }[] };
         expect(policy.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${region === "us-east-1" ? "127311923021" : "797873946194"}:root` });
         expect(policy.Statement[1]).toEqual({
             Sid: "S3ServerAccessLogDelivery",
@@ -86,9 +86,10 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
             Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
         });
         expect(policy.Statement[2].Sid).toBe("DenyInsecureTransport");
-        // The Neo4j backup bucket logs every access there (the awsguard access-logging finding).
-        const logging = inputsOf(one(s(), "aws:s3/bucketLogging:BucketLogging"));
+        // The Neo4j backup and the evidence buckets log every access there (the awsguard access-logging finding).
+        const logging = inputsOf(one(s(), "aws:s3/bucketLogging:BucketLogging", "neo4j-backups-access-logging"));
         expect(logging).toEqual({ bucket: s().outputs.neo4jBackupBucketName, targetBucket: `intelgraph-alb-logs-123456789012-${region}`, targetPrefix: "s3/neo4j-backups/" });
+        expect(inputsOf(one(s(), "aws:s3/bucketLogging:BucketLogging", "dr-evidence-access-logging"))).toEqual({ bucket: s().outputs.evidenceBucketName, targetBucket: `intelgraph-alb-logs-123456789012-${region}`, targetPrefix: "s3/dr-evidence/" });
         expect(inputsOf(one(s(), "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "api-access-logs-public-access")).restrictPublicBuckets).toBe(true);
     });
 });

@@ -49,9 +49,9 @@ describe.each([
         ]);
     });
 
-    it("selects the Aurora cluster and the Neo4j backup bucket by ARN in both plans, and the Neo4j volumes by the tag their StorageClass gives them", () => {
+    it("selects the Aurora cluster, the Neo4j backup bucket and the evidence bucket by ARN in both plans, and the Neo4j volumes by the tag their StorageClass gives them", () => {
         const selections = new Map(ofType(s(), "aws:backup/selection:Selection").map((x) => [x.name, inputsOf(x)]));
-        const arns = [outputsOf(one(s(), "aws:rds/cluster:Cluster")).arn, s().outputs.neo4jBackupBucketArn];
+        const arns = [outputsOf(one(s(), "aws:rds/cluster:Cluster")).arn, s().outputs.neo4jBackupBucketArn, outputsOf(one(s(), "aws:s3/bucket:Bucket", "dr-evidence-bucket")).arn];
         const role = outputsOf(one(s(), "aws:iam/role:Role", "backup-plan-role")).arn;
         expect(selections.get("backup-plan-daily-resources")).toMatchObject({ planId: mustGet(plans(), "backup-plan-daily").id, resources: arns, iamRoleArn: role });
         expect(selections.get("backup-plan-continuous-resources")).toMatchObject({ planId: mustGet(plans(), "backup-plan-continuous").id, resources: arns, iamRoleArn: role });

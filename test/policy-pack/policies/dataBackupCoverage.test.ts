@@ -17,10 +17,11 @@ describe(RULE, () => {
         expect(await messages(await stackResources(stack, preview), stack, RULE)).toEqual([]);
     });
 
-    it.each([false, true])("blocks the Aurora cluster and the backup bucket once no selection lists them (preview %s)", async (preview) => {
+    it.each([false, true])("blocks the Aurora cluster and the backup and evidence buckets once no selection lists them (preview %s)", async (preview) => {
         const resources = (await stackResources("us-west-2", preview)).filter((r) => !r.urn.endsWith("-resources"));
         expect(await messages(resources, "us-west-2", RULE)).toEqual([
             `aws:s3/bucket:Bucket 'neo4j-backups-bucket' (us-west-2): backup plan is "none"; ${REQUIRED}`,
+            `aws:s3/bucket:Bucket 'dr-evidence-bucket' (us-west-2): backup plan is "none"; ${REQUIRED}`,
             `aws:rds/cluster:Cluster 'aurora-cluster' (us-west-2): backup plan is "none"; ${REQUIRED}`,
         ]);
     });
@@ -40,6 +41,7 @@ describe(RULE, () => {
         setProp(daily, "rules", rules.map((r) => ({ ...r, copyActions: [] })));
         expect(await messages(resources, "us-east-1", RULE)).toEqual([
             `aws:s3/bucket:Bucket 'neo4j-backups-bucket' (us-east-1): backup plan is "a plan without a copy to another vault"; ${REQUIRED}`,
+            `aws:s3/bucket:Bucket 'dr-evidence-bucket' (us-east-1): backup plan is "a plan without a copy to another vault"; ${REQUIRED}`,
             `aws:rds/cluster:Cluster 'aurora-cluster' (us-east-1): backup plan is "a plan without a copy to another vault"; ${REQUIRED}`,
             `kubernetes:storage.k8s.io/v1:StorageClass 'eks-gp3-encrypted' (us-east-1): backup plan is "a plan without a copy to another vault"; ${REQUIRED}`,
         ]);

@@ -74,6 +74,7 @@ describe("npm run failover", () => {
         const r = await run("--planned");
         expect(r.code).toBe(0);
         expect(await fake.mutating()).toEqual([]);
+        expect(await fake.uploads()).toEqual([]);
         expect(graph.ran).toEqual([]);
         expect(r.stdout).toContain("Dry run (planned) us-west-2 (us-west-2) -> us-east-1 (us-east-1)");
         expect(r.stdout).toContain("rds SwitchoverGlobalCluster in us-east-1");
@@ -240,6 +241,33 @@ describe("npm run failover", () => {
         expect(e.steps.every((s) => s.startedAt && s.endedAt)).toBe(true);
         expect(md).toMatch(/RTO achieved: [\d.]+ min against an objective of 15.0 min/);
         for (const text of [json, md, r.stdout, r.stderr]) for (const s of secrets) expect(text.includes(s)).toBe(false);
+    });
+
+    it("an executed run uploads its record to the target region's Object Lock bucket with the audit retention, keeps the local files, and uploads no secret", async () => {
+        const to = await outputs(TO);
+        const r = await run("--unplanned", "--execute", "--decided-at", "2026-12-01T22:58:00Z");
+        expect(r.code, r.stderr).toBe(0);
+        const uploads = await fake.uploads();
+        expect(uploads.map((c) => [c.region, c.input.Bucket, c.input.Key, c.input.ObjectLockMode, c.input.ChecksumAlgorithm])).toEqual([
+            [TO, to.evidenceBucketName, "evidence/failover/failover-drill-1.json", "COMPLIANCE", "SHA256"],
+            [TO, to.evidenceBucketName, "evidence/failover/failover-drill-1.md", "COMPLIANCE", "SHA256"],
+        ]);
+        expect(to.evidenceBucketName).toBe(`intelgraph-dr-evidence-123456789012-${TO}`);
+        const retainDays = ((uploads[0].input.ObjectLockRetainUntilDate as Date).getTime() - t) / 86_400_000;
+        expect(Math.round(retainDays)).toBe(to.evidenceAuditRetentionDays);
+        expect(uploads[0].input.Body).toEqual(fs.readFileSync(path.join(dir, "evidence", "failover-drill-1.json")));
+        for (const u of uploads) for (const secret of secrets) expect(String(u.input.Body).includes(secret)).toBe(false);
+        expect(r.stderr).toContain(`and s3://${to.evidenceBucketName}/evidence/failover/failover-drill-1.json`);
+        expect((await fake.calls()).filter((c) => c.region === FROM)).toEqual([]);
+    });
+
+    it("a failed upload keeps the local record and says how to upload it; the failover still completes", async () => {
+        const s3 = fake.stubs.find(([n]) => n === "s3")![1];
+        s3.on(PutObjectCommand, { Key: "evidence/failover/failover-drill-1.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+        const r = await run("--unplanned", "--execute");
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain(`failover: evidence kept in ${path.join(dir, "evidence", "failover-drill-1.json")} only: the upload to s3://intelgraph-dr-evidence-123456789012-${TO} in ${TO} failed (Access Denied)`);
+        expect(fs.existsSync(path.join(dir, "evidence", "failover-drill-1.md"))).toBe(true);
     });
 
     it("bad input exits 2 naming the file or flag and what is allowed", async () => {

@@ -123,7 +123,10 @@ export function fakeAws(from: StackView, to: StackView) {
         }
         return out.sort((a, b) => a.order - b.order).map(({ order: _o, ...r }) => r);
     }
-    const mutating = async () => (await calls()).filter((c) => MUTATING.test(c.operation));
+    /** The run's evidence records (PutObject under evidence/), apart from the steps' own changes. */
+    const isUpload = (c: Recorded) => c.operation === "PutObject" && String(c.input.Key).startsWith("evidence/");
+    const mutating = async () => (await calls()).filter((c) => MUTATING.test(c.operation) && !isUpload(c));
+    const uploads = async () => (await calls()).filter(isUpload);
     const restore = () => stubs.forEach(([, m]) => m.restore());
-    return { state, calls, mutating, restore, stubs };
+    return { state, calls, mutating, uploads, restore, stubs };
 }

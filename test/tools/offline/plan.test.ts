@@ -71,7 +71,7 @@ describe("npm run plan (the real command line)", () => {
             expect(count("aws:kms/key:Key")).toBe(1);
             expect(s.deployment.resources.filter((r) => r.custom && r.type.startsWith("aws:") && !r.provider)).toEqual([]);
             expect(s.policy.violations).toEqual([]);
-            expect(s.policy.summary).toMatchObject({ rulesRun: 29, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
+            expect(s.policy.summary).toMatchObject({ rulesRun: 30, violations: { mandatory: 0, advisory: 0 }, cantRunDuringPreview: 0 });
             const vpc = s.deployment.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
             expect(Object.keys(vpc)).toEqual(expect.arrayContaining(["urn", "custom", "type", "id", "inputs", "outputs", "parent", "provider", "dependencies", "propertyDependencies", "protect", "retainOnDelete", "ignoreChanges"]));
         }
@@ -104,14 +104,17 @@ describe("npm run plan (the real command line)", () => {
     it("prints a summary per stack: header, components, policy, recovery, cost, quotas, no tables", () => {
         expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources \(\d+ custom, \d+ providers, \d+ components, the stack; the policy line counts the same\), planned in \d+ ms/);
         expect(run.stdout).toMatch(/Custom resources by component: network RegionalVpc 45, eks EksCluster \d+/);
-        expect(run.stdout).toContain("Policy: 29 rules on");
+        expect(run.stdout).toContain("Policy: 30 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
         // The hot paths against the seed's stretch: the decision time (policy config, seed 300 s) is what misses it.
         expect(run.stdout).toContain("stretch (hot paths < 5.0 min, seed 001): api 12.5 min = detection 90 s + decision 300 s (decisionSeconds, policy config) + automation 6.0 min: MISSES by 7.5 min; automation alone misses it");
-        expect(run.stdout).toMatch(/Cost: \$2,876\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toMatch(/Cost: \$2,889\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Protection: WAF, backups and restore tests in place");
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
+        expect(run.stdout).toContain("Drills: 5 FIS experiment template(s), each stopped by 4 alarm(s) of the region (npm run drill -- <drill> --stack us-west-2; runbooks/dr-drill.md)");
+        expect(run.stdout).toContain("  action-minutes per run: auroraFailover 1, azPowerInterruption 90, crossRegionPartition 20, eksNodeTermination 1, redisAzPower 15");
+        expect(run.stdout).toContain("Drills: 4 FIS experiment template(s), each stopped by 4 alarm(s) of the region (npm run drill -- <drill> --stack us-east-1; runbooks/dr-drill.md)");
         // Each environment's total against its cap (policy-pack/config/environments.json), from the stacks' estimates.
         const report = JSON.parse(fs.readFileSync(out, "utf8")) as PlanReport;
         const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
@@ -153,7 +156,7 @@ describe("npm run plan: options", () => {
         expect(stdout).toMatch(/aws:ec2\/natGateway:NatGateway\s*│ 3/);
         expect(stdout).toMatch(/vpcCidr\s*│ 10\.10\.0\.0\/16/);
         expect(stdout).toMatch(/kubeconfig\s*│ \[secret\]/);
-        expect(stdout).toContain("Policy: 29 rules on");
+        expect(stdout).toContain("Policy: 30 rules on");
         expect(stdout).toMatch(/by item: .*kms-key \$1/);
     });
 
@@ -186,9 +189,9 @@ describe("npm run plan: options", () => {
         const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
         expect(code).toBe(2);
         expect(stdout).not.toContain("NOT PLANNED");
-        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 260 resources/);
+        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 287 resources/);
         expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
-        expect(stdout).toContain("Policy: 29 rules on 260 resources");
+        expect(stdout).toContain("Policy: 30 rules on 287 resources");
         expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
         expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
         expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");
@@ -292,6 +295,29 @@ describe("npm run plan: failures", () => {
         expect(stdout).toContain(
             "[mandatory] intelgraph-capacity-redis: aws:elasticache/replicationGroup:ReplicationGroup 'redis-group' (us-east-1): numCacheClusters is 2; required: at least 3.",
         );
+    });
+
+    it("exits 1 naming intelgraph-resilience-chaos-stop-conditions when a drill's template loses its alarm stop conditions", async () => {
+        // The real program, with one template's stop conditions replaced by `none` (a resource transformation in
+        // a wrapper the copy's Pulumi.yaml names as main): what a careless change to the component would plan.
+        const pulumiModule = JSON.stringify(path.join(PROJECT_DIR, "node_modules", "@pulumi", "pulumi"));
+        const wrapper = [
+            "type Fn = () => Promise<unknown>;",
+            "export = async () => {",
+            `    const pulumi = (await import(${pulumiModule})) as typeof import("@pulumi/pulumi");`,
+            '    const mod = (await import("./stacks/index")) as unknown as Fn | { default: Fn };',
+            "    pulumi.runtime.registerStackTransformation((a) =>",
+            `        a.type === "aws:fis/experimentTemplate:ExperimentTemplate" && a.name === "chaos-az-power" ? { props: { ...a.props, stopConditions: [{ source: "none" }] }, opts: a.opts } : undefined);`,
+            '    return (typeof mod === "function" ? mod : mod.default)();',
+            "};",
+        ].join("\n");
+        const dir = projectCopy((f, text) => (f === "Pulumi.yaml" ? text.replace("main: stacks/index.ts", "main: unstoppable.ts") : text), { "unstoppable.ts": wrapper });
+        const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
+        expect(code, stderr).toBe(1);
+        expect(stdout).toContain(
+            `[mandatory] intelgraph-resilience-chaos-stop-conditions: aws:fis/experimentTemplate:ExperimentTemplate 'chaos-az-power' (us-west-2): stopConditions is ["none"]; required: at least one aws:cloudwatch:alarm stop condition (an alarm of us-west-2).`,
+        );
+        expect(stdout).toContain("NO ALARM STOP CONDITION on azPowerInterruption");
     });
 
     it("exits 2 on an unknown --stack", async () => {
