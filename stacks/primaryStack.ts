@@ -29,7 +29,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         },
         base.onRegion,
     );
-    const graph = graphTier(base);
+    const graph = graphTier(base, { kind: "primary" });
     protectTier(base, aurora);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
@@ -41,6 +41,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
         // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
         auroraMasterPassword: aurora.masterPassword,
+        neo4jClusterCaKeyPem: graph.caPrivateKeyPem,
         redisAuthToken: redis.authToken,
     };
 }

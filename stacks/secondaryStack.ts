@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
@@ -41,7 +42,13 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         },
         base.onRegion,
     );
-    const graph = graphTier(base);
+    // Secondaries of the primary's cluster: discovery lists its primaries' fixed addresses, certificates come from its CA.
+    const graph = graphTier(base, {
+        kind: "secondary",
+        discoveryEndpoints: p.neo4jClusterAddresses,
+        primaries: p.neo4jClusterAddresses.length,
+        ca: { certPem: pulumi.output(p.neo4jClusterCaCertPem), privateKeyPem: primary.secrets.neo4jClusterCaKeyPem },
+    });
     protectTier(base, aurora);
 
 

@@ -6,7 +6,8 @@
  */
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
-import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
+import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr, planSubnets } from "../../components/network/cidr";
+import { addressProblem, reservationOf } from "../../components/graph/addresses";
 import { globalName } from "../../policy-pack/contracts/globalNames";
 import { type AlertsConfig, alertsSchema } from "./alerts";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, regionalStackNames, zoneAllowsRegion } from "./residency";
@@ -316,6 +317,19 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         problems.push({ file, key: "intelgraph:backup.lock.mode", value: backup.lock.mode, allowed: "compliance in prod (a governance lock can be removed; compliance is permanent after changeableForDays)" });
     }
     const role = parsed["intelgraph:role"];
+    const neo4j = parsed["intelgraph:neo4j"];
+    if (neo4j && role === "primary" && neo4j.servers < 3) {
+        problems.push({ file, key: "intelgraph:neo4j.servers", value: neo4j.servers, allowed: "at least 3 on the primary: its servers are the cluster's primaries (a Raft majority survives losing one)" });
+    }
+    const vpcCidr = parsed["intelgraph:vpcCidr"];
+    if (neo4j && azs && vpcCidr !== undefined && typeof parseCidr(vpcCidr) !== "string") {
+        const privateCidrs = subnetPlanOf(vpcCidr, azs).filter((x) => x.tier === "private").map((x) => x.cidr);
+        neo4j.addresses.forEach((address, i) => {
+            const subnet = privateCidrs[i];
+            const why = subnet === undefined ? `a server per AZ (${azs.length} AZs)` : addressProblem(address, subnet);
+            if (why !== undefined) problems.push({ file, key: `intelgraph:neo4j.addresses.${i}`, value: address, allowed: `an address in ${subnet ? reservationOf(subnet) : "a reserved range"} (the top /28 of ${azs[i] ?? "its AZ"}'s private subnet, not its last address): ${why}` });
+        });
+    }
     const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
     if (role === "secondary" && primaryStack === "") {
         problem("intelgraph:primaryStack", "the primary stack this secondary reads (e.g. us-west-2); a secondary must name its primary");
@@ -437,4 +451,13 @@ export function validateAgainstPrimary(config: SecondaryStackConfig, primary: Pr
         problems.push({ file: config.file, key: "intelgraph:primaryStack", value: config.primaryStack, allowed: `a primary in another region than ${config.region}` });
     }
     if (problems.length) throw new ConfigError(problems);
+}
+
+/** The VPC layout, or none when the CIDR or zones are themselves wrong (reported under their own keys). */
+function subnetPlanOf(vpcCidr: string, azs: readonly string[]): ReturnType<typeof planSubnets> {
+    try {
+        return planSubnets(vpcCidr, azs);
+    } catch {
+        return [];
+    }
 }

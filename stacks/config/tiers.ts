@@ -169,8 +169,29 @@ export const neo4jSchema = z
             /** Neo4j Enterprise needs the licence accepted explicitly: "yes" (commercial licence) or "eval". */
             acceptLicenseAgreement: z.enum(["yes", "eval"], { error: 'the Neo4j Enterprise licence acceptance, "yes" (licensed) or "eval"' }),
             image: z.string().regex(/^neo4j:5\.\d+(\.\d+)?-enterprise$/, { error: "a pinned Neo4j 5 Enterprise image such as neo4j:5.26.1-enterprise" }),
-            /** One server per AZ: Raft needs a majority, so three servers survive losing one. */
-            servers: count("servers (one per AZ; Raft keeps quorum with one lost)", 3, 9),
+            /**
+             * One server per AZ. The primary's are the cluster's primaries (3 or more: Raft keeps a majority with one
+             * lost); a secondary stack's are the cluster's secondaries (2 or more: one copy survives losing one).
+             */
+            servers: count("servers (one per AZ; primaries: 3 or more, secondaries: 2 or more)", 2, 9),
+            /**
+             * The fixed private IP of each server's internal NLB, one per server in AZ order, in the last /28 of that AZ's
+             * private subnet (reserved: components/graph/GraphEndpoints.ts). Peers of both regions reach the servers there.
+             */
+            addresses: z.array(z.string({ error: "IPv4 addresses such as 10.10.63.244" }), { error: "a list of IPv4 addresses, one per server" }),
+            /**
+             * The bound the secondaries' replication lag is held to (the lag alarm's threshold) and the time a breach
+             * takes to be noticed: together they bound the graph's RPO (policy-pack/lib/resilience.ts).
+             */
+            replicationLag: z
+                .object(
+                    {
+                        boundSeconds: count("seconds of replication lag", 1, 300),
+                        detectionSeconds: count("seconds to notice a breach of the bound", 1, 300),
+                    },
+                    { error: "an object { boundSeconds, detectionSeconds }" },
+                )
+                .strict(),
             storageGi: count("GiB per server volume", 10, 16384),
             // Above 31 GiB the JVM loses compressed object pointers (Neo4j Operations Manual, "Memory configuration").
             heapGi: count("GiB of heap (31 at most: the JVM's compressed object pointers)", 1, 31),
@@ -186,9 +207,10 @@ export const neo4jSchema = z
              */
             backupJob: z.enum(["active", "suspended"], { error: '"active" (this region writes the graph) or "suspended" (it does not)' }),
         },
-        { error: "an object { acceptLicenseAgreement, image, servers, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
+        { error: "an object { acceptLicenseAgreement, image, servers, addresses, replicationLag, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
     )
     .strict()
+    .refine((n) => n.addresses.length === n.servers, { path: ["addresses"], error: "one address per server (servers)" })
     .refine((n) => n.pageCacheGi <= n.storageGi, { path: ["pageCacheGi"], error: "at most storageGi: the page cache holds the store, which fits the volume" })
     // Well inside the retention: at least two FULLs in every restore window.
     .refine((n) => n.fullBackupEveryDays * 2 <= n.backupRetentionDays, { path: ["fullBackupEveryDays"], error: "at most half of backupRetentionDays: every restore window holds at least two FULL backups" });
