@@ -47,6 +47,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         kind: "secondary",
         discoveryEndpoints: p.neo4jClusterAddresses,
         primaries: p.neo4jClusterAddresses.length,
+        promoted: config.neo4j.promoted,
         ca: { certPem: pulumi.output(p.neo4jClusterCaCertPem), privateKeyPem: primary.secrets.neo4jClusterCaKeyPem },
     });
     protectTier(base, aurora);

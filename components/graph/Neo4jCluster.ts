@@ -6,6 +6,8 @@ import { backupJob } from "./backupJob";
 import { CERTIFICATES_HASH_ANNOTATION, type ClusterCa, clusterCa, serverCertificate } from "./certificates";
 import { GRAPH_PEER_PORTS, type GraphPeerPort } from "./GraphEndpoints";
 import { neo4jMemoryGi } from "./memory";
+import { promotedServerSettings } from "./promotion";
+import { REPLICATION_CONFIGMAP } from "../../policy-pack/contracts/neo4jLabels";
 import { NEO4J_LABELS, NEO4J_PORTS, NEO4J_PORT_NAMES, envName, regionTag, serverIdentity, serverSettings } from "./neo4jSettings";
 
 /**
@@ -22,6 +24,8 @@ export type Neo4jClusterRole =
           readonly ca: ClusterCa;
           /** The number of primaries the cluster was formed with. */
           readonly primaries: number;
+          /** After a promotion (stack config): the servers host the system database as its primaries. */
+          readonly promoted: boolean;
       };
 
 export interface Neo4jClusterArgs {
@@ -160,6 +164,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                 heapGi: args.heapGi,
                 pageCacheGi: args.pageCacheGi,
             });
+            // The settings the promotion restarted the servers with (runbooks/region-failover.md): kept by every later up.
+            if (args.role.kind === "secondary" && args.role.promoted) Object.assign(settings, promotedServerSettings(clusterAddresses));
             const memoryGi = neo4jMemoryGi(args.heapGi, args.pageCacheGi);
             return new k8s.apps.v1.StatefulSet(
                 `${name}-server-${i}`,
@@ -283,9 +289,6 @@ export class Neo4jCluster extends pulumi.ComponentResource {
         this.registerOutputs({ boltEndpoint: this.boltEndpoint, routingEndpoint: this.routingEndpoint, serverNames: this.serverNames });
     }
 }
-
-/** The ConfigMap holding the replication lag bound (a contract with the pack's RPO model and the lag alarm). */
-export const REPLICATION_CONFIGMAP = "intelgraph-graph-replication";
 
 /** Above 31 GiB the JVM loses compressed object pointers: a bigger heap holds fewer objects (Neo4j Operations Manual, memory configuration). */
 export const NEO4J_MAX_HEAP_GI = 31;

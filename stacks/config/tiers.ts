@@ -205,9 +205,15 @@ export const neo4jSchema = z
              * "active" where the graph is written, "suspended" elsewhere. The failover runbook changes it on the
              * promoted stack (and back on failback), so a pulumi up after a failover keeps what the runbook did.
              */
+            /**
+             * Secondary stacks only: false while the primary region is healthy; the failover runbook sets it to true when
+             * it promotes these servers (system database primaries discovering only each other:
+             * components/graph/promotion.ts promotedServerSettings), so a pulumi up after a failover keeps them so.
+             */
+            promoted: z.boolean({ error: "true or false" }).optional(),
             backupJob: z.enum(["active", "suspended"], { error: '"active" (this region writes the graph) or "suspended" (it does not)' }),
         },
-        { error: "an object { acceptLicenseAgreement, image, servers, addresses, replicationLag, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
+        { error: "an object { acceptLicenseAgreement, image, servers, addresses, replicationLag, promoted?, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
     )
     .strict()
     .refine((n) => n.addresses.length === n.servers, { path: ["addresses"], error: "one address per server (servers)" })
