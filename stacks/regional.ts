@@ -17,6 +17,7 @@ import type { RedisGlobal } from "../components/data/RedisGlobal";
 import { backupLifecycleDays } from "../components/graph/backup";
 import type { Neo4jCluster } from "../components/graph/Neo4jCluster";
 import { GraphEndpoints } from "../components/graph/GraphEndpoints";
+import { graphAddresses } from "../components/graph/addresses";
 import type { DataOutputs, GraphAndEdgeOutputs, ProgramOutputs, RegionalBaseOutputs } from "./outputs";
 import { residencyTags } from "./config/residency";
 import { generatorProviders, regionalProvider } from "./providers";
@@ -126,7 +127,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         "neo4j-endpoints",
         {
             vpcId: vpc.vpcId,
-            servers: config.neo4j.addresses.map((address, i) => ({ subnetId: vpc.subnetIds.private[i], subnetCidr: vpc.subnetCidrs.private[i], address })),
+            servers: graphAddresses(vpc.subnetCidrs.private, config.neo4j.servers).map((address, i) => ({ subnetId: vpc.subnetIds.private[i], subnetCidr: vpc.subnetCidrs.private[i], address })),
             localCidrs: vpc.subnetCidrs.private,
             targetSecurityGroupId: eks.clusterSecurityGroupId,
             nameTag: prefix,

@@ -27,3 +27,20 @@ export function addressProblem(address: string, subnetCidr: string): string | un
     return undefined;
 }
 
+
+/** Offset of a server's address inside its reservation: past the network address, clear of nothing else. */
+export const GRAPH_ADDRESS_OFFSET = 4;
+
+/**
+ * The fixed address of the server in each AZ: a fixed offset into the reserved top /28 of that AZ's private subnet
+ * (e.g. 10.20.63.244 for 10.20.0.0/18). Derived from the VPC layout, so it is the same at every pulumi up, in the
+ * stack files' CIDR, and known to the other region's rules before anything is deployed.
+ */
+export function graphAddresses(privateSubnetCidrs: readonly string[], servers: number): string[] {
+    if (servers > privateSubnetCidrs.length) throw new Error(`${servers} servers need as many private subnets (one per AZ), got ${privateSubnetCidrs.length}`);
+    return privateSubnetCidrs.slice(0, servers).map((cidr) => {
+        const r = mustParseCidr(reservationOf(cidr));
+        const ip = r.network + GRAPH_ADDRESS_OFFSET;
+        return [24, 16, 8, 0].map((shift) => Math.floor(ip / 2 ** shift) % 256).join(".");
+    });
+}

@@ -6,8 +6,7 @@
  */
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
-import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr, planSubnets } from "../../components/network/cidr";
-import { addressProblem, reservationOf } from "../../components/graph/addresses";
+import { MAX_VPC_PREFIX, MIN_VPC_PREFIX, cidrsOverlap, parseCidr } from "../../components/network/cidr";
 import { globalName } from "../../policy-pack/contracts/globalNames";
 import { type AlertsConfig, alertsSchema } from "./alerts";
 import { ENVIRONMENTS, RESIDENCY_ZONES, type Residency, regionalStackNames, zoneAllowsRegion } from "./residency";
@@ -329,15 +328,6 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
     if (neo4j && role === "primary" && neo4j.promoted !== undefined) {
         problems.push({ file, key: "intelgraph:neo4j.promoted", value: neo4j.promoted, allowed: "unset on the primary stack: its servers are the cluster's primaries" });
     }
-    const vpcCidr = parsed["intelgraph:vpcCidr"];
-    if (neo4j && azs && vpcCidr !== undefined && typeof parseCidr(vpcCidr) !== "string") {
-        const privateCidrs = subnetPlanOf(vpcCidr, azs).filter((x) => x.tier === "private").map((x) => x.cidr);
-        neo4j.addresses.forEach((address, i) => {
-            const subnet = privateCidrs[i];
-            const why = subnet === undefined ? `a server per AZ (${azs.length} AZs)` : addressProblem(address, subnet);
-            if (why !== undefined) problems.push({ file, key: `intelgraph:neo4j.addresses.${i}`, value: address, allowed: `an address in ${subnet ? reservationOf(subnet) : "a reserved range"} (the top /28 of ${azs[i] ?? "its AZ"}'s private subnet, not its last address): ${why}` });
-        });
-    }
     const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
     if (role === "secondary" && primaryStack === "") {
         problem("intelgraph:primaryStack", "the primary stack this secondary reads (e.g. us-west-2); a secondary must name its primary");
@@ -463,11 +453,3 @@ export function validateAgainstPrimary(config: SecondaryStackConfig, primary: Pr
     if (problems.length) throw new ConfigError(problems);
 }
 
-/** The VPC layout, or none when the CIDR or zones are themselves wrong (reported under their own keys). */
-function subnetPlanOf(vpcCidr: string, azs: readonly string[]): ReturnType<typeof planSubnets> {
-    try {
-        return planSubnets(vpcCidr, azs);
-    } catch {
-        return [];
-    }
-}

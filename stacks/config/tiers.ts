@@ -173,12 +173,7 @@ export const neo4jSchema = z
              * One server per AZ. The primary's are the cluster's primaries (3 or more: Raft keeps a majority with one
              * lost); a secondary stack's are the cluster's secondaries (2 or more: one copy survives losing one).
              */
-            servers: count("servers (one per AZ; primaries: 3 or more, secondaries: 2 or more)", 2, 9),
-            /**
-             * The fixed private IP of each server's internal NLB, one per server in AZ order, in the last /28 of that AZ's
-             * private subnet (reserved: components/graph/GraphEndpoints.ts). Peers of both regions reach the servers there.
-             */
-            addresses: z.array(z.string({ error: "IPv4 addresses such as 10.10.63.244" }), { error: "a list of IPv4 addresses, one per server" }),
+            servers: count("servers (one per AZ; primaries: 3 or more, secondaries: 2 or more)", 2, 3),
             /**
              * The bound the secondaries' replication lag is held to (the lag alarm's threshold) and the time a breach
              * takes to be noticed: together they bound the graph's RPO (policy-pack/lib/resilience.ts).
@@ -213,10 +208,9 @@ export const neo4jSchema = z
             promoted: z.boolean({ error: "true or false" }).optional(),
             backupJob: z.enum(["active", "suspended"], { error: '"active" (this region writes the graph) or "suspended" (it does not)' }),
         },
-        { error: "an object { acceptLicenseAgreement, image, servers, addresses, replicationLag, promoted?, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
+        { error: "an object { acceptLicenseAgreement, image, servers, replicationLag, promoted?, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
     )
     .strict()
-    .refine((n) => n.addresses.length === n.servers, { path: ["addresses"], error: "one address per server (servers)" })
     .refine((n) => n.pageCacheGi <= n.storageGi, { path: ["pageCacheGi"], error: "at most storageGi: the page cache holds the store, which fits the volume" })
     // Well inside the retention: at least two FULLs in every restore window.
     .refine((n) => n.fullBackupEveryDays * 2 <= n.backupRetentionDays, { path: ["fullBackupEveryDays"], error: "at most half of backupRetentionDays: every restore window holds at least two FULL backups" });

@@ -228,33 +228,15 @@ describe("tier sizes in the stack files", () => {
         expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { acceptLicenseAgreement: "no" })).map((p) => [p.key, p.allowed])).toEqual([
             ["intelgraph:neo4j.acceptLicenseAgreement", 'the Neo4j Enterprise licence acceptance, "yes" (licensed) or "eval"'],
         ]);
-        expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { servers: 2, addresses: ["10.10.63.244", "10.10.127.244"] })).map((p) => [p.key, p.allowed])).toEqual([
+        expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { servers: 2 })).map((p) => [p.key, p.allowed])).toEqual([
             ["intelgraph:neo4j.servers", "at least 3 on the primary: its servers are the cluster's primaries (a Raft majority survives losing one)"],
         ]);
     });
 
     it("accepts two secondaries, not one", () => {
-        expect(() => withTier("us-east-1", "intelgraph:neo4j", { servers: 2, addresses: ["10.20.63.244", "10.20.127.244"] })()).not.toThrow();
-        expect(problemsOf(withTier("us-east-1", "intelgraph:neo4j", { servers: 1, addresses: ["10.20.63.244"] })).map((p) => [p.key, p.allowed])).toEqual([
+        expect(() => withTier("us-east-1", "intelgraph:neo4j", { servers: 2 })()).not.toThrow();
+        expect(problemsOf(withTier("us-east-1", "intelgraph:neo4j", { servers: 1 })).map((p) => [p.key, p.allowed])).toEqual([
             ["intelgraph:neo4j.servers", "at least 2 servers (one per AZ; primaries: 3 or more, secondaries: 2 or more)"],
-        ]);
-    });
-
-    it("needs one fixed address per server, in the reserved top /28 of its AZ's private subnet", () => {
-        expect(problemsOf(withTier("us-east-1", "intelgraph:neo4j", { addresses: ["10.20.63.244", "10.20.127.244"] })).map((p) => [p.key, p.allowed])).toEqual([
-            ["intelgraph:neo4j.addresses", "one address per server (servers)"],
-        ]);
-        expect(problemsOf(withTier("us-east-1", "intelgraph:neo4j", { addresses: ["10.20.63.244", "10.20.12.7", "10.20.191.255"] })).map((p) => [p.key, p.value, p.allowed])).toEqual([
-            [
-                "intelgraph:neo4j.addresses.1",
-                "10.20.12.7",
-                "an address in 10.20.127.240/28 (the top /28 of us-east-1b's private subnet, not its last address): 10.20.12.7 is outside 10.20.127.240/28, the reserved top /28 of private subnet 10.20.64.0/18",
-            ],
-            [
-                "intelgraph:neo4j.addresses.2",
-                "10.20.191.255",
-                "an address in 10.20.191.240/28 (the top /28 of us-east-1c's private subnet, not its last address): 10.20.191.255 is the last address of 10.20.128.0/18, which AWS reserves",
-            ],
         ]);
     });
 
