@@ -124,7 +124,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
         onRegion,
     );
     const graphEndpoints = new GraphEndpoints(
-        "neo4j-endpoints",
+        "neo4j-nlb",
         {
             vpcId: vpc.vpcId,
             servers: graphAddresses(vpc.subnetCidrs.private, config.neo4j.servers).map((address, i) => ({ subnetId: vpc.subnetIds.private[i], subnetCidr: vpc.subnetCidrs.private[i], address })),

@@ -51,12 +51,12 @@ export class GraphEndpoints extends pulumi.ComponentResource {
         super("intelgraph:graph:GraphEndpoints", name, {}, opts);
         validateArgs(args).throwIfAny(this, "GraphEndpoints", name);
         const child = { parent: this };
-        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: "Neo4j servers' NLBs: cluster, raft, bolt and routing ports", tags: { Name: `${args.nameTag}-graph-nlb` } }, child);
+        const sg = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: "Neo4j server NLBs: cluster, raft, bolt and routing ports", tags: { Name: `${args.nameTag}-graph-nlb` } }, child);
         for (const port of GRAPH_PEER_PORTS) {
             args.localCidrs.forEach((cidr, i) => {
                 new aws.vpc.SecurityGroupIngressRule(
                     `${name}-in-${port}-${i}`,
-                    { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: NEO4J_PORTS[port], toPort: NEO4J_PORTS[port], cidrIpv4: cidr, description: `neo4j ${port} from this region's private subnets` },
+                    { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: NEO4J_PORTS[port], toPort: NEO4J_PORTS[port], cidrIpv4: cidr, description: `neo4j ${port} from this region private subnets` },
                     child,
                 );
                 // The NLB forwards to (and health-checks) the pods in these subnets: the provider removes AWS's default allow-all egress.
@@ -80,11 +80,11 @@ export class GraphEndpoints extends pulumi.ComponentResource {
             // VPC User Guide, "Subnet CIDR reservations"), so a node or pod never takes a server's address first.
             const reservation = new aws.ec2.SubnetCidrReservation(
                 `${name}-reserved-${i}`,
-                { subnetId: s.subnetId, cidrBlock: reservationOf(s.subnetCidr), reservationType: "explicit", description: "Neo4j servers' fixed NLB addresses" },
+                { subnetId: s.subnetId, cidrBlock: reservationOf(s.subnetCidr), reservationType: "explicit", description: "Neo4j server fixed NLB addresses" },
                 child,
             );
             const nlb = new aws.lb.LoadBalancer(
-                `${name}-nlb-${i}`,
+                `${name}-${i}`,
                 {
                     loadBalancerType: "network",
                     internal: true,

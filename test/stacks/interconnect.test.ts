@@ -89,7 +89,7 @@ describe("the us interconnect owns the links between us-west-2 and us-east-1", (
             for (const r of graph) expect(r.toPort).toBe(r.fromPort);
             expect([...new Set(graph.map((r) => r.cidrIpv4))]).toEqual(peer.outputs.privateSubnetCidrs);
             // Those groups belong to the NLBs holding the servers' fixed addresses, which the other side discovers.
-            const nlbs = ofType(side, "aws:lb/loadBalancer:LoadBalancer").filter((lb) => lb.name.startsWith("neo4j-endpoints-nlb-")).map(inputsOf);
+            const nlbs = ofType(side, "aws:lb/loadBalancer:LoadBalancer").filter((lb) => lb.name.startsWith("neo4j-nlb-")).map(inputsOf);
             expect(nlbs.map((lb) => (lb.securityGroups as string[])[0])).toEqual([side.outputs.neo4jSecurityGroupId, side.outputs.neo4jSecurityGroupId, side.outputs.neo4jSecurityGroupId]);
             expect(nlbs.map((lb) => (lb.subnetMappings as { privateIpv4Address: string }[])[0].privateIpv4Address)).toEqual(side.outputs.neo4jAddresses);
         }

@@ -71,7 +71,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("LoadBalancerController in %s
         expect(inputsOf(inline).role).toBe(role().id);
         const doc = JSON.parse(inputsOf(inline).policy as string) as { Statement: { Action: string[]; Resource: unknown }[] };
         const writes = doc.Statement.find((st) => st.Action.includes("elasticloadbalancing:RegisterTargets"));
-        const graph = ofType(s(), "aws:lb/targetGroup:TargetGroup").filter((t) => t.name.startsWith("neo4j-endpoints-tg-")).map((t) => outputsOf(t).arn);
+        const graph = ofType(s(), "aws:lb/targetGroup:TargetGroup").filter((t) => t.name.startsWith("neo4j-nlb-tg-")).map((t) => outputsOf(t).arn);
         expect(graph).toHaveLength(12);
         expect(writes?.Resource).toEqual([s().outputs.apiTargetGroupArn, ...graph]);
         expect(String(s().outputs.apiTargetGroupArn)).toContain(`:elasticloadbalancing:${region}:`);

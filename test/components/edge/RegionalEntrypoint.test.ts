@@ -64,7 +64,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
         // Besides the ALB, only the deploy runners reach that group, on the Kubernetes API port (EksCluster).
         const [fromAlb, others] = [intoPods.filter((r) => r.referencedSecurityGroupId !== undefined), intoPods.filter((r) => r.referencedSecurityGroupId === undefined)];
         // Besides the ALB on the API port, only the graph NLBs' group, on the graph servers' peer ports (GraphEndpoints).
-        const graph = one(s(), "aws:ec2/securityGroup:SecurityGroup", "neo4j-endpoints-sg").id;
+        const graph = one(s(), "aws:ec2/securityGroup:SecurityGroup", "neo4j-nlb-sg").id;
         expect(fromAlb.filter((r) => r.referencedSecurityGroupId !== graph)).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: alb })]);
         expect(fromAlb.filter((r) => r.referencedSecurityGroupId === graph).map((r) => r.fromPort)).toEqual([6000, 7000, 7687, 7688]);
         expect(others.map((r) => [r.fromPort, r.toPort, r.description])).toEqual(others.map(() => [443, 443, "Kubernetes API from the deploy runners"]));

@@ -123,7 +123,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         expect(tgbs).toHaveLength(12);
         for (const [i, port] of [0, 1, 2].flatMap((i) => [6000, 7000, 7687, 7688].map((p) => [i, p] as const))) {
             const tgb = inputsOf(tgbs.find((t) => t.name === `neo4j-tgb-${i}-${port}`)!);
-            const tg = one(s(), "aws:lb/targetGroup:TargetGroup", `neo4j-endpoints-tg-${i}-${port}`);
+            const tg = one(s(), "aws:lb/targetGroup:TargetGroup", `neo4j-nlb-tg-${i}-${port}`);
             expect(tgb.spec).toEqual({ serviceRef: { name: `intelgraph-graph-${i}`, port }, targetGroupARN: outputsOf(tg).arn, targetType: "ip", ipAddressType: "ipv4", vpcID: s().outputs.vpcId });
             expect(inputsOf(tg)).toMatchObject({ targetType: "ip", protocol: "TCP", port, preserveClientIp: "false" });
         }
