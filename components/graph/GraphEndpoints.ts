@@ -76,8 +76,10 @@ export class GraphEndpoints extends pulumi.ComponentResource {
         this.targetGroupArns = [];
         this.loadBalancerArns = [];
         args.servers.forEach((s, i) => {
-            // "explicit": EC2 assigns no address of the range automatically; only a caller naming it gets one (Amazon
-            // VPC User Guide, "Subnet CIDR reservations"), so a node or pod never takes a server's address first.
+            // "explicit": "you assign the reserved IP addresses" (EC2 API Reference, CreateSubnetCidrReservation;
+            // Amazon VPC User Guide, "Subnet CIDR reservations"), so the CNI never hands a server's address to a node or
+            // pod. That an NLB subnet mapping may name an address of an explicit reservation is not documented there:
+            // the first staging up proves it (an ELB API refusal would name the address).
             const reservation = new aws.ec2.SubnetCidrReservation(
                 `${name}-reserved-${i}`,
                 { subnetId: s.subnetId, cidrBlock: reservationOf(s.subnetCidr), reservationType: "explicit", description: "Neo4j server fixed NLB addresses" },
