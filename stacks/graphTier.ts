@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GRAPH_TAINT } from "../components/compute/EksCluster";
-import { Neo4jCluster } from "../components/graph/Neo4jCluster";
+import { Neo4jCluster, type Neo4jClusterRole } from "../components/graph/Neo4jCluster";
+import { RESIDENCY_ZONES } from "./config/residency";
 import { TIER_LABEL } from "../components/labels";
 import type { RegionalBase } from "./regional";
 
-/** The region's Neo4j cluster on the graph nodes, backing up to the region's bucket through an IRSA role. */
-export function graphTier(base: RegionalBase) {
+/**
+ * The region's Neo4j servers on the graph nodes, backing up to the region's bucket through an IRSA role: the
+ * primary region's form the cluster as its primaries, a secondary region's join it as secondaries (`role`).
+ */
+export function graphTier(base: RegionalBase, role: Neo4jClusterRole) {
     const { config, eks, backups, kms, generators } = base;
     const backupServiceAccount = "neo4j-backup";
     const backupRole = eks.irsaRole("neo4j-backup-role", {
@@ -30,6 +34,14 @@ export function graphTier(base: RegionalBase) {
             namespace: "neo4j",
             availabilityZones: config.network.availabilityZones,
             servers: config.neo4j.servers,
+            role,
+            region: config.region,
+            // A routing policy per region of the zone: the cluster never spans a zone's border.
+            regions: RESIDENCY_ZONES[config.residency.zone],
+            endpoints: base.graphEndpoints.addresses.map((address, i) => ({ address, targetGroupArns: base.graphEndpoints.targetGroupArns[i] })),
+            vpcId: base.vpc.vpcId,
+            loadBalancerController: base.controller.release,
+            replicationLag: config.neo4j.replicationLag,
             // From this region's ECR pull-through cache, by digest (stacks/regional.ts).
             image: base.runImages.neo4j,
             acceptLicenseAgreement: config.neo4j.acceptLicenseAgreement,

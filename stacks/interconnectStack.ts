@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { AURORA_PORT } from "../components/data/AuroraGlobal";
 import { REDIS_PORT } from "../components/data/RedisGlobal";
+import { GRAPH_PEER_PORTS } from "../components/graph/GraphEndpoints";
+import { NEO4J_PORTS } from "../components/graph/neo4jSettings";
 import { VpcPeering } from "../components/network/VpcPeering";
 import { cidrsOverlap, parseCidr } from "../components/network/cidr";
 import { BackupReplicationAlarms } from "../components/monitoring/BackupReplicationAlarms";
@@ -109,6 +111,10 @@ export async function interconnectStack(config: InterconnectStackConfig): Promis
                 ports: [
                     { name: "aurora", port: AURORA_PORT, requesterSecurityGroupId: s.auroraSecurityGroupId, accepterSecurityGroupId: p.auroraSecurityGroupId },
                     { name: "redis", port: REDIS_PORT, requesterSecurityGroupId: s.redisSecurityGroupId, accepterSecurityGroupId: p.redisSecurityGroupId },
+                    // The graph servers' NLBs (fixed addresses) admit the other region's graph traffic on the cluster ports.
+                    // Its real source is the sending node's primary IP in a private subnet: the VPC CNI translates a pod's
+                    // address to it for any destination outside the VPC's CIDR (Amazon EKS User Guide, "SNAT for Pods").
+                    ...GRAPH_PEER_PORTS.map((port) => ({ name: `neo4j-${port}`, port: NEO4J_PORTS[port], requesterSecurityGroupId: s.neo4jSecurityGroupId, accepterSecurityGroupId: p.neo4jSecurityGroupId })),
                 ],
             },
             onSecondary,

@@ -79,6 +79,14 @@ export interface GraphAndEdgeOutputs {
     readonly apiLivenessPath: string;
     readonly apiRecordFqdn: string;
     readonly dnsWeight: number;
+    /** host:port of this region's servers' cluster addresses; the primary's are the secondaries' discovery list. */
+    readonly neo4jClusterAddresses: string[];
+    /** The cluster CA's certificate (public; one CA for both regions). */
+    readonly neo4jClusterCaCertPem: string;
+    /** The graph servers' fixed private addresses (their NLBs), in server order. */
+    readonly neo4jAddresses: string[];
+    /** The graph NLBs' security group: the interconnect admits the other region's graph sources to it. */
+    readonly neo4jSecurityGroupId: string;
     /** Days between the graph backups' FULLs: which chain folder (components/graph/backup.ts) holds the newest backup. */
     readonly neo4jFullBackupEveryDays: number;
     /** The API's DNS name as the stack file sets it (known before any record exists). */
@@ -125,6 +133,8 @@ export interface DrillOutputs {
 /** Primary only. */
 export interface PrimaryOnlyOutputs {
     readonly auroraGlobalWriterEndpoint: string;
+    /** Secret: the cluster CA's key, with which the secondaries' certificates are signed. */
+    readonly neo4jClusterCaKeyPem: string;
     /** Secret: the secondaries keep their own regional copy of it. */
     readonly auroraMasterPassword: string;
     /** Secret: the secondaries keep their own regional copy of it. */
@@ -170,6 +180,9 @@ export const PRIMARY_OUTPUTS_FOR_SECONDARY = [
     "auroraDatabaseName",
     // Watched from the secondary when it is where Route 53's health-check metrics are (stacks/monitoring.ts).
     "apiHealthCheckId",
+    // The secondaries join the primary's Neo4j cluster: its discovery list and its CA's certificate.
+    "neo4jClusterAddresses",
+    "neo4jClusterCaCertPem",
 ] as const;
 
 /** What the interconnect reads from each regional stack it links (peering, routes, data ports, replication). */
@@ -188,6 +201,8 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
     "redisSecurityGroupId",
     "kmsKeyArn",
     "apiDomain",
+    // The cross-region graph ports: each side's NLB group admits the other side's private subnets (stacks/interconnectStack.ts).
+    "neo4jSecurityGroupId",
     "neo4jBackupBucketName",
     "neo4jBackupBucketArn",
     // Each region's topic: the backup replication's alarms notify the primary's, each probe its own region's.
@@ -201,11 +216,11 @@ export const REGIONAL_OUTPUTS_FOR_INTERCONNECT = [
  * Secret outputs a secondary copies into its own region's Secrets Manager. They are checked for presence with
  * the others but never awaited into plain values: they stay secret Outputs end to end.
  */
-export const PRIMARY_SECRETS_FOR_SECONDARY = ["auroraMasterPassword", "redisAuthToken"] as const;
+export const PRIMARY_SECRETS_FOR_SECONDARY = ["auroraMasterPassword", "redisAuthToken", "neo4jClusterCaKeyPem"] as const;
 
 export type RegionalOutputs = NetworkOutputs & ComputeOutputs & DataOutputs & GraphAndEdgeOutputs & MonitoringOutputs & DrillOutputs;
 /** What the regional base provides (stacks/regional.ts); the data and graph tiers, the monitoring and the drills add the rest. */
-export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | keyof MonitoringOutputs | keyof DrillOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">;
+export type RegionalBaseOutputs = Omit<RegionalOutputs, keyof DataOutputs | keyof MonitoringOutputs | keyof DrillOutputs | "neo4jBoltEndpoint" | "neo4jRoutingEndpoint" | "neo4jClusterAddresses" | "neo4jClusterCaCertPem">;
 export type PrimaryStackOutputs = RegionalOutputs & PrimaryOnlyOutputs;
 export type SecondaryStackOutputs = RegionalOutputs & MemberOutputs;
 /** What any regional stack may have: the reader's view (runbooks, the plan report, a stack reading another). */

@@ -36,7 +36,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         },
         base.onRegion,
     );
-    const graph = graphTier(base);
+    const graph = graphTier(base, { kind: "primary" });
     // A primary knows no other region's health check: its secondaries watch its check.
     // Backups, restore tests and their verification report to the region's topic (and its dashboard).
     const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
@@ -51,6 +51,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
         auroraGlobalWriterEndpoint: aurora.globalWriterEndpoint,
         // Secret outputs the secondaries copy into their own region (stacks/outputs.ts PRIMARY_SECRETS_FOR_SECONDARY).
         auroraMasterPassword: aurora.masterPassword,
+        neo4jClusterCaKeyPem: graph.caPrivateKeyPem,
         redisAuthToken: redis.authToken,
     };
 }

@@ -20,6 +20,8 @@ import type { AuroraGlobal } from "../components/data/AuroraGlobal";
 import type { RedisGlobal } from "../components/data/RedisGlobal";
 import { backupLifecycleDays } from "../components/graph/backup";
 import type { Neo4jCluster } from "../components/graph/Neo4jCluster";
+import { GraphEndpoints } from "../components/graph/GraphEndpoints";
+import { graphAddresses } from "../components/graph/addresses";
 import type { DataOutputs, GraphAndEdgeOutputs, ProgramOutputs, RegionalBaseOutputs } from "./outputs";
 import { residencyTags } from "./config/residency";
 import { generatorProviders, regionalProvider } from "./providers";
@@ -170,6 +172,17 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
     );
     const host = registryHost(account, config.region);
     const runImages = { neo4j: cachedImage(images.neo4j, host), awsCli: cachedImage(images.awsCli, host), loadBalancerController: chartImage(images.loadBalancerController, host) };
+    const graphEndpoints = new GraphEndpoints(
+        "neo4j-nlb",
+        {
+            vpcId: vpc.vpcId,
+            servers: graphAddresses(vpc.subnetCidrs.private, config.neo4j.servers).map((address, i) => ({ subnetId: vpc.subnetIds.private[i], subnetCidr: vpc.subnetCidrs.private[i], address })),
+            localCidrs: vpc.subnetCidrs.private,
+            targetSecurityGroupId: eks.clusterSecurityGroupId,
+            nameTag: prefix,
+        },
+        onRegion,
+    );
     const onCluster = { providers: [provider, eks.kubernetesProvider, ...generators] };
     const controller = new LoadBalancerController(
         "lb-controller",
@@ -177,7 +190,8 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
             cluster: eks,
             region: config.region,
             vpcId: vpc.vpcId,
-            targetGroupArns: [entry.targetGroupArn],
+            // The API's target group and every graph server's (the controller's role may register targets nowhere else).
+            targetGroupArns: [entry.targetGroupArn, ...graphEndpoints.targetGroupArns.flatMap((byPort) => Object.values(byPort))],
             chartVersion: config.eks.loadBalancerController.chartVersion,
             replicas: config.eks.loadBalancerController.replicas,
             image: runImages.loadBalancerController,
@@ -207,7 +221,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, evidence, entry, waf, registry, runImages, controller, api, dns, dataPlacement };
+    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, evidence, entry, waf, registry, runImages, controller, api, dns, dataPlacement, graphEndpoints };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;
@@ -234,7 +248,7 @@ export function redisPlacement(base: RegionalBase) {
 
 /** The outputs every regional stack has, whatever its role (less the data and graph tiers'). */
 export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBaseOutputs> {
-    const { config, kms, vpc, eks, backups, entry, controller, api, dns } = base;
+    const { config, kms, vpc, eks, backups, entry, controller, api, dns, graphEndpoints } = base;
     return {
         region: config.region,
         role: config.role,
@@ -275,6 +289,8 @@ export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBase
         apiRecordFqdn: dns.recordFqdn,
         dnsWeight: config.dns.weight,
         neo4jFullBackupEveryDays: config.neo4j.fullBackupEveryDays,
+        neo4jAddresses: graphEndpoints.addresses,
+        neo4jSecurityGroupId: graphEndpoints.securityGroupId,
         apiDomain: config.dns.apiDomain,
         failoverDetectionSeconds: dns.failoverDetectionSeconds,
     };
@@ -284,7 +300,7 @@ export function regionalOutputs(base: RegionalBase): ProgramOutputs<RegionalBase
 export function tierOutputs(
     tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal; readonly graph: Neo4jCluster },
     redisNodeType: string,
-): ProgramOutputs<DataOutputs & Pick<GraphAndEdgeOutputs, "neo4jBoltEndpoint" | "neo4jRoutingEndpoint">> {
+): ProgramOutputs<DataOutputs & Pick<GraphAndEdgeOutputs, "neo4jBoltEndpoint" | "neo4jRoutingEndpoint" | "neo4jClusterAddresses" | "neo4jClusterCaCertPem">> {
     const { aurora, redis, graph } = tiers;
     return {
         auroraGlobalClusterId: aurora.globalClusterIdentifier,
@@ -308,5 +324,7 @@ export function tierOutputs(
         redisAuthSecretArn: redis.authSecretArn,
         neo4jBoltEndpoint: graph.boltEndpoint,
         neo4jRoutingEndpoint: graph.routingEndpoint,
+        neo4jClusterAddresses: graph.clusterAddresses,
+        neo4jClusterCaCertPem: graph.caCertPem,
     };
 }

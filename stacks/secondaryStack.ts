@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
@@ -42,7 +43,14 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         },
         base.onRegion,
     );
-    const graph = graphTier(base);
+    // Secondaries of the primary's cluster: discovery lists its primaries' fixed addresses, certificates come from its CA.
+    const graph = graphTier(base, {
+        kind: "secondary",
+        discoveryEndpoints: p.neo4jClusterAddresses,
+        primaries: p.neo4jClusterAddresses.length,
+        promoted: config.neo4j.promoted,
+        ca: { certPem: pulumi.output(p.neo4jClusterCaCertPem), privateKeyPem: primary.secrets.neo4jClusterCaKeyPem },
+    });
     // Backups, restore tests and their verification report to the region's topic (and its dashboard).
     const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
 

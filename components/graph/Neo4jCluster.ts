@@ -3,9 +3,30 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Problems, duplicatesOf, isDnsLabel, isIntIn } from "../boundary";
 import { backupJob } from "./backupJob";
-import { CERTIFICATES_HASH_ANNOTATION, clusterCa, serverCertificate } from "./certificates";
+import { CERTIFICATES_HASH_ANNOTATION, type ClusterCa, clusterCa, serverCertificate } from "./certificates";
+import { GRAPH_PEER_PORTS, type GraphPeerPort } from "./GraphEndpoints";
 import { neo4jMemoryGi } from "./memory";
-import { NEO4J_LABELS, NEO4J_PORTS, NEO4J_PORT_NAMES, envName, serverIdentity, serverSettings } from "./neo4jSettings";
+import { promotedServerSettings } from "./promotion";
+import { REPLICATION_CONFIGMAP } from "../../policy-pack/contracts/neo4jLabels";
+import { NEO4J_LABELS, NEO4J_PORTS, NEO4J_PORT_NAMES, envName, regionTag, serverIdentity, serverSettings } from "./neo4jSettings";
+
+/**
+ * The region's part in the cluster. The primary region forms it and creates its CA; the other region's servers are
+ * secondaries that discover the primaries at their fixed addresses and hold certificates of the same CA.
+ */
+export type Neo4jClusterRole =
+    | { readonly kind: "primary" }
+    | {
+          readonly kind: "secondary";
+          /** host:port of the primaries' cluster addresses (the primary stack's output). */
+          readonly discoveryEndpoints: readonly string[];
+          /** The primary's CA (its secret stack outputs). */
+          readonly ca: ClusterCa;
+          /** The number of primaries the cluster was formed with. */
+          readonly primaries: number;
+          /** After a promotion (stack config): the servers host the system database as its primaries. */
+          readonly promoted: boolean;
+      };
 
 export interface Neo4jClusterArgs {
     /** Value of app.kubernetes.io/instance; also the prefix of every server's name. */
@@ -14,6 +35,17 @@ export interface Neo4jClusterArgs {
     /** One server per AZ, pinned there: its EBS volume is zonal. */
     readonly availabilityZones: readonly string[];
     readonly servers: number;
+    readonly role: Neo4jClusterRole;
+    /** The region's name (server tag, routing policy) and every region of the cluster. */
+    readonly region: string;
+    readonly regions: readonly string[];
+    /** Per server, its fixed address and the NLB target groups of its peer ports (GraphEndpoints). */
+    readonly endpoints: readonly { readonly address: string; readonly targetGroupArns: Readonly<Record<GraphPeerPort, pulumi.Input<string>>> }[];
+    readonly vpcId: pulumi.Input<string>;
+    /** The AWS Load Balancer Controller's release: it admits and reconciles the TargetGroupBindings. */
+    readonly loadBalancerController: pulumi.Resource;
+    /** The secondaries' replication lag bound and the time to notice a breach (the graph's RPO: REPLICATION_CONFIGMAP). */
+    readonly replicationLag: { readonly boundSeconds: number; readonly detectionSeconds: number };
     readonly image: string;
     readonly acceptLicenseAgreement: "yes" | "eval";
     readonly storageGi: number;
@@ -51,6 +83,11 @@ const ZONE_KEY = "topology.kubernetes.io/zone";
  * servers from a cluster CA, a PodDisruptionBudget of one, retained volumes, and scheduled backups to S3.
  */
 export class Neo4jCluster extends pulumi.ComponentResource {
+    /** host:port of every server's cluster (discovery v2) address: the primaries' list is the other region's discovery. */
+    readonly clusterAddresses: string[];
+    readonly caCertPem: pulumi.Output<string>;
+    /** Secret. */
+    readonly caPrivateKeyPem: pulumi.Output<string>;
     readonly boltEndpoint: pulumi.Output<string>;
     readonly routingEndpoint: pulumi.Output<string>;
     readonly serverNames: string[];
@@ -60,28 +97,19 @@ export class Neo4jCluster extends pulumi.ComponentResource {
         super("intelgraph:graph:Neo4jCluster", name, {}, opts);
         validateArgs(args).throwIfAny(this, "Neo4jCluster", name);
         const child = { parent: this };
-        const labels = { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName, [NEO4J_LABELS.component]: "primary" };
+        const role = args.role.kind;
+        const labels = { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName, [NEO4J_LABELS.component]: role };
+        const addresses = args.endpoints.map((e) => e.address);
+        const clusterAddresses = addresses.map((a) => `${a}:${NEO4J_PORTS.cluster}`);
+        const discoveryEndpoints = args.role.kind === "primary" ? clusterAddresses : args.role.discoveryEndpoints;
+        const primaries = args.role.kind === "primary" ? args.servers : args.role.primaries;
         const servers = Array.from({ length: args.servers }, (_, i) => serverIdentity(args.clusterName, args.namespace, i));
 
         const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.namespace, labels: { [NEO4J_LABELS.name]: "neo4j" } } }, child);
         const inNs = (n: string, extra: Record<string, string> = {}) => ({ name: n, namespace: ns.metadata.name, labels: { ...labels, ...extra } });
 
-        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: inNs(args.clusterName) }, child);
-        // K8S discovery lists the Services (and their endpoints) carrying the cluster's labels.
-        const role = new k8s.rbac.v1.Role(
-            `${name}-discovery-role`,
-            { metadata: inNs(`${args.clusterName}-discovery`), rules: [{ apiGroups: [""], resources: ["services", "endpoints"], verbs: ["get", "list", "watch"] }] },
-            child,
-        );
-        new k8s.rbac.v1.RoleBinding(
-            `${name}-discovery-binding`,
-            {
-                metadata: inNs(`${args.clusterName}-discovery`),
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-                subjects: [{ kind: "ServiceAccount", name: sa.metadata.name, namespace: args.namespace }],
-            },
-            child,
-        );
+        // Discovery is a LIST of fixed addresses: the servers need no Kubernetes API access.
+        const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: inNs(args.clusterName), automountServiceAccountToken: false }, child);
 
         const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, child);
         const auth = new k8s.core.v1.Secret(
@@ -90,13 +118,13 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             child,
         );
 
-        const ca = clusterCa(name, `${args.clusterName} cluster CA (${args.backup.region})`, this);
-        const tlsSecrets = servers.map((s) => serverCertificate(name, s, ca, inNs(`${s.name}-tls`), this));
+        const ca = args.role.kind === "primary" ? clusterCa(name, `${args.clusterName} cluster CA`, this) : args.role.ca;
+        const tlsSecrets = servers.map((s, i) => serverCertificate(name, s, addresses[i], ca, inNs(`${s.name}-tls`), this));
 
         const sets = servers.map((s, i) => {
             const az = args.availabilityZones[i % args.availabilityZones.length];
             const podLabels = { ...labels, "intelgraph.io/neo4j-server": s.name };
-            new k8s.core.v1.Service(
+            const service = new k8s.core.v1.Service(
                 `${name}-svc-${i}`,
                 {
                     metadata: inNs(s.name, { "intelgraph.io/neo4j-server": s.name }),
@@ -110,7 +138,34 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                 },
                 child,
             );
-            const settings = serverSettings({ server: s, clusterLabel: args.clusterName, servers: args.servers, heapGi: args.heapGi, pageCacheGi: args.pageCacheGi });
+            // The pod's ports behind its NLB: the controller keeps each target group's member equal to the Service's
+            // ready endpoint (the pattern of components/edge/ApiTargetBinding.ts).
+            for (const port of GRAPH_PEER_PORTS) {
+                new k8s.apiextensions.CustomResource(
+                    `${name}-tgb-${i}-${NEO4J_PORTS[port]}`,
+                    {
+                        apiVersion: "elbv2.k8s.aws/v1beta1",
+                        kind: "TargetGroupBinding",
+                        metadata: inNs(`${s.name}-${NEO4J_PORTS[port]}`, { "intelgraph.io/neo4j-server": s.name }),
+                        // Given in full: the webhook would otherwise infer targetType, ipAddressType and vpcID, immutable afterwards.
+                        spec: { serviceRef: { name: service.metadata.name, port: NEO4J_PORTS[port] }, targetGroupARN: args.endpoints[i].targetGroupArns[port], targetType: "ip", ipAddressType: "ipv4", vpcID: args.vpcId },
+                    },
+                    { ...child, dependsOn: [args.loadBalancerController] },
+                );
+            }
+            const settings = serverSettings({
+                server: s,
+                role,
+                address: addresses[i],
+                discoveryEndpoints,
+                region: args.region,
+                regions: args.regions,
+                primaries,
+                heapGi: args.heapGi,
+                pageCacheGi: args.pageCacheGi,
+            });
+            // The settings the promotion restarted the servers with (runbooks/region-failover.md): kept by every later up.
+            if (args.role.kind === "secondary" && args.role.promoted) Object.assign(settings, promotedServerSettings(clusterAddresses));
             const memoryGi = neo4jMemoryGi(args.heapGi, args.pageCacheGi);
             return new k8s.apps.v1.StatefulSet(
                 `${name}-server-${i}`,
@@ -150,9 +205,12 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                                             requests: { cpu: "2", memory: `${memoryGi}Gi` },
                                             limits: { memory: `${memoryGi}Gi` },
                                         },
-                                        startupProbe: { tcpSocket: { port: NEO4J_PORTS.bolt }, periodSeconds: 10, failureThreshold: 120 },
-                                        readinessProbe: { tcpSocket: { port: NEO4J_PORTS.bolt }, periodSeconds: 10, failureThreshold: 3 },
-                                        livenessProbe: { tcpSocket: { port: NEO4J_PORTS.bolt }, periodSeconds: 20, failureThreshold: 6 },
+                                        // On the cluster port, which listens before the cluster forms: peers reach a server only through
+                                        // its NLB, and the controller registers only ready pods (kubernetes-sigs/aws-load-balancer-controller
+                                        // #3678, #3197), so a probe waiting for Bolt (after formation) would keep the cluster from forming.
+                                        startupProbe: { tcpSocket: { port: NEO4J_PORTS.cluster }, periodSeconds: 10, failureThreshold: 120 },
+                                        readinessProbe: { tcpSocket: { port: NEO4J_PORTS.cluster }, periodSeconds: 10, failureThreshold: 3 },
+                                        livenessProbe: { tcpSocket: { port: NEO4J_PORTS.cluster }, periodSeconds: 20, failureThreshold: 6 },
                                         securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                                         volumeMounts: [
                                             { name: "data", mountPath: "/data" },
@@ -184,11 +242,11 @@ export class Neo4jCluster extends pulumi.ComponentResource {
                     },
                 },
                 // The servers' data lives on their volumes; the StatefulSets are protected with them.
-                { ...child, protect: true, dependsOn: [role, ...args.nodesReady] },
+                { ...child, protect: true, dependsOn: [...args.nodesReady] },
             );
         });
 
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: inNs(`${args.clusterName}-primaries`), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } }, child);
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: inNs(`${args.clusterName}-${role === "primary" ? "primaries" : "secondaries"}`), spec: { maxUnavailable: 1, selector: { matchLabels: labels } } }, child);
 
         // Client entry point: drivers connect with neo4j:// and are routed to the leader for writes.
         const client = new k8s.core.v1.Service(
@@ -196,6 +254,16 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             {
                 metadata: { name: args.clusterName, namespace: ns.metadata.name, labels: { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName } },
                 spec: { type: "ClusterIP", selector: labels, ports: [{ name: NEO4J_PORT_NAMES.bolt, port: NEO4J_PORTS.bolt, targetPort: NEO4J_PORTS.bolt, protocol: "TCP" }] },
+            },
+            child,
+        );
+
+        // Read by the lag exporter and alarm (threshold) and by the plan's RPO model (policy-pack/lib/resilience.ts).
+        new k8s.core.v1.ConfigMap(
+            `${name}-replication`,
+            {
+                metadata: { name: REPLICATION_CONFIGMAP, namespace: ns.metadata.name, labels: { [NEO4J_LABELS.name]: "neo4j", [NEO4J_LABELS.instance]: args.clusterName, [NEO4J_LABELS.component]: "replication" } },
+                data: { lagBoundSeconds: String(args.replicationLag.boundSeconds), lagDetectionSeconds: String(args.replicationLag.detectionSeconds) },
             },
             child,
         );
@@ -212,8 +280,12 @@ export class Neo4jCluster extends pulumi.ComponentResource {
 
         this.serverNames = servers.map((s) => s.name);
         this.namespace = ns.metadata.name;
-        this.boltEndpoint = pulumi.interpolate`neo4j://${client.metadata.name}.${args.namespace}.svc.cluster.local:${NEO4J_PORTS.bolt}`;
-        this.routingEndpoint = pulumi.interpolate`${servers.map((s) => `${s.fqdn}:${NEO4J_PORTS.routing}`).join(",")}`;
+        this.clusterAddresses = clusterAddresses;
+        this.caCertPem = ca.certPem;
+        this.caPrivateKeyPem = pulumi.secret(ca.privateKeyPem);
+        // Clients bind to their region's routing policy: reads stay in the region, writes go to the primaries.
+        this.boltEndpoint = pulumi.interpolate`neo4j://${client.metadata.name}.${args.namespace}.svc.cluster.local:${NEO4J_PORTS.bolt}?policy=${regionTag(args.region)}`;
+        this.routingEndpoint = pulumi.output(addresses.map((a) => `${a}:${NEO4J_PORTS.routing}`).join(","));
         this.registerOutputs({ boltEndpoint: this.boltEndpoint, routingEndpoint: this.routingEndpoint, serverNames: this.serverNames });
     }
 }
@@ -226,8 +298,17 @@ export const NEO4J_MAX_MEMORY_GI = 256;
 function validateArgs(args: Neo4jClusterArgs): Problems {
     const p = new Problems();
     const azs = args.availabilityZones;
-    p.check(isIntIn(args.servers, 3), `servers must be a whole number of at least 3 (a Raft majority survives losing one), got ${args.servers}`);
-    p.check(args.servers === azs.length, `servers (${args.servers}) must equal the number of availabilityZones (${azs.length}): one server per AZ, pinned to its zonal volume`);
+    if (args.role.kind === "primary") {
+        p.check(isIntIn(args.servers, 3), `servers must be a whole number of at least 3 (a Raft majority survives losing one), got ${args.servers}`);
+        p.check(args.servers === azs.length, `servers (${args.servers}) must equal the number of availabilityZones (${azs.length}): one server per AZ, pinned to its zonal volume`);
+    } else {
+        // Secondaries vote on nothing; two keep a copy when one is lost.
+        p.check(isIntIn(args.servers, 2, azs.length), `servers must be a whole number from 2 to the number of availabilityZones (${azs.length}) for secondaries, got ${args.servers}`);
+        p.check(args.role.discoveryEndpoints.length >= 3, `role.discoveryEndpoints must list the primaries' cluster addresses (at least 3), got ${args.role.discoveryEndpoints.length}`);
+    }
+    p.check(args.endpoints.length === args.servers, `endpoints must give each of the ${args.servers} servers its fixed address, got ${args.endpoints.length}`);
+    p.check(isIntIn(args.replicationLag.boundSeconds, 1) && isIntIn(args.replicationLag.detectionSeconds, 1), `replicationLag must be whole numbers of seconds of at least 1, got ${JSON.stringify(args.replicationLag)}`);
+    p.check(args.regions.includes(args.region), `regions must include this region ${args.region}, got ${args.regions.join(", ")}`);
     const dup = duplicatesOf([...azs]);
     p.check(dup.length === 0, `availabilityZones must be distinct, ${dup.join(", ")} is listed twice`);
     p.check(isIntIn(args.heapGi, 1, NEO4J_MAX_HEAP_GI), `heapGi must be a whole number from 1 to ${NEO4J_MAX_HEAP_GI}, got ${args.heapGi}`);

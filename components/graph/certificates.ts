@@ -4,10 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { type ServerIdentity, certificateDnsNames } from "./neo4jSettings";
 
-/** The cluster CA: every server certificate is signed by it and every server trusts only it. */
+/**
+ * The cluster CA: every server certificate of both regions is signed by it and every server trusts only it. The
+ * primary region creates it; the other region signs its servers' certificates with the same key, read from the
+ * primary's secret stack outputs (stacks/outputs.ts), so the two regions' servers authenticate each other.
+ */
 export interface ClusterCa {
-    readonly key: tls.PrivateKey;
-    readonly cert: tls.SelfSignedCert;
+    readonly certPem: pulumi.Output<string>;
+    /** Secret. */
+    readonly privateKeyPem: pulumi.Output<string>;
 }
 
 export function clusterCa(name: string, subject: string, parent: pulumi.Resource): ClusterCa {
@@ -23,7 +28,7 @@ export function clusterCa(name: string, subject: string, parent: pulumi.Resource
         },
         { parent },
     );
-    return { key, cert };
+    return { certPem: cert.certPem, privateKeyPem: pulumi.secret(key.privateKeyPem) };
 }
 
 /** A server's TLS Secret and the hash of the certificates in it (for the pod template). */
@@ -43,10 +48,14 @@ export function renewalDays(index: number): number {
     return 30 + 7 * index;
 }
 
-/** A server's key and certificate (SANs = every name it is advertised under; server and client auth). */
+/**
+ * A server's key and certificate: SANs are the fixed IP every address is advertised under (peers of the other
+ * region connect to it) and the in-cluster names; server and client auth (mutual TLS).
+ */
 export function serverCertificate(
     name: string,
     s: ServerIdentity,
+    address: string,
     ca: ClusterCa,
     metadata: k8s.types.input.meta.v1.ObjectMeta,
     parent: pulumi.Resource,
@@ -54,15 +63,15 @@ export function serverCertificate(
     const key = new tls.PrivateKey(`${name}-key-${s.index}`, { algorithm: "RSA", rsaBits: 2048 }, { parent });
     const csr = new tls.CertRequest(
         `${name}-csr-${s.index}`,
-        { privateKeyPem: key.privateKeyPem, dnsNames: certificateDnsNames(s), subject: { commonName: s.fqdn, organization: "IntelGraph" } },
+        { privateKeyPem: key.privateKeyPem, dnsNames: certificateDnsNames(s), ipAddresses: [address], subject: { commonName: s.fqdn, organization: "IntelGraph" } },
         { parent },
     );
     const cert = new tls.LocallySignedCert(
         `${name}-cert-${s.index}`,
         {
             certRequestPem: csr.certRequestPem,
-            caPrivateKeyPem: ca.key.privateKeyPem,
-            caCertPem: ca.cert.certPem,
+            caPrivateKeyPem: ca.privateKeyPem,
+            caCertPem: ca.certPem,
             validityPeriodHours: SERVER_CERT_VALIDITY_DAYS * 24,
             earlyRenewalHours: renewalDays(s.index) * 24,
             allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
@@ -71,10 +80,10 @@ export function serverCertificate(
     );
     const secret = new k8s.core.v1.Secret(
         `${name}-tls-${s.index}`,
-        { metadata, type: "kubernetes.io/tls", stringData: { "tls.crt": cert.certPem, "tls.key": key.privateKeyPem, "ca.crt": ca.cert.certPem } },
+        { metadata, type: "kubernetes.io/tls", stringData: { "tls.crt": cert.certPem, "tls.key": key.privateKeyPem, "ca.crt": ca.certPem } },
         { parent },
     );
-    return { secret, certificatesSha256: pulumi.all([cert.certPem, ca.cert.certPem]).apply(([c, a]) => certificatesHash([c, a])) };
+    return { secret, certificatesSha256: pulumi.all([cert.certPem, ca.certPem]).apply(([c, a]) => certificatesHash([c, a])) };
 }
 
 /**

@@ -53,37 +53,85 @@ export function envName(setting: string): string {
     return `NEO4J_${setting.replace(/_/g, "__").replace(/\./g, "_")}`;
 }
 
+/**
+ * How a server takes part in the cluster. The primary region's servers host the primaries; the other region's are
+ * secondaries of the same cluster that never host a database as a primary while the primary region is healthy.
+ */
+export type ServerRole = "primary" | "secondary";
+
+/** A region's name as a server tag and routing-policy name: letters and digits only (env var and DSL safe). */
+export function regionTag(region: string): string {
+    return region.replace(/[^a-z0-9]/g, "");
+}
+
+/**
+ * Routing policies of the server_policies plugin, one per region of the cluster: a client binding to its region's
+ * policy reads from that region's servers and from any server when none of them is available; writes always go
+ * to the primaries (Operations Manual 5.26, "Multi-data center routing": load balancing plugin, server tags,
+ * policy DSL `tags(...)`, `all()`).
+ */
+export function routingPolicies(regions: readonly string[]): Record<string, string> {
+    return Object.fromEntries(regions.map((r) => [`dbms.routing.load_balancing.config.server_policies.${regionTag(r)}`, `tags(${regionTag(r)});all();`]));
+}
+
 export interface Neo4jServerSettings {
     readonly server: ServerIdentity;
-    readonly clusterLabel: string;
-    readonly servers: number;
+    readonly role: ServerRole;
+    /** This server's fixed private address (its internal NLB's), under which every port is advertised. */
+    readonly address: string;
+    /** host:port of the primaries' cluster (discovery v2) addresses: the discovery list of every server. */
+    readonly discoveryEndpoints: readonly string[];
+    /** This server's region (its tag) and every region of the cluster (a routing policy each). */
+    readonly region: string;
+    readonly regions: readonly string[];
+    /** The number of primaries the cluster is formed with (its system database and default topology). */
+    readonly primaries: number;
     readonly heapGi: number;
     readonly pageCacheGi: number;
 }
 
-/** neo4j.conf settings of one primary server. */
-export function serverSettings({ server, clusterLabel, servers, heapGi, pageCacheGi }: Neo4jServerSettings): Record<string, string> {
-    const at = (port: number) => `${server.fqdn}:${port}`;
+/**
+ * neo4j.conf settings of one server. Every address is the server's fixed private IP (its internal NLB), so peers
+ * of either region reach it over the VPC peering with no DNS (the in-cluster names resolve only in the server's own
+ * EKS cluster, and Route 53's control plane is in us-east-1). Discovery is the LIST of the primaries' fixed
+ * addresses (Operations Manual 5.26, "Cluster server discovery": resolver_type LIST, dbms.cluster.discovery.v2.endpoints,
+ * discovery v2 on the cluster port 6000). initial.* settings are read only at a server's or the DBMS's first start
+ * (Operations Manual 5.26, "Configuration settings": initial.server.mode_constraint, initial.server.tags); a later
+ * change is `ALTER SERVER ... SET OPTIONS {modeConstraint, tags}`, kept in the system database
+ * (components/graph/promotion.ts).
+ */
+export function serverSettings(x: Neo4jServerSettings): Record<string, string> {
+    const at = (port: number) => `${x.address}:${port}`;
+    const secondary = x.role === "secondary";
     return {
         "server.default_listen_address": "0.0.0.0",
-        "server.default_advertised_address": server.fqdn,
+        "server.default_advertised_address": x.address,
         "server.bolt.advertised_address": at(NEO4J_PORTS.bolt),
         "server.cluster.advertised_address": at(NEO4J_PORTS.cluster),
         "server.cluster.raft.advertised_address": at(NEO4J_PORTS.raft),
         "server.routing.advertised_address": at(NEO4J_PORTS.routing),
         "server.backup.enabled": "true",
         "server.backup.listen_address": `0.0.0.0:${NEO4J_PORTS.backup}`,
-        "initial.dbms.default_primaries_count": String(servers),
-        "dbms.cluster.minimum_initial_system_primaries_count": String(servers),
+        "initial.dbms.default_primaries_count": String(x.primaries),
+        "dbms.cluster.minimum_initial_system_primaries_count": String(x.primaries),
+        // Servers of the other region join a formed cluster as Free servers: enabled at once with the mode
+        // constraint and tags of their initial.server.* settings (Operations Manual 5.26, "Managing servers in a cluster").
+        "initial.dbms.automatically_enable_free_servers": "true",
+        "initial.server.mode_constraint": secondary ? "SECONDARY" : "NONE",
+        "initial.server.tags": regionTag(x.region),
+        // A secondary keeps a copy of the system database but never votes on it (Operations Manual 5.26, "Geo-redundant deployment").
+        "server.cluster.system_database_mode": secondary ? "SECONDARY" : "PRIMARY",
         "dbms.cluster.discovery.version": "V2_ONLY",
-        "dbms.cluster.discovery.resolver_type": "K8S",
-        "dbms.kubernetes.label_selector": `${NEO4J_LABELS.instance}=${clusterLabel},${NEO4J_LABELS.component}=primary`,
-        "dbms.kubernetes.discovery.v2.service_port_name": NEO4J_PORT_NAMES.cluster,
+        "dbms.cluster.discovery.resolver_type": "LIST",
+        "dbms.cluster.discovery.v2.endpoints": x.discoveryEndpoints.join(","),
         "dbms.routing.enabled": "true",
-        "server.memory.heap.initial_size": `${heapGi}g`,
-        "server.memory.heap.max_size": `${heapGi}g`,
-        "server.memory.pagecache.size": `${pageCacheGi}g`,
-        // Cluster traffic is mutual TLS with certificates from the cluster CA; Bolt is TLS for clients.
+        "dbms.routing.load_balancing.plugin": "server_policies",
+        ...routingPolicies(x.regions),
+        "server.memory.heap.initial_size": `${x.heapGi}g`,
+        "server.memory.heap.max_size": `${x.heapGi}g`,
+        "server.memory.pagecache.size": `${x.pageCacheGi}g`,
+        // Mutual TLS on the cluster and bolt scopes, certificates signed by the one cluster CA of both regions;
+        // each server trusts only that CA (trusted/ca.crt).
         "dbms.ssl.policy.cluster.enabled": "true",
         "dbms.ssl.policy.cluster.base_directory": "/ssl/cluster",
         "dbms.ssl.policy.cluster.client_auth": "REQUIRE",
@@ -91,7 +139,7 @@ export function serverSettings({ server, clusterLabel, servers, heapGi, pageCach
         "dbms.ssl.policy.cluster.public_certificate": "public.crt",
         "dbms.ssl.policy.bolt.enabled": "true",
         "dbms.ssl.policy.bolt.base_directory": "/ssl/cluster",
-        "dbms.ssl.policy.bolt.client_auth": "NONE",
+        "dbms.ssl.policy.bolt.client_auth": "REQUIRE",
         "dbms.ssl.policy.bolt.private_key": "private.key",
         "dbms.ssl.policy.bolt.public_certificate": "public.crt",
         "server.bolt.tls_level": "REQUIRED",

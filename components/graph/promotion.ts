@@ -8,7 +8,13 @@
  * new settings), cordon the lost servers, let the survivors host primaries, recreate the user database seeded from
  * the surviving allocations (`dbms.cluster.recreateDatabase`, its 5.26 name; 2025.04 renamed it
  * `dbms.recreateDatabase`), deallocate and drop the lost servers, then grow the topology back.
+ *
+ * Steps carry a phase: the steps of one phase run in parallel (one per server), the phases in order. The RTO model
+ * (policy-pack/lib/resilience.ts GRAPH_PROMOTION_PHASES) adds one budget per phase up to write availability; the
+ * budgets are data (policy-pack/data/recovery-times.json neo4jPromotionSteps), replaced by a drill's measurements.
  */
+import recoveryTimes from "../../policy-pack/data/recovery-times.json";
+import { GRAPH_PROMOTION_PHASES } from "../../policy-pack/lib/resilience";
 
 /** A server of the surviving (or returning) region, as the cluster and Kubernetes know it. */
 export interface GraphServer {
@@ -32,13 +38,17 @@ export type GraphCommand =
      */
     | { readonly kind: "offline-admin"; readonly statefulSet: string; readonly argv: readonly string[] }
     /**
-     * Restart the servers with these neo4j.conf settings. They must come from stack config and a `pulumi up`, not a
-     * patch: the next `pulumi up` would otherwise restart them with the old settings.
+     * Restart the servers with these neo4j.conf settings. They come from stack config and a `pulumi up`, never a
+     * patch (the next `pulumi up` would restart them with the old settings): `intelgraph:neo4j.promoted: true` in the
+     * surviving stack's file gives its servers exactly promotedServerSettings (stacks/graphTier.ts), and the up scales
+     * the stopped StatefulSets back to one replica.
      */
     | { readonly kind: "restart-with-settings"; readonly settings: Readonly<Record<string, Readonly<Record<string, string>>>> };
 
 export interface GraphStep {
     readonly id: string;
+    /** Steps of one phase run in parallel; phases run in order. */
+    readonly phase: string;
     readonly title: string;
     readonly run: GraphCommand;
     /** How the automation knows the step is done (a query or command and what its answer must show). */
@@ -48,15 +58,8 @@ export interface GraphStep {
     readonly source: string;
 }
 
-/** Budgets, in seconds, with where they come from. */
-export const GRAPH_STEP_SECONDS = {
-    cypher: { value: 10, source: "an administration command on the system database: one Raft commit" },
-    stop: { value: 120, source: "a server checkpoints on shutdown; Kubernetes waits up to the pod's terminationGracePeriodSeconds (3600 s, Neo4jCluster.ts) before it kills it" },
-    offlineAdmin: { value: 60, source: "neo4j-admin on the system database, which holds only the cluster's view (Operations Manual 5.26, 'Disaster recovery')" },
-    restart: { value: 300, source: "server start and cluster formation; bounded by the startup probe (120 x 10 s, Neo4jCluster.ts)" },
-    recreate: { value: 300, source: "recreate seeded from surviving allocations, no store copy to the seeders; the manual calls its duration unbounded (Operations Manual 5.26, 'Disaster recovery', 'Make databases write-available')" },
-    storeCopy: { value: 1800, source: "a 200 GiB store to a new server at the gp3 baseline of 125 MiB/s (Amazon EBS User Guide, 'General Purpose SSD volumes')" },
-} as const;
+/** Budgets, in seconds, with where they come from (one data file for the CLI and the plan's RTO model). */
+export const GRAPH_STEP_SECONDS = recoveryTimes.neo4jPromotionSteps;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DATABASE = /^[a-z][a-z0-9.-]{2,62}$/;
@@ -75,6 +78,7 @@ const cypher = (statement: string): GraphCommand => ({ kind: "cypher", statement
 export function systemStatusCheck(): GraphStep {
     return {
         id: "system-status",
+        phase: "system-status",
         title: "Check whether the system database is write-available",
         run: cypher(`CALL dbms.cluster.statusCheck(["system"])`),
         check: { command: cypher(`CALL dbms.cluster.statusCheck(["system"])`), expect: "replicationSuccessful is true on every primary of system" },
@@ -95,6 +99,7 @@ export function systemRecoveryPrepare(input: SystemRecoveryInput): GraphStep[] {
     return [
         {
             id: "stop-survivors",
+            phase: "stop-survivors",
             title: "Stop the Neo4j process on every surviving server (downtime for every database until the restart)",
             run: { kind: "kubectl", argv: ["-n", input.namespace, "scale", "statefulset", ...input.survivors.map((s) => s.statefulSet), "--replicas=0"] },
             check: { command: { kind: "kubectl", argv: ["-n", input.namespace, "get", "pods", ...input.survivors.map((s) => `${s.statefulSet}-0`), "--ignore-not-found"] }, expect: "no pod listed" },
@@ -103,6 +108,7 @@ export function systemRecoveryPrepare(input: SystemRecoveryInput): GraphStep[] {
         },
         ...input.survivors.map((s): GraphStep => ({
             id: `unbind-system-${s.statefulSet}`,
+            phase: "unbind-system",
             title: `Reset the system database's cluster state on ${s.statefulSet}`,
             run: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "dbms", "unbind-system-db"] },
             check: { command: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "database", "info", "system"] }, expect: "the command exits 0" },
@@ -111,6 +117,7 @@ export function systemRecoveryPrepare(input: SystemRecoveryInput): GraphStep[] {
         })),
         ...input.survivors.map((s): GraphStep => ({
             id: `system-info-${s.statefulSet}`,
+            phase: "system-info",
             title: `Read how current ${s.statefulSet}'s copy of the system database is`,
             run: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "database", "info", "system"] },
             check: { command: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "database", "info", "system"] }, expect: "a lastCommittedTransaction value; the highest one seeds the others" },
@@ -132,12 +139,12 @@ export interface SystemRecoveryCompleteInput extends SystemRecoveryInput {
  * database forms from the survivors alone, and discovery lists only them (the lost region's addresses would be
  * tried forever). These are the settings the stack config must carry from then on.
  */
-export function promotedServerSettings(survivors: readonly GraphServer[]): Record<string, string> {
+export function promotedServerSettings(clusterAddresses: readonly string[]): Record<string, string> {
     return {
         "server.cluster.system_database_mode": "PRIMARY",
-        "dbms.cluster.minimum_initial_system_primaries_count": String(survivors.length),
+        "dbms.cluster.minimum_initial_system_primaries_count": String(clusterAddresses.length),
         "dbms.cluster.discovery.resolver_type": "LIST",
-        "dbms.cluster.discovery.v2.endpoints": survivors.map((s) => s.clusterAddress).join(","),
+        "dbms.cluster.discovery.v2.endpoints": clusterAddresses.join(","),
     };
 }
 
@@ -147,10 +154,11 @@ export function systemRecoveryComplete(input: SystemRecoveryCompleteInput): Grap
     const seed = input.survivors.find((s) => s.statefulSet === input.seed);
     if (!seed) throw new Error(`seed ${JSON.stringify(input.seed)} is not one of the survivors (${input.survivors.map((s) => s.statefulSet).join(", ")})`);
     const source = "Operations Manual 5.26, 'Disaster recovery', 'Make the system database write-available', steps 4-8 (secondaries switched to server.cluster.system_database_mode=PRIMARY instead of new servers)";
-    const settings = promotedServerSettings(input.survivors);
+    const settings = promotedServerSettings(input.survivors.map((s) => s.clusterAddress));
     return [
         {
             id: "dump-system",
+            phase: "dump-system",
             title: `Dump the most current system database (${seed.statefulSet})`,
             run: { kind: "offline-admin", statefulSet: seed.statefulSet, argv: ["neo4j-admin", "database", "dump", "system", `--to-path=${input.dumpPath}`] },
             check: { command: { kind: "offline-admin", statefulSet: seed.statefulSet, argv: ["neo4j-admin", "database", "info", "system"] }, expect: "the dump command exited 0 and system.dump is in the dump path" },
@@ -159,6 +167,7 @@ export function systemRecoveryComplete(input: SystemRecoveryCompleteInput): Grap
         },
         ...input.survivors.map((s): GraphStep => ({
             id: `load-system-${s.statefulSet}`,
+            phase: "load-system",
             title: `Load that system database on ${s.statefulSet}`,
             run: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "database", "load", "system", `--from-path=${input.dumpPath}`, "--overwrite-destination=true"] },
             check: { command: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "database", "info", "system"] }, expect: `the lastCommittedTransaction the seed reported` },
@@ -167,6 +176,7 @@ export function systemRecoveryComplete(input: SystemRecoveryCompleteInput): Grap
         })),
         {
             id: "restart-promoted",
+            phase: "restart-promoted",
             title: "Start the survivors as the system database's primaries, discovering only each other",
             run: { kind: "restart-with-settings", settings: Object.fromEntries(input.survivors.map((s) => [s.statefulSet, settings])) },
             check: { command: cypher(`CALL dbms.cluster.statusCheck(["system"])`), expect: `replicationSuccessful is true on all ${input.survivors.length} servers` },
@@ -194,6 +204,7 @@ export function databasePromotion(input: DatabasePromotionInput): GraphStep[] {
     const steps: GraphStep[] = [
         ...input.lostServerIds.map((id): GraphStep => ({
             id: `cordon-${id}`,
+            phase: "cordon-lost",
             title: `Cordon lost server ${id} (no allocation moves to it)`,
             run: cypher(`CALL dbms.cluster.cordonServer('${id}')`),
             check: { command: cypher(`SHOW SERVERS YIELD serverId, state WHERE serverId = '${id}' RETURN state`), expect: "Cordoned" },
@@ -204,6 +215,7 @@ export function databasePromotion(input: DatabasePromotionInput): GraphStep[] {
         // (ENABLE SERVER / ALTER SERVER ... SET OPTIONS; Operations Manual 5.26, "Managing servers in a cluster").
         ...input.survivors.map((s): GraphStep => ({
             id: `unconstrain-${s.statefulSet}`,
+            phase: "unconstrain-survivors",
             title: `Let ${s.statefulSet} host primaries`,
             run: cypher(`ALTER SERVER '${s.serverId}' SET OPTIONS {modeConstraint: 'NONE'}`),
             check: { command: cypher(`SHOW SERVERS YIELD serverId, modeConstraint WHERE serverId = '${s.serverId}' RETURN modeConstraint`), expect: "NONE" },
@@ -212,6 +224,7 @@ export function databasePromotion(input: DatabasePromotionInput): GraphStep[] {
         })),
         {
             id: `recreate-${db}`,
+            phase: "recreate",
             title: `Recreate ${db} from the surviving allocations, ${now} primaries`,
             // An empty seedingServers list seeds from every allocation on enabled, non-cordoned servers.
             run: cypher(`CALL dbms.cluster.recreateDatabase('${db}', {seedingServers: [], primaries: ${now}, secondaries: 0})`),
@@ -219,8 +232,19 @@ export function databasePromotion(input: DatabasePromotionInput): GraphStep[] {
             expectedSeconds: GRAPH_STEP_SECONDS.recreate.value,
             source: "Operations Manual 5.26, 'Recreate a database' (seedingServers: [], topology options) and 'Geo-redundant deployment', 'Recovering from the loss of a data center'",
         },
+        {
+            id: `verify-${db}`,
+            phase: "verify",
+            title: `Verify every database is write-available`,
+            run: cypher("CALL dbms.cluster.statusCheck([])"),
+            check: { command: cypher("SHOW DATABASES YIELD name, requestedStatus, currentStatus WHERE requestedStatus <> currentStatus RETURN count(*) AS n"), expect: "0" },
+            expectedSeconds: GRAPH_STEP_SECONDS.cypher.value,
+            source: "Operations Manual 5.26, 'Disaster recovery', 'Make databases write-available', verifying the state",
+        },
+        // After write availability: the lost servers leave the cluster's view.
         ...input.lostServerIds.map((id): GraphStep => ({
             id: `deallocate-${id}`,
+            phase: "deallocate-lost",
             title: `Move every allocation off lost server ${id}`,
             run: cypher(`DEALLOCATE DATABASES FROM SERVER '${id}'`),
             check: { command: cypher(`SHOW SERVERS YIELD serverId, hosting WHERE serverId = '${id}' RETURN hosting`), expect: "an empty list" },
@@ -229,6 +253,7 @@ export function databasePromotion(input: DatabasePromotionInput): GraphStep[] {
         })),
         ...input.lostServerIds.map((id): GraphStep => ({
             id: `drop-${id}`,
+            phase: "drop-lost",
             title: `Drop lost server ${id}`,
             run: cypher(`DROP SERVER '${id}'`),
             check: { command: cypher(`SHOW SERVERS YIELD serverId WHERE serverId = '${id}' RETURN count(*) AS n`), expect: "0" },
@@ -239,6 +264,7 @@ export function databasePromotion(input: DatabasePromotionInput): GraphStep[] {
     if (now < input.primaries) {
         steps.push({
             id: `topology-${db}`,
+            phase: "topology",
             title: `Grow ${db} back to ${input.primaries} primaries on the added servers`,
             run: cypher(`ALTER DATABASE \`${db}\` SET TOPOLOGY ${input.primaries} PRIMARIES`),
             check: { command: cypher(`SHOW DATABASE \`${db}\` YIELD role, currentStatus WHERE role = 'primary' AND currentStatus = 'online' RETURN count(*) AS n`), expect: String(input.primaries) },
@@ -246,20 +272,15 @@ export function databasePromotion(input: DatabasePromotionInput): GraphStep[] {
             source: "Operations Manual 5.26, 'Managing databases in a cluster', ALTER DATABASE ... SET TOPOLOGY",
         });
     }
-    steps.push({
-        id: `verify-${db}`,
-        title: `Verify every database is write-available`,
-        run: cypher("CALL dbms.cluster.statusCheck([])"),
-        check: { command: cypher("SHOW DATABASES YIELD name, requestedStatus, currentStatus WHERE requestedStatus <> currentStatus RETURN count(*) AS n"), expect: "0" },
-        expectedSeconds: GRAPH_STEP_SECONDS.cypher.value,
-        source: "Operations Manual 5.26, 'Disaster recovery', 'Make databases write-available', verifying the state",
-    });
     return steps;
 }
 
-/** The steps a promotion counts against the RTO, restart included (the topology growth comes after write availability). */
+/**
+ * What a promotion counts against the RTO, restart included: per phase up to write availability the slowest of its
+ * parallel steps (removing the lost servers and growing the topology come after it).
+ */
 export function promotionSecondsToWritable(steps: readonly GraphStep[]): number {
-    return steps.filter((s) => !s.id.startsWith("topology-")).reduce((t, s) => t + s.expectedSeconds, 0);
+    return GRAPH_PROMOTION_PHASES.reduce((t, p) => t + Math.max(0, ...steps.filter((s) => s.phase === p.phase).map((s) => s.expectedSeconds)), 0);
 }
 
 export interface FailbackInput {
@@ -280,6 +301,7 @@ export function failbackRejoin(input: FailbackInput): GraphStep[] {
     return [
         ...input.returning.map((s): GraphStep => ({
             id: `unbind-${s.statefulSet}`,
+            phase: "unbind-returning",
             title: `Archive ${s.statefulSet}'s old cluster state; it restarts as a new server`,
             run: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "server", "unbind", "--archive-cluster-state=true"] },
             check: { command: { kind: "offline-admin", statefulSet: s.statefulSet, argv: ["neo4j-admin", "server", "unbind", "--help"] }, expect: "the unbind exited 0" },
@@ -288,6 +310,7 @@ export function failbackRejoin(input: FailbackInput): GraphStep[] {
         })),
         {
             id: "restart-returning",
+            phase: "restart-returning",
             title: "Start the returning servers as secondaries discovering the current cluster",
             run: {
                 kind: "restart-with-settings",
@@ -305,6 +328,7 @@ export function failbackRejoin(input: FailbackInput): GraphStep[] {
         },
         ...input.returning.map((s): GraphStep => ({
             id: `enable-${s.statefulSet}`,
+            phase: "enable-returning",
             title: `Enable ${s.statefulSet} as a secondary`,
             run: cypher(`ENABLE SERVER '${s.serverId}' OPTIONS {modeConstraint: 'SECONDARY', tags: ['${input.returningTag}']}`),
             check: { command: cypher(`SHOW SERVERS YIELD serverId, state, health WHERE serverId = '${s.serverId}' RETURN state, health`), expect: "Enabled, Available" },
@@ -313,6 +337,7 @@ export function failbackRejoin(input: FailbackInput): GraphStep[] {
         })),
         {
             id: `secondaries-${input.database}`,
+            phase: `secondaries-${input.database}`,
             title: `Host ${input.database} on the returning servers as secondaries`,
             run: cypher(`ALTER DATABASE \`${input.database}\` SET TOPOLOGY ${input.current.length} PRIMARIES ${input.returning.length} SECONDARIES`),
             check: { command: cypher(`SHOW DATABASE \`${input.database}\` YIELD role, currentStatus WHERE role = 'secondary' AND currentStatus = 'online' RETURN count(*) AS n`), expect: String(input.returning.length) },
@@ -336,6 +361,7 @@ export function failbackSwitch(input: FailbackInput): GraphStep[] {
         return [
             {
                 id: `primary-${r.statefulSet}`,
+            phase: `primary-${r.statefulSet}`,
                 title: `Let ${r.statefulSet} host primaries`,
                 run: cypher(`ALTER SERVER '${r.serverId}' SET OPTIONS {modeConstraint: 'PRIMARY'}`),
                 check: settled(r.serverId),
@@ -344,6 +370,7 @@ export function failbackSwitch(input: FailbackInput): GraphStep[] {
             },
             {
                 id: `secondary-${c.statefulSet}`,
+            phase: `secondary-${c.statefulSet}`,
                 title: `Move ${c.statefulSet}'s primaries away (secondary only)`,
                 run: cypher(`ALTER SERVER '${c.serverId}' SET OPTIONS {modeConstraint: 'SECONDARY'}`),
                 check: settled(c.serverId),

@@ -2,15 +2,45 @@
  * The RTO/RPO model of failing a stack's traffic over to the other region, from its planned settings (health
  * check, backup schedule) and the recovery-time budgets kept as data with their sources
  * (data/recovery-times.json). Per tier, because the tiers recover differently; "api" is what writes need
- * (relational, cache and compute), "graph" the Neo4j standby restored from backups.
+ * (relational, cache and compute), "graph" the promotion of the Neo4j secondaries in the other region.
  */
-import { NEO4J_LABELS } from "../contracts/neo4jLabels";
-import budgets from "../data/recovery-times.json";
+import recoveryTimes from "../data/recovery-times.json";
+import { REPLICATION_CONFIGMAP } from "../contracts/neo4jLabels";
+
+export type RecoveryBudgets = typeof recoveryTimes;
+export type GraphStepKind = keyof RecoveryBudgets["neo4jPromotionSteps"];
+
+/**
+ * The graph promotion's phases up to write availability, in order, and the budget each takes; the steps of a phase
+ * run in parallel (one per server). The builders of components/graph/promotion.ts emit exactly these phases
+ * (test/components/graph/promotion.test.ts holds them to it).
+ */
+export const GRAPH_PROMOTION_PHASES: readonly { readonly phase: string; readonly kind: GraphStepKind }[] = [
+    { phase: "system-status", kind: "cypher" },
+    { phase: "stop-survivors", kind: "stop" },
+    { phase: "unbind-system", kind: "offlineAdmin" },
+    { phase: "system-info", kind: "offlineAdmin" },
+    { phase: "dump-system", kind: "offlineAdmin" },
+    { phase: "load-system", kind: "offlineAdmin" },
+    { phase: "restart-promoted", kind: "restart" },
+    { phase: "cordon-lost", kind: "cypher" },
+    { phase: "unconstrain-survivors", kind: "cypher" },
+    { phase: "recreate", kind: "recreate" },
+    { phase: "verify", kind: "cypher" },
+];
+
+/** Seconds from the decision to a write-available graph in the surviving region. */
+export function graphPromotionSeconds(b: RecoveryBudgets = recoveryTimes): number {
+    return GRAPH_PROMOTION_PHASES.reduce((t, p) => t + b.neo4jPromotionSteps[p.kind].value, 0);
+}
+
+/** The seed's stretch targets for hot paths (001): RTO under 5 min, RPO at most 60 s. */
+export const STRETCH = { rtoBelowSeconds: 300, rpoSeconds: 60 } as const;
 
 export interface ResilienceInputs {
     readonly healthCheck?: { readonly requestInterval: number; readonly failureThreshold: number };
-    /** Interval between graph backups, from the backup CronJob's schedule. */
-    readonly graphBackupSeconds?: number;
+    /** The secondaries' replication lag bound and the time to notice its breach (the graph's replication ConfigMap). */
+    readonly graphLag?: { readonly boundSeconds: number; readonly detectionSeconds: number };
     readonly hasAurora: boolean;
     readonly hasRedis: boolean;
     readonly hasGraph: boolean;
@@ -34,26 +64,14 @@ export interface ResilienceModel {
     readonly sources: Readonly<Record<string, string>>;
 }
 
-/** Seconds between runs of a five-field cron schedule, for the shapes a backup job uses; undefined if not recognised. */
-export function cronIntervalSeconds(schedule: string): number | undefined {
-    const f = schedule.trim().split(/\s+/);
-    if (f.length !== 5) return undefined;
-    const [min, hour, dom, mon, dow] = f;
-    const every = (x: string) => /^\*\/(\d+)$/.exec(x)?.[1];
-    if (dom !== "*" || mon !== "*" || dow !== "*") return undefined;
-    if (every(min) && hour === "*") return Number(every(min)) * 60;
-    if (min === "*" && hour === "*") return 60;
-    if (/^\d+$/.test(min) && hour === "*") return 3600;
-    if (/^\d+$/.test(min) && every(hour)) return Number(every(hour)) * 3600;
-    if (/^\d+$/.test(min) && /^\d+$/.test(hour)) return 86400;
-    return undefined;
-}
-
 /** The time to decide on a failover when the stack's policy config does not set `decisionSeconds`. */
-export const DEFAULT_DECISION_SECONDS = budgets.decisionSeconds.value;
+export const DEFAULT_DECISION_SECONDS = recoveryTimes.decisionSeconds.value;
 
-/** `decisionSeconds`: from the stack's policy config (what a faster decision, e.g. an automated one, buys). */
-export function resilienceModel(i: ResilienceInputs, decisionSeconds: number = DEFAULT_DECISION_SECONDS): ResilienceModel {
+/**
+ * `decisionSeconds`: from the stack's policy config (what a faster decision, e.g. an automated one, buys);
+ * `budgets`: the recovery-time budgets (a drill's measurements, or a test's changed step).
+ */
+export function resilienceModel(i: ResilienceInputs, decisionSeconds: number = DEFAULT_DECISION_SECONDS, budgets: RecoveryBudgets = recoveryTimes): ResilienceModel {
     const detection = i.healthCheck ? i.healthCheck.requestInterval * i.healthCheck.failureThreshold + budgets.aliasCacheSeconds.value : Number.POSITIVE_INFINITY;
     const start = detection + decisionSeconds;
     const tiers: Record<string, TierRecovery> = {};
@@ -74,19 +92,23 @@ export function resilienceModel(i: ResilienceInputs, decisionSeconds: number = D
         basis: `detection ${detection} s + decision ${decisionSeconds} s + slowest of Aurora ${budgets.auroraPromotionSeconds.value} s / ElastiCache ${budgets.redisPromotionSeconds.value} s / EKS scale-up ${budgets.eksScaleUpSeconds.value} s (in parallel)`,
     };
     if (i.hasGraph) {
-        const backup = i.graphBackupSeconds ?? Number.POSITIVE_INFINITY;
+        // Writes the secondaries have not applied when the primary region is lost are lost: at most the lag bound,
+        // plus the time a breach of the bound goes unnoticed (after it, the operators know the RPO is at risk).
+        const lag = i.graphLag;
+        const promotion = graphPromotionSeconds(budgets);
         tiers.graph = {
-            rtoSeconds: start + budgets.neo4jRestoreSeconds.value,
-            automationSeconds: budgets.neo4jRestoreSeconds.value,
-            rpoSeconds: backup + budgets.s3ReplicationSeconds.value,
-            basis: `restore ${budgets.neo4jRestoreSeconds.value} s after detection and decision; RPO = backup interval ${backup} s + S3 replication ${budgets.s3ReplicationSeconds.value} s`,
+            rtoSeconds: start + promotion,
+            automationSeconds: promotion,
+            rpoSeconds: lag ? lag.boundSeconds + lag.detectionSeconds : Number.POSITIVE_INFINITY,
+            basis: `detection ${detection} s + decision ${decisionSeconds} s + promotion of the secondaries to write availability ${promotion} s (${GRAPH_PROMOTION_PHASES.map((p) => `${p.phase} ${budgets.neo4jPromotionSteps[p.kind].value}`).join(", ")}); RPO = lag bound ${lag ? lag.boundSeconds : "unset"} s + lag detection ${lag ? lag.detectionSeconds : "unset"} s`,
         };
     }
-    const sources = Object.fromEntries(
-        Object.entries(budgets)
+    const sources = Object.fromEntries([
+        ...Object.entries(budgets)
             .filter(([, v]) => typeof v === "object" && v !== null && "source" in v)
             .map(([k, v]) => [k, (v as { source: string }).source]),
-    );
+        ...Object.entries(budgets.neo4jPromotionSteps).map(([k, v]) => [`neo4jPromotionSteps.${k}`, v.source]),
+    ]);
     return { detectionSeconds: detection, decisionSeconds, stretchRtoSeconds: budgets.stretchRtoSeconds.value, tiers, sources };
 }
 
@@ -102,17 +124,16 @@ export function failsOver(resources: readonly { type: string }[]): boolean {
 
 export function resilienceInputs(resources: readonly { type: string; props: Record<string, unknown> }[]): ResilienceInputs {
     const check = resources.find((r) => r.type === "aws:route53/healthCheck:HealthCheck")?.props;
-    // The graph's backup job (component "backup"); other jobs (the monthly backup verification) bound no RPO.
-    const jobs = resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob" && typeof (r.props.spec as { schedule?: unknown } | undefined)?.schedule === "string");
-    const component = (r: { props: Record<string, unknown> }) => (r.props.metadata as { labels?: Record<string, unknown> } | undefined)?.labels?.[NEO4J_LABELS.component];
-    const backup = jobs.find((r) => component(r) === "backup") ?? jobs.find((r) => component(r) === undefined);
-    const schedule = (backup?.props.spec as { schedule?: string } | undefined)?.schedule;
+    const lagMap = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && (r.props.metadata as { name?: unknown } | undefined)?.name === REPLICATION_CONFIGMAP);
+    const data = (lagMap?.props.data ?? {}) as { lagBoundSeconds?: unknown; lagDetectionSeconds?: unknown };
+    const bound = Number(data.lagBoundSeconds);
+    const noticed = Number(data.lagDetectionSeconds);
     return {
         healthCheck:
             check && typeof check.requestInterval === "number" && typeof check.failureThreshold === "number"
                 ? { requestInterval: check.requestInterval, failureThreshold: check.failureThreshold }
                 : undefined,
-        graphBackupSeconds: schedule ? cronIntervalSeconds(schedule) : undefined,
+        graphLag: Number.isFinite(bound) && Number.isFinite(noticed) && lagMap ? { boundSeconds: bound, detectionSeconds: noticed } : undefined,
         hasAurora: resources.some((r) => r.type === "aws:rds/cluster:Cluster"),
         hasRedis: resources.some((r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup"),
         hasGraph: resources.some((r) => r.type === "kubernetes:apps/v1:StatefulSet"),

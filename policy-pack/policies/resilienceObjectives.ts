@@ -1,4 +1,3 @@
-import { NEO4J_LABELS } from "../contracts/neo4jLabels";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { stackSubject, violationMessage } from "../lib/message";
 import { read, readPath } from "../lib/read";
@@ -11,12 +10,12 @@ interface Objective {
     readonly reason?: string;
 }
 
-const REMEDIATION = "Shorten the health check (intelgraph:dns.healthCheck), the backup schedule (intelgraph:neo4j.backupSchedule) or the recovery path, or change the objective in a reviewed policy-config change";
+const REMEDIATION = "Shorten the health check (intelgraph:dns.healthCheck), the graph's replication lag bound (intelgraph:neo4j.replicationLag) or the recovery path, or change the objective in a reviewed policy-config change";
 
 export const resilienceObjectives: StackValidationPolicy = {
     name: "intelgraph-resilience-objectives",
     description:
-        "Resilience: the RTO and RPO a region failover achieves with the planned settings (DNS detection from the health check, data-tier promotion, EKS scale-up, Neo4j restore from the backup interval; budgets with sources in policy-pack/data/recovery-times.json) meet the objectives declared per tier in the policy config.",
+        "Resilience: the RTO and RPO a region failover achieves with the planned settings (DNS detection from the health check, data-tier promotion, EKS scale-up, promotion of the Neo4j secondaries and their replication lag bound; budgets with sources in policy-pack/data/recovery-times.json) meet the objectives declared per tier in the policy config.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
     configSchema: {
@@ -38,16 +37,17 @@ export const resilienceObjectives: StackValidationPolicy = {
                 const v = read(() => r.props[k]);
                 if (typeof v === "number") props[k] = v;
             }
-            const schedule = readPath(r.props, ["spec", "schedule"]);
-            if (typeof schedule === "string") props.spec = { schedule };
-            // Which job a CronJob is (the backup job's schedule bounds the graph's RPO, others' do not).
-            const component = readPath(r.props, ["metadata", "labels", NEO4J_LABELS.component]);
-            if (typeof component === "string") props.metadata = { labels: { [NEO4J_LABELS.component]: component } };
+            if (r.type === "kubernetes:core/v1:ConfigMap") {
+                const name = readPath(r.props, ["metadata", "name"]);
+                const data = read(() => r.props.data);
+                if (typeof name === "string") props.metadata = { name };
+                if (data && typeof data === "object") props.data = data;
+            }
             return { type: r.type, props };
         });
         const model = resilienceModel(resilienceInputs(plain), cfg.decisionSeconds);
         const { subject, urn } = stackSubject(args.resources);
-        // Without a health check nothing moves traffic, without a backup schedule nothing bounds the graph's loss.
+        // Without a health check nothing moves traffic, without a lag bound nothing bounds the graph's loss.
         const shown = (seconds: number, missing: string) => (Number.isFinite(seconds) ? seconds : `unbounded (${missing})`);
         for (const [tier, got] of Object.entries(model.tiers)) {
             const objective: Objective = cfg.tiers[tier] ?? { rtoSeconds: cfg.rtoSeconds, rpoSeconds: cfg.rpoSeconds };
@@ -55,7 +55,7 @@ export const resilienceObjectives: StackValidationPolicy = {
                 reportViolation(violationMessage(subject, `RTO of tier ${tier} (s)`, shown(got.rtoSeconds, "no Route 53 health check in this stack"), `at most ${objective.rtoSeconds} (${got.basis})`, REMEDIATION), urn);
             }
             if (got.rpoSeconds > objective.rpoSeconds) {
-                reportViolation(violationMessage(subject, `RPO of tier ${tier} (s)`, shown(got.rpoSeconds, "no recognised backup schedule"), `at most ${objective.rpoSeconds} (${got.basis})`, REMEDIATION), urn);
+                reportViolation(violationMessage(subject, `RPO of tier ${tier} (s)`, shown(got.rpoSeconds, "no replication lag bound (ConfigMap intelgraph-graph-replication)"), `at most ${objective.rpoSeconds} (${got.basis})`, REMEDIATION), urn);
             }
         }
     },

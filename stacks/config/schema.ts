@@ -77,6 +77,8 @@ export interface SecondaryStackConfig extends RegionalStackConfig {
     readonly role: "secondary";
     /** The primary stack's reference name (stack, or org/project/stack). */
     readonly primaryStack: string;
+    /** A secondary's graph servers know whether they were promoted (intelgraph:neo4j.promoted, set by the failover runbook). */
+    readonly neo4j: Neo4jConfig & { readonly promoted: boolean };
     readonly aurora: MemberAuroraConfig;
     readonly redis: MemberRedisConfig;
 }
@@ -369,6 +371,15 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         problems.push({ file, key: "intelgraph:evidence.mode", value: evidence.mode, allowed: "compliance in prod (a governance lock can be bypassed; audit evidence must not be deletable before its retention ends)" });
     }
     const role = parsed["intelgraph:role"];
+    if (neo4j && role === "primary" && neo4j.servers < 3) {
+        problems.push({ file, key: "intelgraph:neo4j.servers", value: neo4j.servers, allowed: "at least 3 on the primary: its servers are the cluster's primaries (a Raft majority survives losing one)" });
+    }
+    if (neo4j && role === "secondary" && neo4j.promoted === undefined) {
+        problems.push({ file, key: "intelgraph:neo4j.promoted", value: undefined, allowed: "true or false on a secondary stack: false while its servers are secondaries, true once the failover runbook promoted them" });
+    }
+    if (neo4j && role === "primary" && neo4j.promoted !== undefined) {
+        problems.push({ file, key: "intelgraph:neo4j.promoted", value: neo4j.promoted, allowed: "unset on the primary stack: its servers are the cluster's primaries" });
+    }
     const primaryStack = parsed["intelgraph:primaryStack"] ?? "";
     if (role === "secondary" && primaryStack === "") {
         problem("intelgraph:primaryStack", "the primary stack this secondary reads (e.g. us-west-2); a secondary must name its primary");
@@ -434,7 +445,9 @@ export function parseStackConfig(stack: string, config: Readonly<Record<string, 
         chaos: p["intelgraph:chaos"],
         evidence: p["intelgraph:evidence"],
     };
-    if (p["intelgraph:role"] === "secondary") return { ...regional, role: "secondary", primaryStack, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
+    if (p["intelgraph:role"] === "secondary") {
+        return { ...regional, role: "secondary", primaryStack, neo4j: { ...regional.neo4j, promoted: regional.neo4j.promoted === true }, ...memberTiers(p["intelgraph:aurora"], p["intelgraph:redis"]) };
+    }
     const owned = primaryTiers(p["intelgraph:aurora"], p["intelgraph:redis"]);
     // Unreachable: every owned key was checked present above.
     if (!owned) throw new Error(`${file}: the primary's global keys (${Object.values(OWNED_BY_PRIMARY).flat().join(", ")}) were not all set`);
@@ -495,3 +508,4 @@ export function validateAgainstPrimary(config: SecondaryStackConfig, primary: Pr
     }
     if (problems.length) throw new ConfigError(problems);
 }
+

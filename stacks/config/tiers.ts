@@ -193,8 +193,24 @@ export const neo4jSchema = z
             image: z.string().regex(/^neo4j:5\.\d+(\.\d+)?-enterprise@sha256:[0-9a-f]{64}$/, {
                 error: "a Neo4j 5 Enterprise image pinned by digest, such as neo4j:5.26.1-enterprise@sha256:<64 hex digits> (a tag alone can be moved to other content)",
             }),
-            /** One server per AZ: Raft needs a majority, so three servers survive losing one. */
-            servers: count("servers (one per AZ; Raft keeps quorum with one lost)", 3, 9),
+            /**
+             * One server per AZ. The primary's are the cluster's primaries (3 or more: Raft keeps a majority with one
+             * lost); a secondary stack's are the cluster's secondaries (2 or more: one copy survives losing one).
+             */
+            servers: count("servers (one per AZ; primaries: 3 or more, secondaries: 2 or more)", 2, 3),
+            /**
+             * The bound the secondaries' replication lag is held to (the lag alarm's threshold) and the time a breach
+             * takes to be noticed: together they bound the graph's RPO (policy-pack/lib/resilience.ts).
+             */
+            replicationLag: z
+                .object(
+                    {
+                        boundSeconds: count("seconds of replication lag", 1, 300),
+                        detectionSeconds: count("seconds to notice a breach of the bound", 1, 300),
+                    },
+                    { error: "an object { boundSeconds, detectionSeconds }" },
+                )
+                .strict(),
             storageGi: count("GiB per server volume", 10, 16384),
             // Above 31 GiB the JVM loses compressed object pointers (Neo4j Operations Manual, "Memory configuration").
             heapGi: count("GiB of heap (31 at most: the JVM's compressed object pointers)", 1, 31),
@@ -208,9 +224,15 @@ export const neo4jSchema = z
              * "active" where the graph is written, "suspended" elsewhere. The failover runbook changes it on the
              * promoted stack (and back on failback), so a pulumi up after a failover keeps what the runbook did.
              */
+            /**
+             * Secondary stacks only: false while the primary region is healthy; the failover runbook sets it to true when
+             * it promotes these servers (system database primaries discovering only each other:
+             * components/graph/promotion.ts promotedServerSettings), so a pulumi up after a failover keeps them so.
+             */
+            promoted: z.boolean({ error: "true or false" }).optional(),
             backupJob: z.enum(["active", "suspended"], { error: '"active" (this region writes the graph) or "suspended" (it does not)' }),
         },
-        { error: "an object { acceptLicenseAgreement, image, servers, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
+        { error: "an object { acceptLicenseAgreement, image, servers, replicationLag, promoted?, storageGi, heapGi, pageCacheGi, backupSchedule, backupRetentionDays, fullBackupEveryDays, backupJob }" },
     )
     .strict()
     .refine((n) => n.pageCacheGi <= n.storageGi, { path: ["pageCacheGi"], error: "at most storageGi: the page cache holds the store, which fits the volume" })

@@ -897,6 +897,7 @@ export const NO_NAME_CONSTRAINT: Readonly<Record<string, string>> = {
     "aws:sns/topicPolicy:TopicPolicy": "no name input (the topic's ARN and a policy document)",
     "aws:sns/topicSubscription:TopicSubscription": "no name input (topic ARN, protocol and endpoint)",
     "aws:lb/listener:Listener": "no name input",
+    "aws:ec2/subnetCidrReservation:SubnetCidrReservation": "no name input (subnet id, CIDR, reservation type); its description is free text the graph sets without quotes",
     "aws:route53/healthCheck:HealthCheck": "no name input (the provider generates the caller reference)",
     "aws:route53/record:Record": `name is the DNS name of a record in the hosted zone (Route 53 validates it as a domain name); setIdentifier has no length or charset confirmed by the search on ${CHECKED}`,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "bucket refers to an aws:s3/bucket name (checked there)",

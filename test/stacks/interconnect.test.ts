@@ -69,13 +69,30 @@ describe("the us interconnect owns the links between us-west-2 and us-east-1", (
     it("opens Aurora and Redis to the other region's app subnets by CIDR (a peer VPC's security group cannot be referenced across regions)", () => {
         const i = interconnect();
         const rules = ofType(i, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r): Record<string, unknown> => ({ region: providerRegion(i, r), ...inputsOf(r) }));
-        expect(rules).toHaveLength(12);
+        // Aurora and Redis (2 ports) and the graph's cluster, raft, bolt and routing ports (4), from 3 subnets, on both sides.
+        expect(rules).toHaveLength(36);
         for (const r of rules) expect(r).not.toHaveProperty("referencedSecurityGroupId");
+        for (const r of rules) expect(r.cidrIpv4).not.toBe("0.0.0.0/0");
         const into = (s: PlannedStack, port: number, sg: string) => rules.filter((r) => r.region === s.stack && r.fromPort === port && r.securityGroupId === s.outputs[sg]).map((r) => r.cidrIpv4);
         expect(into(west(), 5432, "auroraSecurityGroupId")).toEqual(east().outputs.privateSubnetCidrs);
         expect(into(west(), 6379, "redisSecurityGroupId")).toEqual(east().outputs.privateSubnetCidrs);
         expect(into(east(), 5432, "auroraSecurityGroupId")).toEqual(west().outputs.privateSubnetCidrs);
         expect(into(east(), 6379, "redisSecurityGroupId")).toEqual(west().outputs.privateSubnetCidrs);
+    });
+
+    it("opens the graph's cluster, raft, bolt and routing ports only on the graph NLBs' groups, only to the other region's private subnets (the SNATed node sources)", () => {
+        const i = interconnect();
+        const rules = ofType(i, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r): Record<string, unknown> => ({ region: providerRegion(i, r), ...inputsOf(r) }));
+        for (const [side, peer] of [[west(), east()], [east(), west()]] as const) {
+            const graph = rules.filter((r) => r.region === side.stack && r.securityGroupId === side.outputs.neo4jSecurityGroupId);
+            expect(graph.map((r) => r.fromPort)).toEqual([6000, 6000, 6000, 7000, 7000, 7000, 7687, 7687, 7687, 7688, 7688, 7688]);
+            for (const r of graph) expect(r.toPort).toBe(r.fromPort);
+            expect([...new Set(graph.map((r) => r.cidrIpv4))]).toEqual(peer.outputs.privateSubnetCidrs);
+            // Those groups belong to the NLBs holding the servers' fixed addresses, which the other side discovers.
+            const nlbs = ofType(side, "aws:lb/loadBalancer:LoadBalancer").filter((lb) => lb.name.startsWith("neo4j-nlb-")).map(inputsOf);
+            expect(nlbs.map((lb) => (lb.securityGroups as string[])[0])).toEqual([side.outputs.neo4jSecurityGroupId, side.outputs.neo4jSecurityGroupId, side.outputs.neo4jSecurityGroupId]);
+            expect(nlbs.map((lb) => (lb.subnetMappings as { privateIpv4Address: string }[])[0].privateIpv4Address)).toEqual(side.outputs.neo4jAddresses);
+        }
     });
 
     it("replicates the primary's graph backups into the secondary's bucket, from the primary's region", () => {

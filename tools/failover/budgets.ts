@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import budgets from "../../policy-pack/data/recovery-times.json";
+import { graphPromotionSeconds } from "../../policy-pack/lib/resilience";
 
 export interface Budget {
     readonly seconds: number;
@@ -17,7 +18,7 @@ export const STEP_BUDGETS = {
     aurora: of(budgets.auroraPromotionSeconds),
     redis: of(budgets.redisPromotionSeconds),
     capacity: of(budgets.eksScaleUpSeconds),
-    graph: of(budgets.neo4jRestoreSeconds),
+    graph: { seconds: graphPromotionSeconds(), source: "policy-pack/data/recovery-times.json: neo4jPromotionSteps, one budget per phase of the secondaries' promotion to write availability (components/graph/promotion.ts)" },
     decision: of(budgets.decisionSeconds),
 } as const;
 

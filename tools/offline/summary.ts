@@ -3,6 +3,7 @@
  * counts them: every entry of the deployment), resources per component, what needs attention, policy,
  * recovery, cost, quotas. `details` adds the resource table by component and type and the stack outputs.
  */
+import { STRETCH } from "../../policy-pack/lib/resilience";
 import type TableType from "cli-table3";
 import { UNKNOWN, type WireValue, unwrapWire } from "./wire";
 import { renderPolicyResults } from "./policyReport";
@@ -132,7 +133,11 @@ function resilienceSection(s: StackReport): string {
     const rows = Object.entries(r.tiers).map(([tier, t]) => {
         const o = r.objectives[tier];
         const ok = (got: number, want: number) => (got <= want ? "meets" : "MISSES");
-        return `  ${tier}: RTO ${min(t.rtoSeconds)} (${ok(t.rtoSeconds, o.rtoSeconds)} ${min(o.rtoSeconds)}), RPO ${min(t.rpoSeconds)} (${ok(t.rpoSeconds, o.rpoSeconds)} ${min(o.rpoSeconds)}); ${t.basis}`;
+        // The seed's stretch for hot paths (001): how far each tier is from it.
+        const rtoGap = t.rtoSeconds < STRETCH.rtoBelowSeconds ? "meets" : `${min(t.rtoSeconds - STRETCH.rtoBelowSeconds + 1)} over`;
+        const rpoGap = t.rpoSeconds <= STRETCH.rpoSeconds ? "meets" : `${min(t.rpoSeconds - STRETCH.rpoSeconds)} over`;
+        const stretch = `stretch RTO < ${min(STRETCH.rtoBelowSeconds)} ${rtoGap}, RPO <= ${min(STRETCH.rpoSeconds)} ${rpoGap}`;
+        return `  ${tier}: RTO ${min(t.rtoSeconds)} (${ok(t.rtoSeconds, o.rtoSeconds)} ${min(o.rtoSeconds)}), RPO ${min(t.rpoSeconds)} (${ok(t.rpoSeconds, o.rpoSeconds)} ${min(o.rpoSeconds)}); ${stretch}; ${t.basis}`;
     });
     // The hot paths (api) against the seed's stretch: what automation takes, and what the decision time adds.
     const api = r.tiers.api;

@@ -12,7 +12,7 @@ beforeAll(async () => {
 
 describe.each(["us-west-2", "us-east-1"] as const)("ApiTargetBinding in %s", (region) => {
     const s = () => mustGet(stacks, region);
-    const binding = () => one(s(), "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
+    const binding = () => one(s(), "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", "api-binding-tgb");
     const service = () => one(s(), "kubernetes:core/v1:Service", "api-binding-svc");
 
     it("binds the region's ALB target group to the API Service, with ip targets in this VPC", () => {
@@ -30,7 +30,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("ApiTargetBinding in %s", (re
     });
 
     it("exposes the API pods on the target group's port through a ClusterIP Service selecting the API labels", () => {
-        const tg = one(s(), "aws:lb/targetGroup:TargetGroup");
+        const tg = one(s(), "aws:lb/targetGroup:TargetGroup", "api-api");
         expect(inputsOf(service()).spec).toEqual({
             type: "ClusterIP",
             selector: { "app.kubernetes.io/name": "intelgraph-api", "app.kubernetes.io/part-of": "intelgraph" },

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type ControllerCluster, LoadBalancerController, type LoadBalancerControllerArgs } from "../../../components/edge/LoadBalancerController";
 import type { PlannedStack } from "../../../tools/offline/engine";
 import { type TestProviders, expectRefused, planComponent } from "../../helpers/component";
-import { inputsOf, mustGet, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
+import { inputsOf, mustGet, ofType, one, outputsOf, plan, providerRegion } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;
 beforeAll(async () => {
@@ -77,12 +77,14 @@ describe.each(["us-west-2", "us-east-1"] as const)("LoadBalancerController in %s
         );
     });
 
-    it("may register targets only in this region's API target group", () => {
+    it("may register targets only in this region's API target group and its graph servers' target groups", () => {
         const inline = one(s(), "aws:iam/rolePolicy:RolePolicy", "lb-controller-role-inline");
         expect(inputsOf(inline).role).toBe(role().id);
         const doc = JSON.parse(inputsOf(inline).policy as string) as { Statement: { Action: string[]; Resource: unknown }[] };
         const writes = doc.Statement.find((st) => st.Action.includes("elasticloadbalancing:RegisterTargets"));
-        expect(writes?.Resource).toEqual([s().outputs.apiTargetGroupArn]);
+        const graph = ofType(s(), "aws:lb/targetGroup:TargetGroup").filter((t) => t.name.startsWith("neo4j-nlb-tg-")).map((t) => outputsOf(t).arn);
+        expect(graph).toHaveLength(12);
+        expect(writes?.Resource).toEqual([s().outputs.apiTargetGroupArn, ...graph]);
         expect(String(s().outputs.apiTargetGroupArn)).toContain(`:elasticloadbalancing:${region}:`);
     });
 

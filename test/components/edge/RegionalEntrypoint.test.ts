@@ -11,10 +11,10 @@ beforeAll(async () => {
 
 describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (region) => {
     const s = () => mustGet(stacks, region);
-    const listener = (port: number) => ofType(s(), "aws:lb/listener:Listener").map(inputsOf).find((l) => l.port === port)!;
+    const listener = (port: number) => ofType(s(), "aws:lb/listener:Listener").filter((l) => l.name.startsWith("api-")).map(inputsOf).find((l) => l.port === port)!;
 
     it("is an internet-facing ALB in the public subnets, dropping invalid headers, with deletion protection", () => {
-        expect(inputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer"))).toMatchObject({
+        expect(inputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer", "api-alb"))).toMatchObject({
             loadBalancerType: "application",
             internal: false,
             subnets: s().outputs.publicSubnetIds,
@@ -28,12 +28,12 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
         const https = listener(443);
         expect(https).toMatchObject({ protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" });
         expect(https.certificateArn).toBe(outputsOf(one(s(), "aws:acm/certificate:Certificate")).arn);
-        expect(https.defaultActions).toEqual([{ type: "forward", targetGroupArn: outputsOf(one(s(), "aws:lb/targetGroup:TargetGroup")).arn }]);
-        expect(inputsOf(one(s(), "aws:lb/targetGroup:TargetGroup"))).toMatchObject({ targetType: "ip", port: 8080, healthCheck: { path: "/livez" } });
+        expect(https.defaultActions).toEqual([{ type: "forward", targetGroupArn: outputsOf(one(s(), "aws:lb/targetGroup:TargetGroup", "api-api")).arn }]);
+        expect(inputsOf(one(s(), "aws:lb/targetGroup:TargetGroup", "api-api"))).toMatchObject({ targetType: "ip", port: 8080, healthCheck: { path: "/livez" } });
     });
 
     it("checks targets on the liveness path, never the writer-aware /healthz Route 53 checks (readiness gates would hold a standby's pods unready)", () => {
-        const target = (inputsOf(one(s(), "aws:lb/targetGroup:TargetGroup")).healthCheck as { path: string }).path;
+        const target = (inputsOf(one(s(), "aws:lb/targetGroup:TargetGroup", "api-api")).healthCheck as { path: string }).path;
         const route53 = inputsOf(one(s(), "aws:route53/healthCheck:HealthCheck")).resourcePath;
         expect(route53).toBe("/healthz");
         expect(target).toBe("/livez");
@@ -70,7 +70,10 @@ describe.each(["us-west-2", "us-east-1"] as const)("RegionalEntrypoint in %s", (
         const intoPods = ofType(s(), "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(inputsOf).filter((r) => r.securityGroupId === pods);
         // Besides the ALB, only the deploy runners reach that group, on the Kubernetes API port (EksCluster).
         const [fromAlb, others] = [intoPods.filter((r) => r.referencedSecurityGroupId !== undefined), intoPods.filter((r) => r.referencedSecurityGroupId === undefined)];
-        expect(fromAlb).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: alb })]);
+        // Besides the ALB on the API port, only the graph NLBs' group, on the graph servers' peer ports (GraphEndpoints).
+        const graph = one(s(), "aws:ec2/securityGroup:SecurityGroup", "neo4j-nlb-sg").id;
+        expect(fromAlb.filter((r) => r.referencedSecurityGroupId !== graph)).toEqual([expect.objectContaining({ ipProtocol: "tcp", fromPort: 8080, toPort: 8080, referencedSecurityGroupId: alb })]);
+        expect(fromAlb.filter((r) => r.referencedSecurityGroupId === graph).map((r) => r.fromPort)).toEqual([6000, 7000, 7687, 7688]);
         expect(others.map((r) => [r.fromPort, r.toPort, r.description])).toEqual(others.map(() => [443, 443, "Kubernetes API from the deploy runners"]));
     });
 

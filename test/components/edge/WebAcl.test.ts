@@ -56,7 +56,7 @@ describe.each(["us-west-2", "us-east-1"] as const)("the web ACL of %s", (region)
 
     it("is associated with the stack's internet-facing ALB", () => {
         const association = inputsOf(one(s(), "aws:wafv2/webAclAssociation:WebAclAssociation"));
-        expect(association.resourceArn).toBe(outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer")).arn);
+        expect(association.resourceArn).toBe(outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer", "api-alb")).arn);
         expect(association.webAclArn).toBe(outputsOf(one(s(), ACL)).arn);
     });
 

@@ -30,7 +30,7 @@ describe.each([
         expect(record).toMatchObject({ zoneId: "Z0INTELGRAPHEXAMPLE1", type: "A", setIdentifier: region, weightedRoutingPolicies: [{ weight }] });
         expect(record.ttl).toBeUndefined();
         expect(record.aliases).toEqual([
-            { name: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer")).dnsName, zoneId: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer")).zoneId, evaluateTargetHealth: true },
+            { name: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer", "api-alb")).dnsName, zoneId: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer", "api-alb")).zoneId, evaluateTargetHealth: true },
         ]);
         expect(record.healthCheckId).toBe(one(s(), "aws:route53/healthCheck:HealthCheck").id);
     });
@@ -40,7 +40,7 @@ describe.each([
             type: "HTTPS",
             port: 443,
             resourcePath: "/healthz",
-            fqdn: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer")).dnsName,
+            fqdn: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer", "api-alb")).dnsName,
             requestInterval: 10,
             failureThreshold: 3,
         });

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Neo4jCluster, type Neo4jClusterArgs } from "../../../components/graph/Neo4jCluster";
@@ -17,18 +18,21 @@ const env = (set: Obj) => {
     return Object.fromEntries(c.env.map((e) => [e.name, e.value ?? "(from secret)"]));
 };
 
+const ADDRESSES = { "us-west-2": ["10.10.63.244", "10.10.127.244", "10.10.191.244"], "us-east-1": ["10.20.63.244", "10.20.127.244", "10.20.191.244"] } as const;
+const ROLE = { "us-west-2": "primary", "us-east-1": "secondary" } as const;
+
 describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region) => {
     const s = () => mustGet(stacks, region);
     const sets = () => ofType(s(), "kubernetes:apps/v1:StatefulSet").map(inputsOf);
     const services = () => ofType(s(), "kubernetes:core/v1:Service").map(inputsOf);
 
-    it("runs three primaries, one StatefulSet per server, pinned to the three AZs on graph nodes", () => {
+    it("runs three servers of its role (primaries in us-west-2, secondaries in us-east-1), one StatefulSet each, pinned to the three AZs on graph nodes", () => {
         expect(sets()).toHaveLength(3);
         const zones = sets().map((x) => ((x.spec as Obj).template as { spec: { nodeSelector: Record<string, string> } }).spec.nodeSelector);
         expect(zones).toEqual(["a", "b", "c"].map((z) => ({ "topology.kubernetes.io/zone": `${region}${z}`, "intelgraph.io/tier": "graph" })));
         for (const x of sets()) {
             expect((x.spec as Obj).replicas).toBe(1);
-            expect((x.metadata as { labels: Obj }).labels).toMatchObject({ "app.kubernetes.io/name": "neo4j", "app.kubernetes.io/component": "primary" });
+            expect((x.metadata as { labels: Obj }).labels).toMatchObject({ "app.kubernetes.io/name": "neo4j", "app.kubernetes.io/component": ROLE[region] });
             expect(((x.spec as Obj).template as { spec: { tolerations: Obj[] } }).spec.tolerations).toEqual([{ key: "intelgraph.io/graph", operator: "Equal", value: "true", effect: "NoSchedule" }]);
         }
     });
@@ -50,41 +54,105 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         expect(Object.keys((inputsOf(auth).stringData as Obj))).toEqual(["NEO4J_AUTH"]);
     });
 
-    it("uses K8S discovery whose label selector and port name match the per-server Services", () => {
-        const e = env(sets()[0]);
-        expect(e.NEO4J_dbms_cluster_discovery_resolver__type).toBe("K8S");
-        const selector = Object.fromEntries(e.NEO4J_dbms_kubernetes_label__selector.split(",").map((kv) => kv.split("=")));
-        const portName = e.NEO4J_dbms_kubernetes_discovery_v2_service__port__name;
-        const matching = services().filter((svc) => Object.entries(selector).every(([k, v]) => ((svc.metadata as { labels: Obj }).labels)[k] === v));
-        expect(matching).toHaveLength(3);
-        for (const svc of matching) expect(((svc.spec as { ports: { name: string; port: number }[] }).ports).find((p) => p.name === portName)?.port).toBe(6000);
+    it("discovers the cluster through the LIST of the primaries' fixed addresses, never another cluster's in-cluster names", () => {
+        for (const x of sets()) {
+            const e = env(x);
+            expect(e.NEO4J_dbms_cluster_discovery_resolver__type).toBe("LIST");
+            expect(e.NEO4J_dbms_cluster_discovery_version).toBe("V2_ONLY");
+            expect(e.NEO4J_dbms_cluster_discovery_v2_endpoints).toBe("10.10.63.244:6000,10.10.127.244:6000,10.10.191.244:6000");
+            expect(e.NEO4J_dbms_cluster_discovery_v2_endpoints).not.toContain("svc.cluster.local");
+            expect(e.NEO4J_dbms_cluster_minimum__initial__system__primaries__count).toBe("3");
+            expect(e.NEO4J_initial_dbms_automatically__enable__free__servers).toBe("true");
+        }
+        // The secondary read the list from the primary's outputs.
+        expect(mustGet(stacks, "us-west-2").outputs.neo4jClusterAddresses).toEqual(ADDRESSES["us-west-2"].map((a) => `${a}:6000`));
     });
 
-    it("advertises each server under its own Service, which exposes every Neo4j port", () => {
+    it("advertises every port under the server's fixed NLB address", () => {
         sets().forEach((x, i) => {
-            const name = `intelgraph-graph-${i}`;
+            const a = ADDRESSES[region][i];
             expect(env(x)).toMatchObject({
-                NEO4J_server_default__advertised__address: `${name}.neo4j.svc.cluster.local`,
-                NEO4J_server_cluster_raft_advertised__address: `${name}.neo4j.svc.cluster.local:7000`,
+                NEO4J_server_default__advertised__address: a,
+                NEO4J_server_bolt_advertised__address: `${a}:7687`,
+                NEO4J_server_cluster_advertised__address: `${a}:6000`,
+                NEO4J_server_cluster_raft_advertised__address: `${a}:7000`,
+                NEO4J_server_routing_advertised__address: `${a}:7688`,
             });
-            const svc = services().find((v) => (v.metadata as Obj).name === name)!;
+            const svc = services().find((v) => (v.metadata as Obj).name === `intelgraph-graph-${i}`)!;
             expect((svc.spec as { ports: { port: number }[] }).ports.map((p) => p.port).sort()).toEqual([6000, 6362, 7000, 7473, 7474, 7687, 7688]);
-            expect((svc.spec as Obj).publishNotReadyAddresses).toBe(true);
+        });
+        expect(s().outputs.neo4jAddresses).toEqual(ADDRESSES[region]);
+    });
+
+    it(region === "us-east-1" ? "joins as secondaries: mode constraint SECONDARY, system database as secondary, tagged with its region" : "forms the cluster as primaries: no mode constraint, system database primary, tagged with its region", () => {
+        const tag = region.replace(/-/g, "");
+        for (const x of sets()) {
+            expect(env(x)).toMatchObject({
+                NEO4J_initial_server_mode__constraint: region === "us-east-1" ? "SECONDARY" : "NONE",
+                NEO4J_server_cluster_system__database__mode: region === "us-east-1" ? "SECONDARY" : "PRIMARY",
+                NEO4J_initial_server_tags: tag,
+            });
+        }
+    });
+
+    it("routes reads to the client's region through the server_policies plugin, a policy per region of the zone", () => {
+        for (const x of sets()) {
+            expect(env(x)).toMatchObject({
+                NEO4J_dbms_routing_load__balancing_plugin: "server_policies",
+                NEO4J_dbms_routing_load__balancing_config_server__policies_uswest2: "tags(uswest2);all();",
+                NEO4J_dbms_routing_load__balancing_config_server__policies_useast1: "tags(useast1);all();",
+            });
+        }
+        expect(s().outputs.neo4jBoltEndpoint).toBe(`neo4j://intelgraph-graph.neo4j.svc.cluster.local:7687?policy=${region.replace(/-/g, "")}`);
+    });
+
+    it("requires mutual TLS on the cluster and bolt scopes", () => {
+        for (const x of sets()) {
+            expect(env(x)).toMatchObject({
+                NEO4J_dbms_ssl_policy_cluster_enabled: "true",
+                NEO4J_dbms_ssl_policy_cluster_client__auth: "REQUIRE",
+                NEO4J_dbms_ssl_policy_bolt_enabled: "true",
+                NEO4J_dbms_ssl_policy_bolt_client__auth: "REQUIRE",
+                NEO4J_server_bolt_tls__level: "REQUIRED",
+            });
+        }
+    });
+
+    it("binds each server's pod to its NLB's target groups (cluster, raft, bolt, routing) through TargetGroupBindings", () => {
+        const tgbs = ofType(s(), "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding").filter((t) => t.name.startsWith("neo4j-"));
+        expect(tgbs).toHaveLength(12);
+        for (const [i, port] of [0, 1, 2].flatMap((i) => [6000, 7000, 7687, 7688].map((p) => [i, p] as const))) {
+            const tgb = inputsOf(tgbs.find((t) => t.name === `neo4j-tgb-${i}-${port}`)!);
+            const tg = one(s(), "aws:lb/targetGroup:TargetGroup", `neo4j-nlb-tg-${i}-${port}`);
+            expect(tgb.spec).toEqual({ serviceRef: { name: `intelgraph-graph-${i}`, port }, targetGroupARN: outputsOf(tg).arn, targetType: "ip", ipAddressType: "ipv4", vpcID: s().outputs.vpcId });
+            expect(inputsOf(tg)).toMatchObject({ targetType: "ip", protocol: "TCP", port, preserveClientIp: "false" });
+        }
+        // The controller may register targets in them.
+        const tgbDeps = tgbs[0].dependencies;
+        expect(tgbDeps).toContain(one(s(), "kubernetes:helm.sh/v3:Release").urn);
+    });
+
+    it("probes the cluster port, which listens before the cluster forms (the NLBs register only ready pods)", () => {
+        const c = ((sets()[0].spec as Obj).template as { spec: { containers: Obj[] } }).spec.containers[0];
+        for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) expect((c[probe] as Obj).tcpSocket).toEqual({ port: 6000 });
+    });
+
+    it("records the replication lag bound where the lag alarm and the RPO model read it", () => {
+        expect(inputsOf(one(s(), "kubernetes:core/v1:ConfigMap", "neo4j-replication"))).toMatchObject({
+            metadata: { name: "intelgraph-graph-replication", namespace: "neo4j" },
+            data: { lagBoundSeconds: "30", lagDetectionSeconds: "30" },
         });
     });
 
-    it("lets the discovery ServiceAccount list services and endpoints", () => {
-        const role = inputsOf(one(s(), "kubernetes:rbac.authorization.k8s.io/v1:Role"));
-        expect(role.rules).toEqual([{ apiGroups: [""], resources: ["services", "endpoints"], verbs: ["get", "list", "watch"] }]);
-        const binding = inputsOf(one(s(), "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"));
-        expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "intelgraph-graph", namespace: "neo4j" }]);
+    it("needs no Kubernetes API access for discovery", () => {
+        expect(ofType(s(), "kubernetes:rbac.authorization.k8s.io/v1:Role").filter((r) => r.name.startsWith("neo4j-"))).toHaveLength(0);
         for (const x of sets()) expect(((x.spec as Obj).template as { spec: Obj }).spec.serviceAccountName).toBe("intelgraph-graph");
     });
 
-    it("allows at most one primary down (PodDisruptionBudget)", () => {
+    it("allows at most one server down (PodDisruptionBudget)", () => {
         expect(inputsOf(one(s(), "kubernetes:policy/v1:PodDisruptionBudget")).spec).toEqual({
             maxUnavailable: 1,
-            selector: { matchLabels: { "app.kubernetes.io/name": "neo4j", "app.kubernetes.io/instance": "intelgraph-graph", "app.kubernetes.io/component": "primary" } },
+            selector: { matchLabels: { "app.kubernetes.io/name": "neo4j", "app.kubernetes.io/instance": "intelgraph-graph", "app.kubernetes.io/component": ROLE[region] } },
         });
     });
 
@@ -100,21 +168,25 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         expect(inputsOf(one(s(), "kubernetes:storage.k8s.io/v1:StorageClass", "eks-gp3-encrypted")).reclaimPolicy).toBe("Retain");
     });
 
-    it("sets resource requests/limits and readiness, liveness and startup probes", () => {
+    it("sets resource requests and limits", () => {
         const c = ((sets()[0].spec as Obj).template as { spec: { containers: Obj[] } }).spec.containers[0];
         // 8 GiB heap + 16 GiB page cache + a third of them (8 GiB) for native memory and the JVM (components/graph/memory.ts).
         expect(c.resources).toEqual({ requests: { cpu: "2", memory: "32Gi" }, limits: { memory: "32Gi" } });
-        for (const probe of ["readinessProbe", "livenessProbe", "startupProbe"]) expect((c[probe] as Obj).tcpSocket).toEqual({ port: 7687 });
     });
 
-    it("signs each server's certificate with the cluster CA for every advertised name, for server and client auth", () => {
-        const ca = one(s(), "tls:index/selfSignedCert:SelfSignedCert");
+    it("signs each server's certificate with the one cluster CA (created by us-west-2) for its fixed IP and names, for server and client auth", () => {
+        const west = mustGet(stacks, "us-west-2");
+        const ca = one(west, "tls:index/selfSignedCert:SelfSignedCert");
         expect(inputsOf(ca)).toMatchObject({ isCaCertificate: true, allowedUses: ["cert_signing", "crl_signing", "digital_signature"] });
+        expect(ofType(s(), "tls:index/selfSignedCert:SelfSignedCert")).toHaveLength(region === "us-west-2" ? 1 : 0);
         const csrs = ofType(s(), "tls:index/certRequest:CertRequest").map(inputsOf);
         expect(csrs.map((c) => (c.dnsNames as string[])[0])).toEqual([0, 1, 2].map((i) => `intelgraph-graph-${i}.neo4j.svc.cluster.local`));
+        expect(csrs.map((c) => c.ipAddresses)).toEqual(ADDRESSES[region].map((a) => [a]));
         for (const cert of ofType(s(), "tls:index/locallySignedCert:LocallySignedCert")) {
             expect(inputsOf(cert).allowedUses).toEqual(["digital_signature", "key_encipherment", "server_auth", "client_auth"]);
             expect(inputsOf(cert).caCertPem).toBe(outputsOf(ca).certPem);
+            // The CA key stays a secret end to end (in us-east-1 it comes from the primary's secret output).
+            expect((cert.inputs.caPrivateKeyPem as Obj)[SIG_KEY]).toBe(SECRET_SIG);
         }
     });
 
@@ -160,12 +232,12 @@ describe.each(["us-west-2", "us-east-1"] as const)("Neo4jCluster in %s", (region
         expect(one(s(), "aws:s3/bucket:Bucket", "neo4j-backups-bucket").protect).toBe(true);
     });
 
-    it("exports the bolt and routing endpoints and the backup bucket", () => {
-        expect(s().outputs).toMatchObject({
-            neo4jBoltEndpoint: "neo4j://intelgraph-graph.neo4j.svc.cluster.local:7687",
-            neo4jBackupBucketName: `intelgraph-neo4j-backups-123456789012-${region}`,
-        });
-        expect(String(s().outputs.neo4jRoutingEndpoint).split(",")).toHaveLength(3);
+    it("exports the routing endpoints (fixed addresses), the CA certificate and the backup bucket; the CA key only from the primary, as a secret", () => {
+        expect(s().outputs).toMatchObject({ neo4jBackupBucketName: `intelgraph-neo4j-backups-123456789012-${region}` });
+        expect(s().outputs.neo4jRoutingEndpoint).toBe(ADDRESSES[region].map((a) => `${a}:7688`).join(","));
+        expect(s().outputs.neo4jClusterCaCertPem).toBe(mustGet(stacks, "us-west-2").outputs.neo4jClusterCaCertPem);
+        if (region === "us-west-2") expect((s().outputs.neo4jClusterCaKeyPem as Obj)[SIG_KEY]).toBe(SECRET_SIG);
+        else expect(s().outputs.neo4jClusterCaKeyPem).toBeUndefined();
     });
 });
 
@@ -190,11 +262,20 @@ describe("Neo4j backup replication (owned by the zone's interconnect stack)", ()
 
 describe("Neo4jCluster with its own args", () => {
     const zones = (n: number) => ["a", "b", "c", "d", "e"].slice(0, n).map((z) => `eu-west-1${z}`);
-    const args = (servers: number): Omit<Neo4jClusterArgs, "nodesReady"> => ({
+    const args = (servers: number): Omit<Neo4jClusterArgs, "nodesReady" | "loadBalancerController"> => ({
         clusterName: "graph-test",
         namespace: "graph",
         availabilityZones: zones(servers),
         servers,
+        role: { kind: "primary" },
+        region: "eu-west-1",
+        regions: ["eu-west-1"],
+        endpoints: Array.from({ length: servers }, (_, i) => ({
+            address: `10.30.${i}.244`,
+            targetGroupArns: { cluster: `arn:tg-${i}-6000`, raft: `arn:tg-${i}-7000`, bolt: `arn:tg-${i}-7687`, routing: `arn:tg-${i}-7688` },
+        })),
+        vpcId: "vpc-0test",
+        replicationLag: { boundSeconds: 30, detectionSeconds: 30 },
         image: "neo4j:5.26.2-enterprise",
         acceptLicenseAgreement: "eval",
         storageGi: 50,
@@ -207,9 +288,10 @@ describe("Neo4jCluster with its own args", () => {
     const build = (over: Partial<Neo4jClusterArgs> = {}, servers = 4) =>
         planComponent(
             (p) => {
-                // Stands in for the graph node groups and add-ons the servers wait for.
+                // Stand in for the graph node groups and add-ons the servers wait for, and for the controller's release.
                 const nodes = new random.RandomId("graph-nodes", { byteLength: 4 }, { provider: p.random });
-                return new Neo4jCluster("neo4j", { ...args(servers), nodesReady: [nodes], ...over }, p.onCluster());
+                const controller = new random.RandomId("lb-controller", { byteLength: 4 }, { provider: p.random });
+                return new Neo4jCluster("neo4j", { ...args(servers), nodesReady: [nodes], loadBalancerController: controller, ...over }, p.onCluster());
             },
             { region: "eu-west-1" },
         );
@@ -222,11 +304,10 @@ describe("Neo4jCluster with its own args", () => {
         expect(p.ofType("kubernetes:core/v1:Service").filter((s) => /^neo4j-svc-\d$/.test(s.name))).toHaveLength(4);
         expect(p.ofType("tls:index/locallySignedCert:LocallySignedCert")).toHaveLength(4);
         const nodes = p.one("random:index/randomId:RandomId", "graph-nodes");
-        const role = p.one("kubernetes:rbac.authorization.k8s.io/v1:Role");
         for (let i = 0; i < 4; i++) {
             const set = p.one("kubernetes:apps/v1:StatefulSet", `neo4j-server-${i}`);
             expect(set.protect).toBe(true);
-            expect(set.dependencies).toEqual(expect.arrayContaining([nodes.urn, role.urn]));
+            expect(set.dependencies).toEqual(expect.arrayContaining([nodes.urn]));
             const spec = p.inputs(set.type, set.name).spec as {
                 template: { spec: { nodeSelector: Record<string, string>; containers: { env: { name: string; value?: string }[]; resources: unknown }[] } };
                 volumeClaimTemplates: { spec: { storageClassName: string; resources: unknown } }[];
@@ -257,10 +338,35 @@ describe("Neo4jCluster with its own args", () => {
         expect(spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain("--to-path=s3://test-backups/neo4j/eu-west-1/chain-${chain}/");
     });
 
+    it("two secondaries with the primary's CA: no CA of their own, discovery of the given primaries, promoted settings once promoted", async () => {
+        const role = { kind: "secondary" as const, discoveryEndpoints: ["10.9.0.1:6000", "10.9.0.2:6000", "10.9.0.3:6000"], primaries: 3, promoted: false, ca: { certPem: pulumi.output("CA-CERT"), privateKeyPem: pulumi.secret("CA-KEY") } };
+        const p = await build({ role, servers: 2, availabilityZones: zones(2), endpoints: args(2).endpoints }, 2);
+        expect(p.error).toBeUndefined();
+        expect(p.ofType("tls:index/selfSignedCert:SelfSignedCert")).toHaveLength(0);
+        for (const cert of p.ofType("tls:index/locallySignedCert:LocallySignedCert")) expect(p.inputs(cert.type, cert.name).caCertPem).toBe("CA-CERT");
+        const envOf = (r: Awaited<ReturnType<typeof build>>, i: number) => env(r.inputs("kubernetes:apps/v1:StatefulSet", `neo4j-server-${i}`));
+        expect(envOf(p, 1)).toMatchObject({
+            NEO4J_initial_server_mode__constraint: "SECONDARY",
+            NEO4J_server_cluster_system__database__mode: "SECONDARY",
+            NEO4J_dbms_cluster_discovery_v2_endpoints: "10.9.0.1:6000,10.9.0.2:6000,10.9.0.3:6000",
+            NEO4J_initial_dbms_default__primaries__count: "3",
+            NEO4J_server_cluster_advertised__address: "10.30.1.244:6000",
+        });
+        // After the runbook set intelgraph:neo4j.promoted: the settings the promotion restarted them with (promotion.ts).
+        const promoted = await build({ role: { ...role, promoted: true }, servers: 2, availabilityZones: zones(2), endpoints: args(2).endpoints }, 2);
+        expect(envOf(promoted, 0)).toMatchObject({
+            NEO4J_server_cluster_system__database__mode: "PRIMARY",
+            NEO4J_dbms_cluster_minimum__initial__system__primaries__count: "2",
+            NEO4J_dbms_cluster_discovery_v2_endpoints: "10.30.0.244:6000,10.30.1.244:6000",
+        });
+    });
+
     const refused = "Neo4jCluster 'neo4j': ";
     it.each<[string, Partial<Neo4jClusterArgs>, string]>([
         ["servers not matching the AZs", { availabilityZones: zones(3) }, "servers (4) must equal the number of availabilityZones (3): one server per AZ, pinned to its zonal volume"],
-        ["fewer than 3 servers", { servers: 2, availabilityZones: zones(2) }, "servers must be a whole number of at least 3 (a Raft majority survives losing one), got 2"],
+        ["fewer than 3 servers", { servers: 2, availabilityZones: zones(2), endpoints: args(2).endpoints }, "servers must be a whole number of at least 3 (a Raft majority survives losing one), got 2"],
+        ["a secondary alone", { role: { kind: "secondary", discoveryEndpoints: ["a:6000", "b:6000", "c:6000"], primaries: 3, promoted: false, ca: { certPem: pulumi.output("c"), privateKeyPem: pulumi.output("k") } }, servers: 1, availabilityZones: zones(1), endpoints: args(1).endpoints }, "servers must be a whole number from 2 to the number of availabilityZones (1) for secondaries, got 1"],
+        ["an address missing", { endpoints: args(3).endpoints }, "endpoints must give each of the 4 servers its fixed address, got 3"],
         ["a heap beyond compressed pointers", { heapGi: 32 }, "heapGi must be a whole number from 1 to 31, got 32"],
         ["heap and page cache beyond one node", { heapGi: 31, pageCacheGi: 240, storageGi: 500 }, "heapGi + pageCacheGi + their overhead (362 GiB, each server's memory request; components/graph/memory.ts) must not exceed 256 GiB"],
         ["a page cache larger than the store", { pageCacheGi: 64 }, "pageCacheGi (64) must not exceed storageGi (50): a page cache larger than the store holds nothing more"],

@@ -19,11 +19,17 @@ describe("the certificates hash on the pod template", () => {
 
     it("annotates each server's pod template with the hash of its own certificate and the CA", async () => {
         const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-        const args: Omit<Neo4jClusterArgs, "nodesReady"> = {
+        const args: Omit<Neo4jClusterArgs, "nodesReady" | "loadBalancerController"> = {
             clusterName: "graph-test",
             namespace: "graph",
             availabilityZones: zones,
             servers: 3,
+            role: { kind: "primary" },
+            region: "eu-west-1",
+            regions: ["eu-west-1"],
+            endpoints: [0, 1, 2].map((i) => ({ address: `10.30.${i}.244`, targetGroupArns: { cluster: "arn:tg-c", raft: "arn:tg-r", bolt: "arn:tg-b", routing: "arn:tg-o" } })),
+            vpcId: "vpc-0test",
+            replicationLag: { boundSeconds: 30, detectionSeconds: 30 },
             image: "neo4j:5.26.2-enterprise",
             acceptLicenseAgreement: "eval",
             storageGi: 50,
@@ -34,7 +40,7 @@ describe("the certificates hash on the pod template", () => {
             backup: { bucketName: "b", roleArn: "arn:aws:iam::210987654321:role/backup", serviceAccount: "backup", schedule: "0 * * * *", fullEveryDays: 7, region: "eu-west-1", suspended: true },
         };
         const p = await planComponent(
-            (q) => new Neo4jCluster("neo4j", { ...args, nodesReady: [new random.RandomId("graph-nodes", { byteLength: 4 }, { provider: q.random })] }, q.onCluster()),
+            (q) => new Neo4jCluster("neo4j", { ...args, nodesReady: [new random.RandomId("graph-nodes", { byteLength: 4 }, { provider: q.random })], loadBalancerController: new random.RandomId("lb-controller", { byteLength: 4 }, { provider: q.random }) }, q.onCluster()),
             { region: "eu-west-1" },
         );
         expect(p.error).toBeUndefined();

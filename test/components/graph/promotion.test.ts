@@ -11,6 +11,7 @@ import {
     systemRecoveryPrepare,
     systemStatusCheck,
 } from "../../../components/graph/promotion";
+import { GRAPH_PROMOTION_PHASES, graphPromotionSeconds } from "../../../policy-pack/lib/resilience";
 
 const id = (n: number) => `0000000${n}-aaaa-4bbb-8ccc-dddddddddddd`;
 const server = (n: number, sts: string): GraphServer => ({ serverId: id(n), statefulSet: sts, clusterAddress: `${sts}.graph.us-east-1.internal:6000` });
@@ -53,7 +54,7 @@ describe("graph promotion (Neo4j 5.26 disaster recovery from the secondaries)", 
             "dbms.cluster.discovery.resolver_type": "LIST",
             "dbms.cluster.discovery.v2.endpoints": "intelgraph-graph-secondary-0.graph.us-east-1.internal:6000,intelgraph-graph-secondary-1.graph.us-east-1.internal:6000",
         };
-        expect(promotedServerSettings(survivors)).toEqual(expected);
+        expect(promotedServerSettings(survivors.map((x) => x.clusterAddress))).toEqual(expected);
         expect(steps[3].run).toEqual({ kind: "restart-with-settings", settings: { "intelgraph-graph-secondary-0": expected, "intelgraph-graph-secondary-1": expected } });
         expect(steps[3].check).toEqual({ command: { kind: "cypher", statement: 'CALL dbms.cluster.statusCheck(["system"])' }, expect: "replicationSuccessful is true on all 2 servers" });
         expect(() => systemRecoveryComplete({ namespace: "neo4j", survivors, seed: "intelgraph-graph-0", dumpPath: "x" })).toThrow(
@@ -70,6 +71,8 @@ describe("graph promotion (Neo4j 5.26 disaster recovery from the secondaries)", 
             `ALTER SERVER '${id(4)}' SET OPTIONS {modeConstraint: 'NONE'}`,
             `ALTER SERVER '${id(5)}' SET OPTIONS {modeConstraint: 'NONE'}`,
             "CALL dbms.cluster.recreateDatabase('neo4j', {seedingServers: [], primaries: 2, secondaries: 0})",
+            // Write-available here; the lost servers leave the cluster's view and the topology grows afterwards.
+            "CALL dbms.cluster.statusCheck([])",
             `DEALLOCATE DATABASES FROM SERVER '${id(1)}'`,
             `DEALLOCATE DATABASES FROM SERVER '${id(2)}'`,
             `DEALLOCATE DATABASES FROM SERVER '${id(3)}'`,
@@ -77,7 +80,6 @@ describe("graph promotion (Neo4j 5.26 disaster recovery from the secondaries)", 
             `DROP SERVER '${id(2)}'`,
             `DROP SERVER '${id(3)}'`,
             "ALTER DATABASE `neo4j` SET TOPOLOGY 3 PRIMARIES",
-            "CALL dbms.cluster.statusCheck([])",
         ]);
         const byId = Object.fromEntries(steps.map((s) => [s.id, s]));
         expect(byId[`cordon-${id(1)}`].check.expect).toBe("Cordoned");
@@ -93,18 +95,30 @@ describe("graph promotion (Neo4j 5.26 disaster recovery from the secondaries)", 
         expect(steps.find((s) => s.id === "recreate-neo4j")?.run).toEqual({ kind: "cypher", statement: "CALL dbms.cluster.recreateDatabase('neo4j', {seedingServers: [], primaries: 3, secondaries: 0})" });
     });
 
-    it("counts the restart but not the topology growth towards write availability, and moves with a step's budget", () => {
+    it("counts one budget per phase up to write availability (restart included; lost-server removal and topology growth after), as the plan's RTO model does", () => {
         const steps = [
             systemStatusCheck(),
             ...systemRecoveryPrepare({ namespace: "neo4j", survivors }),
             ...systemRecoveryComplete({ namespace: "neo4j", survivors, seed: "intelgraph-graph-secondary-0", dumpPath: "s3://b/x/" }),
             ...databasePromotion({ database: "neo4j", survivors, lostServerIds: lost, primaries: 3 }),
         ];
+        // The builders emit the model's phases, in its order (then the steps after write availability).
+        const phases = [...new Set(steps.map((x) => x.phase))];
+        expect(phases).toEqual([...GRAPH_PROMOTION_PHASES.map((p) => p.phase), "deallocate-lost", "drop-lost", "topology"]);
+        for (const x of steps) {
+            const model = GRAPH_PROMOTION_PHASES.find((p) => p.phase === x.phase);
+            if (model) expect(x.expectedSeconds, x.id).toBe(GRAPH_STEP_SECONDS[model.kind].value);
+        }
         const s = GRAPH_STEP_SECONDS;
-        // 1 status + stop + 2 unbind + 2 info + dump + 2 load + restart + 3 cordon + 2 unconstrain + recreate + 3 deallocate + 3 drop + verify
-        expect(promotionSecondsToWritable(steps)).toBe(s.cypher.value * 13 + s.stop.value + s.offlineAdmin.value * 7 + s.restart.value + s.recreate.value);
+        // status + stop + unbind + info + dump + load + restart + cordon + unconstrain + recreate + verify; parallel steps count once
+        expect(promotionSecondsToWritable(steps)).toBe(s.cypher.value * 4 + s.stop.value + s.offlineAdmin.value * 4 + s.restart.value + s.recreate.value);
+        expect(promotionSecondsToWritable(steps)).toBe(graphPromotionSeconds());
+        expect(promotionSecondsToWritable(steps)).toBe(460);
         const slower = steps.map((x) => (x.id === "restart-promoted" ? { ...x, expectedSeconds: x.expectedSeconds + 600 } : x));
         expect(promotionSecondsToWritable(slower)).toBe(promotionSecondsToWritable(steps) + 600);
+        // One slow server of a parallel phase delays the phase, not once per server.
+        const oneSlowLoad = steps.map((x) => (x.id === "load-system-intelgraph-graph-secondary-1" ? { ...x, expectedSeconds: 90 } : x));
+        expect(promotionSecondsToWritable(oneSlowLoad)).toBe(promotionSecondsToWritable(steps) + 60);
     });
 
     it.each<[string, () => unknown, string]>([

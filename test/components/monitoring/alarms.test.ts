@@ -77,7 +77,7 @@ describe.each(["us-west-2", "us-east-1"])("alarms of %s", (region) => {
     });
 
     it("API 5xx rate: ELB and target 5xx over requests at the ALB (LoadBalancer = its ARN suffix), 5 of 5 minutes above 2 % (seed)", () => {
-        const lb = outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer")).arnSuffix;
+        const lb = outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer", "api-alb")).arnSuffix;
         const m = (metricName: string, id: string) => ({ id, returnData: false, metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: lb }, stat: "Sum", unit: "Count", period: 60 } });
         const a = alarm("edge-alarms-api-5xx-rate");
         expect(a.metricQueries).toEqual([
@@ -93,7 +93,7 @@ describe.each(["us-west-2", "us-east-1"])("alarms of %s", (region) => {
         expect(alarm("edge-alarms-api-unhealthy-targets")).toMatchObject({
             namespace: "AWS/ApplicationELB",
             metricName: "UnHealthyHostCount",
-            dimensions: { TargetGroup: outputsOf(one(s(), "aws:lb/targetGroup:TargetGroup")).arnSuffix, LoadBalancer: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer")).arnSuffix },
+            dimensions: { TargetGroup: outputsOf(one(s(), "aws:lb/targetGroup:TargetGroup", "api-api")).arnSuffix, LoadBalancer: outputsOf(one(s(), "aws:lb/loadBalancer:LoadBalancer", "api-alb")).arnSuffix },
             statistic: "Maximum",
             period: 60,
             evaluationPeriods: 5,

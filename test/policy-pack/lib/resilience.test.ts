@@ -1,26 +1,9 @@
 import { describe, expect, it } from "vitest";
 import budgets from "../../../policy-pack/data/recovery-times.json";
-import { cronIntervalSeconds, resilienceModel } from "../../../policy-pack/lib/resilience";
-
-describe("cronIntervalSeconds", () => {
-    it.each([
-        ["*/15 * * * *", 900],
-        ["*/5 * * * *", 300],
-        ["* * * * *", 60],
-        ["7 * * * *", 3600],
-        ["0 */6 * * *", 21600],
-        ["30 2 * * *", 86400],
-    ])("%s -> %d s", (cron, seconds) => {
-        expect(cronIntervalSeconds(cron)).toBe(seconds);
-    });
-    it("does not guess unusual schedules", () => {
-        expect(cronIntervalSeconds("0 2 * * 1")).toBeUndefined();
-        expect(cronIntervalSeconds("every 5 minutes")).toBeUndefined();
-    });
-});
+import { graphPromotionSeconds, resilienceInputs, resilienceModel } from "../../../policy-pack/lib/resilience";
 
 describe("RTO/RPO model", () => {
-    const full = { healthCheck: { requestInterval: 10, failureThreshold: 3 }, graphBackupSeconds: 900, hasAurora: true, hasRedis: true, hasGraph: true };
+    const full = { healthCheck: { requestInterval: 10, failureThreshold: 3 }, graphLag: { boundSeconds: 30, detectionSeconds: 30 }, hasAurora: true, hasRedis: true, hasGraph: true };
 
     it("adds detection, decision and the slowest parallel recovery for the API tiers", () => {
         const m = resilienceModel(full);
@@ -28,9 +11,21 @@ describe("RTO/RPO model", () => {
         expect(m.tiers.api).toMatchObject({ rtoSeconds: 90 + 300 + 360, rpoSeconds: 1 });
     });
 
-    it("bounds the graph's RPO by the backup interval plus S3 replication", () => {
-        expect(resilienceModel(full).tiers.graph).toMatchObject({ rtoSeconds: 90 + 300 + 1200, rpoSeconds: 900 + 900 });
-        expect(resilienceModel({ ...full, graphBackupSeconds: 300 }).tiers.graph.rpoSeconds).toBe(1200);
+    it("bounds the graph's RPO by the secondaries' lag bound plus its detection, its RTO by detection, decision and the promotion's phases", () => {
+        expect(resilienceModel(full).tiers.graph).toMatchObject({ rtoSeconds: 90 + 300 + 460, rpoSeconds: 30 + 30 });
+        expect(resilienceModel(full).tiers.graph.basis).toContain("restart-promoted 120");
+        // A looser lag bound moves the RPO; a slower promotion step (a drill's measurement) moves the RTO.
+        expect(resilienceModel({ ...full, graphLag: { boundSeconds: 120, detectionSeconds: 30 } }).tiers.graph.rpoSeconds).toBe(150);
+        const slowRestart = { ...budgets, neo4jPromotionSteps: { ...budgets.neo4jPromotionSteps, restart: { ...budgets.neo4jPromotionSteps.restart, value: 300 } } };
+        expect(graphPromotionSeconds(slowRestart)).toBe(640);
+        expect(resilienceModel(full, undefined, slowRestart).tiers.graph.rtoSeconds).toBe(90 + 300 + 640);
+        expect(resilienceModel({ ...full, graphLag: undefined }).tiers.graph.rpoSeconds).toBe(Number.POSITIVE_INFINITY);
+    });
+
+    it("reads the lag bound from the graph's replication ConfigMap", () => {
+        const map = { type: "kubernetes:core/v1:ConfigMap", props: { metadata: { name: "intelgraph-graph-replication" }, data: { lagBoundSeconds: "45", lagDetectionSeconds: "15" } } };
+        expect(resilienceInputs([map]).graphLag).toEqual({ boundSeconds: 45, detectionSeconds: 15 });
+        expect(resilienceInputs([{ ...map, props: { ...map.props, metadata: { name: "other" } } }]).graphLag).toBeUndefined();
     });
 
     it("takes the decision time from config (the seed's 300 s by default)", () => {
@@ -43,7 +38,8 @@ describe("RTO/RPO model", () => {
         const m = resilienceModel(full, 0);
         expect(m).toMatchObject({ decisionSeconds: 0, stretchRtoSeconds: 300 });
         expect(m.tiers.api).toMatchObject({ automationSeconds: 360, rtoSeconds: 90 + 0 + 360 });
-        expect(m.tiers.graph.automationSeconds).toBe(1200);
+        // The graph's automation is the secondaries' promotion to write availability (components/graph/promotion.ts).
+        expect(m.tiers.graph.automationSeconds).toBe(460);
         expect(resilienceModel(full).decisionSeconds).toBe(budgets.decisionSeconds.value);
     });
 
@@ -53,7 +49,9 @@ describe("RTO/RPO model", () => {
 
     it("names a source for every budget", () => {
         const m = resilienceModel(full);
-        expect(Object.keys(m.sources).sort()).toEqual(Object.keys(budgets).filter((k) => k !== "date" && k !== "note").sort());
+        expect(Object.keys(m.sources).sort()).toEqual(
+            [...Object.keys(budgets).filter((k) => !["date", "note", "neo4jPromotionSteps"].includes(k)), ...Object.keys(budgets.neo4jPromotionSteps).map((k) => `neo4jPromotionSteps.${k}`)].sort(),
+        );
         for (const source of Object.values(m.sources)) expect(source.length).toBeGreaterThan(20);
     });
 });

@@ -27,11 +27,11 @@ describe(RULE, () => {
     });
 
     it("flags a disruption budget that lets two primaries down", async () => {
-        const resources = await stackResources("us-east-1");
+        const resources = await stackResources("us-west-2");
         const pdb = byName(resources, "neo4j-pdb");
         for (const bag of [pdb.inputs!, pdb.outputs!]) (bag.spec as Record<string, unknown>).maxUnavailable = 2;
-        expect(await messages(resources, "us-east-1", RULE)).toEqual([
-            `kubernetes:apps/v1:StatefulSet 'neo4j-server-0' (us-east-1): PodDisruptionBudget is "allowing more than one primary down"; required: a PodDisruptionBudget over the primaries with maxUnavailable 1. ${FIX}`,
+        expect(await messages(resources, "us-west-2", RULE)).toEqual([
+            `kubernetes:apps/v1:StatefulSet 'neo4j-server-0' (us-west-2): PodDisruptionBudget is "allowing more than one primary down"; required: a PodDisruptionBudget over the primaries with maxUnavailable 1. ${FIX}`,
         ]);
     });
 });

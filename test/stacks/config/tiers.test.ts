@@ -268,10 +268,30 @@ describe("tier sizes in the stack files", () => {
         expect(parseStackConfig("us-west-2", { ...withTierConfig("us-west-2", "intelgraph:aurora", { membership: "secondary" }) }).aurora).toMatchObject({ membership: "secondary" });
     });
 
-    it("rejects a Neo4j cluster of two servers and an unaccepted licence", () => {
-        expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { servers: 2, acceptLicenseAgreement: "no" })).map((p) => [p.key, p.allowed])).toEqual([
+    it("rejects an unaccepted licence, and a primary of two servers (its servers are the cluster's primaries)", () => {
+        expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { acceptLicenseAgreement: "no" })).map((p) => [p.key, p.allowed])).toEqual([
             ["intelgraph:neo4j.acceptLicenseAgreement", 'the Neo4j Enterprise licence acceptance, "yes" (licensed) or "eval"'],
-            ["intelgraph:neo4j.servers", "at least 3 servers (one per AZ; Raft keeps quorum with one lost)"],
         ]);
+        expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { servers: 2 })).map((p) => [p.key, p.allowed])).toEqual([
+            ["intelgraph:neo4j.servers", "at least 3 on the primary: its servers are the cluster's primaries (a Raft majority survives losing one)"],
+        ]);
+    });
+
+    it("accepts two secondaries, not one", () => {
+        expect(() => withTier("us-east-1", "intelgraph:neo4j", { servers: 2 })()).not.toThrow();
+        expect(problemsOf(withTier("us-east-1", "intelgraph:neo4j", { servers: 1 })).map((p) => [p.key, p.allowed])).toEqual([
+            ["intelgraph:neo4j.servers", "at least 2 servers (one per AZ; primaries: 3 or more, secondaries: 2 or more)"],
+        ]);
+    });
+
+    it("keeps whether a secondary's servers were promoted in the stack file, and only there", () => {
+        expect(problemsOf(withTier("us-east-1", "intelgraph:neo4j", { promoted: undefined })).map((p) => [p.key, p.allowed])).toEqual([
+            ["intelgraph:neo4j.promoted", "true or false on a secondary stack: false while its servers are secondaries, true once the failover runbook promoted them"],
+        ]);
+        expect(problemsOf(withTier("us-west-2", "intelgraph:neo4j", { promoted: false })).map((p) => [p.key, p.allowed])).toEqual([
+            ["intelgraph:neo4j.promoted", "unset on the primary stack: its servers are the cluster's primaries"],
+        ]);
+        const promoted = withTier("us-east-1", "intelgraph:neo4j", { promoted: true })() as { neo4j: { promoted: boolean } };
+        expect(promoted.neo4j.promoted).toBe(true);
     });
 });

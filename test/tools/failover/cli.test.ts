@@ -1,4 +1,5 @@
 /** The failover CLI against AWS faked with aws-sdk-client-mock and a fake kubectl (the graph step). */
+import { graphPromotionSeconds } from "../../../policy-pack/lib/resilience";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -96,7 +97,7 @@ describe("npm run failover", () => {
         const p = (JSON.parse(r.stdout) as { plan: { rtoBudgetSeconds: number; automationSeconds: number; steps: { id: string; expectedSeconds: number; durationSource: string }[] } }).plan;
         const byId = Object.fromEntries(p.steps.map((s) => [s.id, s]));
         expect([byId.aurora.expectedSeconds, byId.redis.expectedSeconds, byId.capacity.expectedSeconds, byId.graph.expectedSeconds]).toEqual([
-            budgets.auroraPromotionSeconds.value, budgets.redisPromotionSeconds.value, budgets.eksScaleUpSeconds.value, budgets.neo4jRestoreSeconds.value,
+            budgets.auroraPromotionSeconds.value, budgets.redisPromotionSeconds.value, budgets.eksScaleUpSeconds.value, graphPromotionSeconds(),
         ]);
         expect(byId.aurora.durationSource).toContain(budgets.auroraPromotionSeconds.source);
         expect(p.rtoBudgetSeconds).toBe(budgets.decisionSeconds.value + p.automationSeconds);

@@ -85,10 +85,10 @@ describe("offline engine: recorded graph", () => {
         const ref = one(east, "pulumi:pulumi:StackReference");
         expect(ref.id).toBe("organization/intelgraph/us-west-2");
         expect(outputsOf(ref).outputs).toEqual(unwrapWire(mustGet(stacks, "us-west-2").outputs));
-        expect([...(outputsOf(ref).secretOutputNames as string[])].sort()).toEqual(["auroraMasterPassword", "kubeconfig", "redisAuthToken"]);
+        expect([...(outputsOf(ref).secretOutputNames as string[])].sort()).toEqual(["auroraMasterPassword", "kubeconfig", "neo4jClusterCaKeyPem", "redisAuthToken"]);
         // As the engine records it: the referenced stack's secrets stay secret in this stack's state.
         const recorded = ref.outputs.outputs as WireProps;
-        expect(["auroraMasterPassword", "kubeconfig", "redisAuthToken"].filter((k) => isSecret(recorded[k]))).toHaveLength(3);
+        expect(["auroraMasterPassword", "kubeconfig", "neo4jClusterCaKeyPem", "redisAuthToken"].filter((k) => isSecret(recorded[k]))).toHaveLength(4);
         expect(isSecret(recorded.vpcId)).toBe(false);
         const interconnect = mustGet(stacks, "interconnect-us");
         expect(ofType(interconnect, "pulumi:pulumi:StackReference").map((r) => r.id)).toEqual(["organization/intelgraph/us-west-2", "organization/intelgraph/us-east-1"]);

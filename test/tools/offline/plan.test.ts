@@ -103,13 +103,14 @@ describe("npm run plan (the real command line)", () => {
 
     it("prints a summary per stack: header, components, policy, recovery, cost, quotas, no tables", () => {
         expect(run.stdout).toMatch(/== us-west-2 \(primary in us-west-2\): \d+ resources \(\d+ custom, \d+ providers, \d+ components, the stack; the policy line counts the same\), planned in \d+ ms/);
-        expect(run.stdout).toMatch(/Custom resources by component: network RegionalVpc 45, eks EksCluster \d+/);
+        expect(run.stdout).toMatch(/Custom resources by component: neo4j-nlb GraphEndpoints \d+, network RegionalVpc 45, neo4j Neo4jCluster \d+, eks EksCluster \d+/);
         expect(run.stdout).toContain("Policy: 30 rules on");
         expect(run.stdout).toContain("0 mandatory, 0 advisory violation(s)");
         expect(run.stdout).toMatch(/api: RTO 12\.5 min \(meets 15\.0 min\), RPO 1 s \(meets 5\.0 min\)/);
+        expect(run.stdout).toMatch(/graph: RTO 14\.2 min \(meets 15\.0 min\), RPO 60 s \(meets 5\.0 min\); stretch RTO < 5\.0 min 9\.2 min over, RPO <= 60 s meets; detection 90 s \+ decision 300 s \+ promotion of the secondaries to write availability 460 s/);
         // The hot paths against the seed's stretch: the decision time (policy config, seed 300 s) is what misses it.
         expect(run.stdout).toContain("stretch (hot paths < 5.0 min, seed 001): api 12.5 min = detection 90 s + decision 300 s (decisionSeconds, policy config) + automation 6.0 min: MISSES by 7.5 min; automation alone misses it");
-        expect(run.stdout).toMatch(/Cost: \$2,889\/month estimated of a \$10,000 budget share/);
+        expect(run.stdout).toMatch(/Cost: \$2,956\/month estimated of a \$10,000 budget share/);
         expect(run.stdout).toContain("Protection: WAF, backups and restore tests in place");
         expect(run.stdout).toContain("Quotas in us-west-2 at every node group's maxSize");
         expect(run.stdout).toContain("Drills: 5 FIS experiment template(s), each stopped by 4 alarm(s) of the region (npm run drill -- <drill> --stack us-west-2; runbooks/dr-drill.md)");
@@ -189,9 +190,9 @@ describe("npm run plan: options", () => {
         const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
         expect(code).toBe(2);
         expect(stdout).not.toContain("NOT PLANNED");
-        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 287 resources/);
+        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 358 resources/);
         expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
-        expect(stdout).toContain("Policy: 30 rules on 287 resources");
+        expect(stdout).toContain("Policy: 30 rules on 358 resources");
         expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
         expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
         expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");
@@ -227,10 +228,12 @@ describe("npm run plan: RTO/RPO numbers follow the settings", () => {
         expect(slow.tiers.api.rtoSeconds - base.tiers.api.rtoSeconds).toBe(120);
     });
 
-    it("backups every 5 minutes cut the graph's RPO by 10 minutes", async () => {
-        const faster = await resilience((f, t) => (f === "Pulumi.us-west-2.yaml" ? t.replace('backupSchedule: "*/15 * * * *"', 'backupSchedule: "*/5 * * * *"') : t));
-        expect(faster.tiers.graph.rpoSeconds).toBe(1200);
-        expect(faster.objectives.graph).toMatchObject({ rtoSeconds: 1800, rpoSeconds: 1800 });
+    it("a looser lag bound in the stack file raises the graph's RPO by as much, against the seed's 5 min (no graph objective of its own)", async () => {
+        const base = await resilience((_, t) => t);
+        const looser = await resilience((f, t) => (f === "Pulumi.us-west-2.yaml" ? t.replace("boundSeconds: 30", "boundSeconds: 90") : t));
+        expect(base.tiers.graph.rpoSeconds).toBe(60);
+        expect(looser.tiers.graph.rpoSeconds).toBe(120);
+        expect(looser.objectives.graph).toEqual({ rtoSeconds: 900, rpoSeconds: 300 });
     });
 });
 

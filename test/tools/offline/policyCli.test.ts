@@ -48,7 +48,7 @@ describe("npm run policy", () => {
         expect(lines[kms + 2]).toBe(
             "      [mandatory] intelgraph-kms-key-hygiene: aws:kms/key:Key 'kms-key' (us-east-1): enableKeyRotation is false; required: true. Turn on automatic key rotation.",
         );
-        expect(stdout).toMatch(/Policy: 30 rules on \d+ resources: 2 mandatory, 0 advisory violation\(s\); 0 could not run during preview; not applicable: intelgraph-detect-budget-notifications \(not an AWS Budgets budget\)\n/);
+        expect(stdout).toMatch(/Policy: 30 rules on \d+ resources: 2 mandatory, 0 advisory violation\(s\); 0 could not run during preview; not applicable: intelgraph-capacity-neo4j \(no Neo4j primary StatefulSets in this stack\); intelgraph-detect-budget-notifications \(not an AWS Budgets budget\)\n/);
     });
 
     it("evaluates a real `pulumi stack export` file (deployment v3) without the CLI", async () => {

@@ -40,9 +40,10 @@ describe("rehearsal: us-west-2 (the primary's region) is down", () => {
         // The probe us-west-2 runs against us-east-1 goes down with it; the one in us-east-1 (which alarms on this loss) does not.
         expect(names).toContain("probe-us-west-2-us-east-1-canary");
         expect(names).not.toContain("probe-us-east-1-us-west-2-canary");
-        // 12 peering resources on the accepter side, the replication's configuration, role and policy, and its two
-        // alarms (they live with the source bucket), the us-west-2 probe's 11 resources and the partition lookup.
-        expect(d.blocked).toHaveLength(31);
+        // 12 peering resources on the accepter side and 12 rules admitting the secondary to the graph NLBs, the
+        // replication's configuration, role and policy, and its two alarms (they live with the source bucket), the
+        // us-west-2 probe's 11 resources and the partition lookup.
+        expect(d.blocked).toHaveLength(43);
     });
 });
 
@@ -72,6 +73,6 @@ describe("rehearsal: the report says it", () => {
         const { stdout } = await runCli(main, ["--region-down", "us-west-2"], PROJECT_DIR);
         expect(stdout).toContain("Region down us-west-2: this stack CAN be updated; nothing it has goes through the lost region");
         expect(stdout).toMatch(/Region down us-west-2: this stack can NOT be updated: \d+ of its calls go through us-west-2's providers/);
-        expect(stdout).toMatch(/== interconnect-us [^\n]*\n(?:[^\n]*\n)*?Region down us-west-2: this stack can NOT be updated: 31 of its calls go through us-west-2's providers\n {2}through us-west-2: /);
+        expect(stdout).toMatch(/== interconnect-us [^\n]*\n(?:[^\n]*\n)*?Region down us-west-2: this stack can NOT be updated: 43 of its calls go through us-west-2's providers\n {2}through us-west-2: /);
     });
 });
