@@ -111,6 +111,14 @@ describe("GitHub workflows", () => {
             }
         });
 
+        it("refuses placeholder image digests before the freeze check and pulumi up", () => {
+            const digests = at((s) => s.run === "npm run -s digests -- --stack '${{ matrix.stack }}'");
+            const freeze = at((s) => !!s.run?.includes("npm run -s failover -- freeze-status"));
+            expect(digests).toBeGreaterThanOrEqual(0);
+            expect(digests).toBe(freeze - 1);
+            expect(steps[digests].if).toBeUndefined();
+        });
+
         it("runs the freeze check after the deployer's credentials and before pulumi up, and pulumi up only with the policy pack", () => {
             const identity = at((s) => !!s.run?.includes("npm run -s identity -- --stack '${{ matrix.stack }}' --kind deployers"));
             const creds = at((s) => !!s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
