@@ -143,7 +143,8 @@ function holdsFor(check: GraphStep["check"]): (output: string) => boolean {
     const e = check.expect;
     if (e === "no pod listed") return (o) => o.trim() === "";
     if (e.startsWith("replicationSuccessful")) {
-        const n = /\b(\d+)\b/.exec(e);
+        // "on all 2 servers", "on 2 primaries": at least that many rows; otherwise every row listed.
+        const n = /on (?:all )?(\d+) (?:servers|primaries)/.exec(e);
         return (o) => statusCheckHolds(o, n ? Number(n[1]) : 1);
     }
     if (e === "an empty list") return (o) => plainRows(o)[0]?.join(", ") === "[]";
