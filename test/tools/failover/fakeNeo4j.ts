@@ -111,7 +111,8 @@ export function kubectlRunner(g: FakeGraph, aws: { state: FakeState }, bucket: s
         if ((m = /^CALL dbms\.cluster\.statusCheck\(\[(.*)\]\)$/.exec(statement))) {
             const db = m[1].replace(/["']/g, "") || "neo4j";
             const ok = db === "system" ? g.systemWritable : g.databaseWritable;
-            const rows = live().filter((s) => db === "system" || s.hosting.includes(db)).map((s) => [q(db), q(s.serverId), q(s.address), s.health === "Available" && ok ? "TRUE" : "FALSE", q("up"), q(""), "1", q("x"), "NULL"]);
+            // Lost servers drop out of the rows once their copies no longer count (system recovered, database recreated).
+            const rows = live().filter((s) => s.hosting.includes(db) && (s.health === "Available" || !ok)).map((s) => [q(db), q(s.serverId), q(s.address), s.health === "Available" && ok ? "TRUE" : "FALSE", q("up"), q(""), "1", q("x"), "NULL"]);
             return plain("database, serverId, address, replicationSuccessful, memberStatus, recognisedLeader, recognisedLeaderTerm, requester, error", rows);
         }
         if (statement.startsWith("SHOW SERVERS YIELD serverId, address, state, health, modeConstraint, tags")) {

@@ -376,24 +376,31 @@ export function graphStep(inputs: FailoverInputs, deps: GraphPlanDeps): Step {
         }
     }
 
-    /** Runs one command unless its check holds, then waits for the check (each step's budget, three times over). */
+    /**
+     * Runs one command unless its check holds, then its check: an online step's is polled for three times its budget
+     * (the cluster settles); an offline step's is read once (the stopped store is what it is). Resolves with the
+     * check's output.
+     */
     async function runOne(ctx: StepContext, c: GraphCommand): Promise<string> {
         if (c.stackChange) {
-            if ((await holds(c)).ok) return "";
+            const h = await holds(c);
+            if (h.ok) return h.output;
             throw new StepFailed("graph", `graph step ${c.id}: a stack-file change, never a patch: ${c.stackChange}`, c.stackChange);
         }
-        if (c.skipWhenHolds && (await holds(c)).ok) return "";
+        if (c.skipWhenHolds) {
+            const h = await holds(c);
+            if (h.ok) return h.output;
+        }
         if (!c.argv) throw new Error(`internal: ${c.id} has no command`);
-        let output: string;
         try {
-            output = await deps.run(c.argv);
+            await deps.run(c.argv);
         } catch (e) {
             throw new StepFailed("graph", `graph step ${c.id} failed: ${(e as Error).message}`, `fix the cause, then ${rerun}; by hand: ${c.argv.join(" ")}`);
         }
         const deadline = ctx.now() + Math.max(60, 3 * c.expectedSeconds) * 1000;
         for (;;) {
-            const h = c.skipWhenHolds ? await holds(c) : { ok: c.check.holds(output), output };
-            if (h.ok) return output;
+            const h = await holds(c);
+            if (h.ok) return h.output;
             if (ctx.now() >= deadline || !c.skipWhenHolds) {
                 throw new StepFailed("graph", `graph step ${c.id}: check not met: ${c.check.argv.join(" ")} should show ${JSON.stringify(c.check.expect)}, got ${JSON.stringify(h.output.trim().slice(0, 300))}`, `find why (${c.source}), fix it, then ${rerun}; by hand: ${c.argv.join(" ")}`);
             }
@@ -424,6 +431,7 @@ export function graphStep(inputs: FailoverInputs, deps: GraphPlanDeps): Step {
         for (const s of systemRecoveryComplete({ namespace: GRAPH.namespace, survivors, seed: seed[0], dumpPath })) {
             if (s.id === "dump-system" && already) continue;
             const out = await runOne(ctx, cmd(s, () => promotedChange));
+            if (s.id === "dump-system" && !(await dumped(ctx))) throw new StepFailed("graph", `graph step dump-system: no ${dumpPath}system.dump after the dump`, `check the backup service account's access to s3://${to.neo4jBackupBucketName}/${prefix}, then ${rerun}`);
             if (s.phase === "load-system" && lastCommittedTransaction(out) !== undefined && lastCommittedTransaction(out) !== seed[1]) {
                 throw new StepFailed("graph", `graph step ${s.id}: loaded system database reports transaction ${lastCommittedTransaction(out)}, the seed ${seed[1]}`, `load the dump again, then ${rerun}`);
             }
