@@ -104,6 +104,7 @@ describe("npm run failover: the graph step (Neo4j secondaries' promotion)", () =
     it("unplanned: runs exactly the builders' commands in order against the target only, stops at the stack-file change, then promotes the user database", async () => {
         const first = await run("--unplanned", "--execute");
         expect(first.code).toBe(1);
+        if (process.env.PEEK) console.log(first.stdout);
         expect(first.stdout).toContain("[failed] Neo4j");
         expect(first.stdout).toContain(`graph step restart-promoted: a stack-file change, never a patch: ${promotedInstruction}`);
         expect(first.stdout).toContain(`run pulumi up -s ${TO} with allow-freeze-run: ${RUN}`);

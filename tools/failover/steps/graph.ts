@@ -162,7 +162,7 @@ export function toCommand(to: StackView, step: GraphStep, pod: string, spec: Ser
             case "kubectl":
                 return kubectl(to, ...c.argv.slice(2));
             case "offline-admin":
-                return offlineAdminArgv(to, c.statefulSet, spec ?? { image: `<image of ${c.statefulSet}>`, license: "yes", nodeSelector: {}, tolerations: [], securityContext: {} }, c.argv);
+                return offlineAdminArgv(to, c.statefulSet, spec ?? { image: `<image of ${c.statefulSet} (kubectl get statefulset ${c.statefulSet} -o json)>`, license: "<its NEO4J_ACCEPT_LICENSE_AGREEMENT>", nodeSelector: {}, tolerations: [], securityContext: {} }, c.argv);
             case "restart-with-settings":
                 return undefined;
         }
@@ -413,6 +413,7 @@ export function graphStep(inputs: FailoverInputs, deps: GraphPlanDeps): Step {
         const specs = new Map<string, ServerPodSpec>();
         for (const s of survivors) specs.set(s.statefulSet, await podSpec(s.statefulSet));
         const cmd = (s: GraphStep, change: () => string) => toCommand(to, s, pod, s.run.kind === "offline-admin" ? specs.get(s.run.statefulSet) : undefined, change);
+        const shown = (seedSts: string) => (resolved = [systemStatusCheck(), ...prepare, ...systemRecoveryComplete({ namespace: GRAPH.namespace, survivors, seed: seedSts, dumpPath })].map((x) => cmd(x, () => promotedChange)));
         // Before the stop: the ids go next to the dump (the only place they are readable while the servers are stopped).
         await withRetries(ctx, () => ctx.clients.in(to.region).s3.send(new PutObjectCommand({ Bucket: to.neo4jBackupBucketName, Key: survivorsKey, Body: JSON.stringify(survivors), ContentType: "application/json" })));
         const already = await dumped(ctx);
@@ -427,6 +428,8 @@ export function graphStep(inputs: FailoverInputs, deps: GraphPlanDeps): Step {
         const seed = [...info.entries()].sort((a, b) => b[1] - a[1])[0];
         if (!seed) throw new StepFailed("graph", "graph: no survivor reported a last committed transaction of the system database", `read neo4j-admin database info system on each stopped server, then ${rerun}`);
         ctx.record("graphSystemSeed", `${seed[0]} (last committed transaction ${seed[1]})`);
+        // What the evidence and the plan show is what ran: the seed read, the StatefulSets' own pod specs.
+        shown(seed[0]);
         ctx.record("graphSystemDump", dumpPath);
         for (const s of systemRecoveryComplete({ namespace: GRAPH.namespace, survivors, seed: seed[0], dumpPath })) {
             if (s.id === "dump-system" && already) continue;
@@ -460,11 +463,14 @@ export function graphStep(inputs: FailoverInputs, deps: GraphPlanDeps): Step {
                 return false;
             }
             if (s.kind === "system-recovery") {
-                const spec = { image: `<image of ${s.survivors[0].statefulSet}>`, license: "yes", nodeSelector: {}, tolerations: [], securityContext: {} };
+                // The plan shows the real offline pods (the StatefulSets are read, read-only); the seed is only known
+                // once the survivors are stopped and their system databases read, so the plan shows the first.
+                const specs = new Map<string, ServerPodSpec | undefined>();
+                for (const x of s.survivors) specs.set(x.statefulSet, await podSpec(x.statefulSet).catch(() => undefined));
                 resolved = [systemStatusCheck(), ...systemRecoveryPrepare({ namespace: GRAPH.namespace, survivors: s.survivors }), ...systemRecoveryComplete({ namespace: GRAPH.namespace, survivors: s.survivors, seed: s.survivors[0].statefulSet, dumpPath })].map((x) =>
-                    toCommand(to, x, s.pod, spec, () => promotedChange),
+                    toCommand(to, x, s.pod, x.run.kind === "offline-admin" ? specs.get(x.run.statefulSet) : undefined, () => promotedChange),
                 );
-                note = `the seed is the survivor with the highest system-info transaction, read at run time; ${dumpPath}`;
+                note = `dump-system runs on the survivor whose system-info shows the highest last committed transaction, read at run time; dump in ${dumpPath}`;
                 return false;
             }
             resolved = s.commands;
