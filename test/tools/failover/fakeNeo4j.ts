@@ -126,9 +126,23 @@ export function kubectlRunner(g: FakeGraph, aws: { state: FakeState }, bucket: s
         }
         if ((m = /^SHOW SERVERS YIELD serverId WHERE serverId = '([^']+)' RETURN count\(\*\) AS n$/.exec(statement))) return plain("n", [[byId(m[1]) ? "1" : "0"]]);
         if (statement.startsWith("SHOW DATABASES YIELD name, requestedStatus, currentStatus")) return plain("n", [[g.databaseWritable ? "0" : "1"]]);
+        if ((m = /^SHOW SERVERS YIELD serverId, state, health WHERE serverId = '([^']+)' RETURN state, health$/.exec(statement))) {
+            const s = byId(m[1]);
+            return plain("state, health", s ? [[q(s.state), q(s.health)]] : []);
+        }
+        if (/^SHOW DATABASE `neo4j` YIELD role, currentStatus WHERE role = 'secondary' AND currentStatus = 'online' RETURN count\(\*\) AS n$/.test(statement)) {
+            return plain("n", [[String(live().filter((s) => s.state === "Enabled" && s.modeConstraint === "SECONDARY" && s.hosting.includes("neo4j")).length)]]);
+        }
         if (!g.systemWritable) throw new Error("No write operations are allowed on this database");
         if ((m = /^CALL dbms\.cluster\.cordonServer\('([^']+)'\)$/.exec(statement))) byId(m[1])!.state = "Cordoned";
         else if ((m = /^ALTER SERVER '([^']+)' SET OPTIONS \{modeConstraint: '(\w+)'\}$/.exec(statement))) byId(m[1])!.modeConstraint = m[2] as FakeServer["modeConstraint"];
+        else if ((m = /^ENABLE SERVER '([^']+)' OPTIONS \{modeConstraint: '(\w+)', tags: \['(\w+)'\]\}$/.exec(statement))) {
+            const s = byId(m[1])!;
+            if (s.state !== "Free") throw new Error(`server ${m[1]} is not free`);
+            Object.assign(s, { state: "Enabled", modeConstraint: m[2] });
+        } else if ((m = /^ALTER DATABASE `neo4j` SET TOPOLOGY (\d+) PRIMARIES (\d+) SECONDARIES$/.exec(statement))) {
+            for (const s of live()) if (s.state === "Enabled" && !s.hosting.includes("neo4j")) s.hosting.push("neo4j");
+        }
         else if (/^CALL dbms\.cluster\.recreateDatabase\('neo4j'/.test(statement)) {
             if (live().some((s) => s.tag === "useast1" && s.modeConstraint !== "NONE")) throw new Error("not enough servers allowed to host primaries");
             g.databaseWritable = true;

@@ -104,7 +104,6 @@ describe("npm run failover: the graph step (Neo4j secondaries' promotion)", () =
     it("unplanned: runs exactly the builders' commands in order against the target only, stops at the stack-file change, then promotes the user database", async () => {
         const first = await run("--unplanned", "--execute");
         expect(first.code).toBe(1);
-        if (process.env.PEEK) console.log(first.stdout);
         expect(first.stdout).toContain("[failed] Neo4j");
         expect(first.stdout).toContain(`graph step restart-promoted: a stack-file change, never a patch: ${promotedInstruction}`);
         expect(first.stdout).toContain(`run pulumi up -s ${TO} with allow-freeze-run: ${RUN}`);
@@ -221,6 +220,38 @@ describe("npm run failover: the graph step (Neo4j secondaries' promotion)", () =
         for (const c of cypher) expect(c.argv).toContain('exec cypher-shell -a bolt+ssc://localhost:7687 -u neo4j -p "${NEO4J_AUTH#neo4j/}" -d system --format plain "$1"');
         const e = JSON.parse(files.find((f) => f.startsWith("{"))!) as { facts: Record<string, string> };
         expect(e.facts.graphSystemSeed).toBeUndefined(); // the second run found the system database recovered
+    });
+});
+
+describe("npm run failover --planned: the graph step switches the primaries (failbackRejoin / failbackSwitch)", () => {
+    beforeEach(() => {
+        for (const s of graph.servers) s.health = "Available";
+        graph.systemWritable = graph.databaseWritable = true;
+    });
+
+    it("servers that restarted after their unbind (Free) are enabled as secondaries and host the database, then the switch runs pair by pair", async () => {
+        const east = graph.servers.filter((s) => s.tag === "useast1");
+        for (const s of east) Object.assign(s, { state: "Free", hosting: ["system"] });
+        const r = await run("--planned", "--execute");
+        expect(r.stdout).toMatch(/5\. \[done\] Neo4j: move the primaries/);
+        const west = graph.servers.filter((s) => s.tag === "uswest2").map((s) => s.serverId);
+        expect(mutating().map((c) => what(c.argv))).toEqual([
+            ...east.map((s) => `ENABLE SERVER '${s.serverId}' OPTIONS {modeConstraint: 'SECONDARY', tags: ['useast1']}`),
+            "ALTER DATABASE `neo4j` SET TOPOLOGY 3 PRIMARIES 3 SECONDARIES",
+            ...east.flatMap((s, i) => [`ALTER SERVER '${s.serverId}' SET OPTIONS {modeConstraint: 'PRIMARY'}`, `ALTER SERVER '${west[i]}' SET OPTIONS {modeConstraint: 'SECONDARY'}`]),
+        ]);
+        // A re-run finds every check holding: nothing runs again.
+        const n = mutating().length;
+        await run("--planned", "--execute");
+        expect(mutating()).toHaveLength(n);
+    });
+
+    it("refuses when the target's servers are not in the cluster at all (rejoin them first)", async () => {
+        for (const s of graph.servers) if (s.tag === "useast1") s.dropped = true;
+        const r = await run("--planned", "--execute");
+        expect(r.stdout).toContain("[refused] Neo4j");
+        expect(r.stdout).toContain("after an unplanned failover rejoin them first (failbackRejoin, runbooks/failback.md step 3)");
+        expect(mutating()).toEqual([]);
     });
 });
 
