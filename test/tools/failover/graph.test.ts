@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { databasePromotion, systemRecoveryComplete, systemRecoveryPrepare } from "../../../components/graph/promotion";
 import { main } from "../../../tools/failover/cli";
 import { type StackView, stackOutputsSchema } from "../../../tools/failover/inputs";
-import { lastCommittedTransaction, parseServers, plainRows, statusCheckHolds } from "../../../tools/failover/steps/graph";
+import { GRAPH, lastCommittedTransaction, parseServers, plainRows, statusCheckHolds } from "../../../tools/failover/steps/graph";
 import { graphPromotionSeconds } from "../../../policy-pack/lib/resilience";
 import { unwrapWire } from "../../../tools/offline/wire";
-import { mustGet, plan } from "../../helpers/plan";
+import { inputsOf, mustGet, ofType, plan } from "../../helpers/plan";
 import { fakeAws } from "./fakeAws";
 import { type FakeGraph, applyPromotedStackFile, fakeGraph, kubectlRunner, loseRegion } from "./fakeNeo4j";
 
@@ -63,9 +63,16 @@ const dumpPath = () => `s3://${to.neo4jBackupBucketName}/neo4j/system-recovery/$
 const promotedInstruction = `set intelgraph:neo4j.promoted: true in Pulumi.${TO}.yaml`;
 
 describe("npm run failover: the graph step (Neo4j secondaries' promotion)", () => {
-    it("the outputs name the target's three servers (fixed addresses, cluster addresses) the step maps SHOW SERVERS to", () => {
+    it("the outputs name the target's three servers (fixed addresses, cluster addresses) the step maps SHOW SERVERS to, and the names it uses are the program's", async () => {
         expect(to.neo4jAddresses).toHaveLength(3);
         expect(to.neo4jClusterAddresses).toEqual(to.neo4jAddresses!.map((a) => `${a}:6000`));
+        const stack = mustGet(await plan(), TO);
+        const sets = ofType(stack, "kubernetes:apps/v1:StatefulSet").map(inputsOf) as { metadata: { name: string; namespace: string }; spec: { template: { spec: { containers: { env: { name: string; valueFrom?: unknown }[] }[] } } } }[];
+        const servers = sets.filter((x) => x.metadata.name.startsWith(`${GRAPH.cluster}-`));
+        expect(servers.map((x) => [x.metadata.name, x.metadata.namespace])).toEqual([0, 1, 2].map((i) => [`${GRAPH.cluster}-${i}`, GRAPH.namespace]));
+        // The password the pods' cypher-shell reads: NEO4J_AUTH from the auth Secret, never a literal.
+        for (const x of servers) expect(x.spec.template.spec.containers[0].env.find((e) => e.name === "NEO4J_AUTH")?.valueFrom).toBeDefined();
+        expect(ofType(stack, "kubernetes:core/v1:ServiceAccount").map(inputsOf).map((x) => (x.metadata as { name: string }).name)).toContain(GRAPH.backupServiceAccount);
     });
 
     it("a dry run reads the facts and prints every command (argv), its check and budget; it runs no mutating command", async () => {

@@ -415,7 +415,7 @@ export function graphStep(inputs: FailoverInputs, deps: GraphPlanDeps): Step {
         const cmd = (s: GraphStep, change: () => string) => toCommand(to, s, pod, s.run.kind === "offline-admin" ? specs.get(s.run.statefulSet) : undefined, change);
         const shown = (seedSts: string) => (resolved = [systemStatusCheck(), ...prepare, ...systemRecoveryComplete({ namespace: GRAPH.namespace, survivors, seed: seedSts, dumpPath })].map((x) => cmd(x, () => promotedChange)));
         // Before the stop: the ids go next to the dump (the only place they are readable while the servers are stopped).
-        await withRetries(ctx, () => ctx.clients.in(to.region).s3.send(new PutObjectCommand({ Bucket: to.neo4jBackupBucketName, Key: survivorsKey, Body: JSON.stringify(survivors), ContentType: "application/json" })));
+        if (!(await recordedSurvivors(ctx))) await withRetries(ctx, () => ctx.clients.in(to.region).s3.send(new PutObjectCommand({ Bucket: to.neo4jBackupBucketName, Key: survivorsKey, Body: JSON.stringify(survivors), ContentType: "application/json" })));
         const already = await dumped(ctx);
         const info = new Map<string, number>();
         for (const s of prepare) {
@@ -447,7 +447,7 @@ export function graphStep(inputs: FailoverInputs, deps: GraphPlanDeps): Step {
         get calls(): readonly PlannedCall[] {
             return resolved ? resolved.map((c) => callOf(to, c)) : factCommands(to, pods[0] ?? podOf(statefulSetOf(0)));
         },
-        precondition: `kubectl reaches ${to.eksClusterName} (context ${to.eksClusterName}: aws eks update-kubeconfig --region ${to.region} --name ${to.eksClusterName} --alias ${to.eksClusterName}, from a runner inside its VPC); ${planned ? "both regions' servers enabled" : `${from.region}'s servers unavailable`}`,
+        precondition: `kubectl reaches ${to.eksClusterName} (context ${to.eksClusterName}: aws eks update-kubeconfig --region ${to.region} --name ${to.eksClusterName} --alias ${to.eksClusterName}, from a runner inside its VPC, as the break-glass role: its access entry has AmazonEKSClusterAdminPolicy for exec, run and scale); ${planned ? "both regions' servers enabled" : `${from.region}'s servers unavailable`}`,
         get check(): string {
             const list = resolved ? resolved.map((c) => `${c.id}: ${c.check.expect}`).join("; ") : "";
             return `each builder step's check (skipped when it already holds)${list ? `: ${list}` : ""}${note ? ` (${note})` : ""}`;
