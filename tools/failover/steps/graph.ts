@@ -90,8 +90,10 @@ export interface ServerPodSpec {
 
 /**
  * neo4j-admin on a stopped server's volume: a pod of the server's own image, on its node tier, mounting its claim
- * data-<sts>-0, as the backup service account (its IRSA role reaches the region's bucket for the dump). The image's
- * entrypoint runs neo4j-admin after writing the configuration (Operations Manual 5.26, "Docker specific operations").
+ * data-<sts>-0, as the backup service account (its IRSA role reaches the region's bucket for the dump). neo4j-admin
+ * run as the neo4j image's command against a mounted /data is how the Operations Manual 5.26's Docker pages ("Docker
+ * specific operations") use it; on EKS this is unproven until a staging drill (docs/graph-secondaries.md, Open). The
+ * Neo4j process must be stopped first: the claim is ReadWriteOnce and the store is offline (the stop-survivors step).
  */
 export function offlineAdminArgv(to: StackView, sts: string, spec: ServerPodSpec, argv: readonly string[]): string[] {
     const name = `${sts}-admin`;
