@@ -80,6 +80,17 @@ describe("runbooks follow the failover CLI", () => {
         expect(read("../Pulumi.us-west-2.yaml")).toMatch(/^ {4}membership: writer$/m);
     });
 
+    it("the graph section says what the CLI does: builders in order, the stop at intelgraph:neo4j.promoted, the password read in the pod; failback rejoins with the builders", () => {
+        const step5 = read("region-failover.md").split(/^## /m).find((x) => x.includes("(step `graph`)")) ?? "";
+        for (const name of ["systemStatusCheck", "systemRecoveryPrepare", "systemRecoveryComplete", "databasePromotion", "failbackSwitch"]) expect(step5, name).toContain(`\`${name}\``);
+        expect(step5).toContain("Set `intelgraph:neo4j.promoted: true` in `Pulumi.us-east-1.yaml`");
+        expect(step5).toContain('"${NEO4J_AUTH#neo4j/}"');
+        expect(step5).toContain("same `--run-id`");
+        expect(step5).not.toMatch(/until it\s+is given the builders' output/);
+        expect(read("failback.md")).toContain("`failbackRejoin`");
+        expect(read("failback.md")).not.toContain("restore there as in region-failover step 5");
+    });
+
     it("would catch a runbook out of order", () => {
         expect(stepHeadings("## 1. A (step `aurora`)\n## 2. B (step `freeze`)\n")).toEqual(["aurora", "freeze"]);
     });

@@ -25,7 +25,7 @@ export const STEP_BUDGETS = {
 /** The seed's stretch RTO for hot paths (< 5 min, seed 001): what the plan shows automation against. */
 export const STRETCH_RTO = of(budgets.stretchRtoSeconds);
 
-/** The steps on the hot paths (writes and reads of the API); the graph's restore has its own objective. */
+/** The steps on the hot paths (writes and reads of the API); the graph's promotion has its own objective (graphPromotionSeconds). */
 export const HOT_PATH_STEPS = ["freeze", "aurora", "redis", "capacity", "dns"] as const;
 
 const POLICY_CONFIG_DIR = path.join(__dirname, "..", "..", "policy-pack", "config");

@@ -47,7 +47,8 @@ export function stackSource(name: StackSourceName, o: { readonly outputsDir: str
     return withFallback(automationSource(deps.workspace ?? localWorkspace(o.workDir)), files, (m) => deps.stderr(`failover: ${m} (${o.outputsDir})\n`));
 }
 
-const kubectl: CommandRunner = async (argv) => (await promisify(execFile)(argv[0], argv.slice(1), { timeout: 60_000 })).stdout;
+// An offline neo4j-admin pod (dump, load) may take minutes; the graph step's checks bound the rest.
+const kubectl: CommandRunner = async (argv) => (await promisify(execFile)(argv[0], argv.slice(1), { timeout: 900_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
 
 export function describePlan(steps: readonly Step[], inputs: FailoverInputs, decision: Budget = decisionBudget(inputs.to.stack)) {
     const hot = automationSeconds(steps.filter((s) => (HOT_PATH_STEPS as readonly string[]).includes(s.id)));

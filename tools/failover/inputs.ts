@@ -29,6 +29,10 @@ export const stackOutputsSchema = z.object({
     apiRecordFqdn: z.string().min(1),
     dnsWeight: z.number().int(),
     neo4jFullBackupEveryDays: z.number().int().positive(),
+    // The graph servers' fixed addresses and cluster addresses, in server order (the graph step maps SHOW SERVERS
+    // rows to StatefulSets by them); absent in outputs of stacks deployed before the secondaries (#14).
+    neo4jAddresses: z.array(z.string().min(1)).optional(),
+    neo4jClusterAddresses: z.array(z.string().min(1)).optional(),
     // The region's Object Lock evidence bucket (stacks/drillTier.ts); absent in outputs of stacks deployed before it.
     evidenceBucketName: z.string().min(1).optional(),
     evidenceAuditRetentionDays: z.number().int().positive().optional(),

@@ -5,15 +5,14 @@ import { capacityStep } from "./steps/capacity";
 import { dnsStep } from "./steps/dns";
 import { freezeStep } from "./steps/freeze";
 import { redisStep } from "./steps/redis";
-import { type CommandRunner, type GraphCommand, currentGraphPromotion, graphStep } from "./steps/graph";
+import { type CommandRunner, graphStep } from "./steps/graph";
 import type { Step } from "./types";
 
 export interface PlanDeps {
     readonly runId: string;
     readonly by: string;
+    /** Runs the graph step's kubectl commands (a fake in tests). */
     readonly runCommand: CommandRunner;
-    /** The graph promotion commands (#14's builders once they land). */
-    readonly graphCommands?: readonly GraphCommand[];
 }
 
 /**
@@ -26,7 +25,7 @@ export function failoverSteps(inputs: FailoverInputs, deps: PlanDeps): Step[] {
         auroraStep(inputs),
         redisStep(inputs),
         capacityStep(inputs),
-        graphStep(inputs, deps.graphCommands ?? currentGraphPromotion(inputs), deps.runCommand),
+        graphStep(inputs, { runId: deps.runId, run: deps.runCommand }),
         dnsStep(inputs),
     ];
 }

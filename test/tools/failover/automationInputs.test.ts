@@ -13,6 +13,7 @@ import { type AutomationWorkspace, StackNotDeployed, automationSource } from "..
 import { type WireValue, isSecret, unwrapWire } from "../../../tools/offline/wire";
 import { mustGet, plan } from "../../helpers/plan";
 import { fakeAws } from "./fakeAws";
+import { fakeGraph, kubectlRunner } from "./fakeNeo4j";
 
 const FROM = "us-west-2";
 const TO = "us-east-1";
@@ -57,7 +58,13 @@ async function run(ws: AutomationWorkspace, ...args: string[]) {
         stderr: (s) => void (stderr += s),
         now: () => t,
         sleep: async (ms) => void (t += ms),
-        runCommand: async (argv) => (argv.join(" ").includes("SHOW DATABASE") ? "currentStatus\n\"online\"\n" : ""),
+        // The graph already promoted (test/tools/failover/graph.test.ts runs the promotion itself).
+        runCommand: kubectlRunner(
+            fakeGraph({ fromAddresses: maps[FROM].neo4jAddresses.value as string[], toAddresses: maps[TO].neo4jAddresses.value as string[], fromTag: "uswest2", toTag: "useast1", mode: "promoted" }),
+            fake,
+            String(maps[TO].neo4jBackupBucketName.value),
+            String(maps[TO].eksClusterName.value),
+        ),
         workspace: ws,
     });
     return { code, stdout, stderr };

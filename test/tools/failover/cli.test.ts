@@ -14,6 +14,7 @@ import { unwrapWire } from "../../../tools/offline/wire";
 import { mustGet, plan } from "../../helpers/plan";
 import budgets from "../../../policy-pack/data/recovery-times.json";
 import { fakeAws } from "./fakeAws";
+import { type FakeGraph, fakeGraph, kubectlRunner } from "./fakeNeo4j";
 
 const FROM = "us-west-2";
 const TO = "us-east-1";
@@ -25,7 +26,7 @@ async function outputs(stack: string): Promise<Record<string, unknown>> {
 
 let dir: string;
 let fake: ReturnType<typeof fakeAws>;
-let graph: { online: boolean; ran: string[] };
+let graph: FakeGraph;
 let secrets: string[];
 let t: number;
 
@@ -42,13 +43,7 @@ async function run(...args: string[]) {
         stderr: (s) => void (stderr += s),
         now: () => t,
         sleep: async (ms) => void (t += ms),
-        runCommand: async (argv) => {
-            const cmd = argv.join(" ");
-            if (cmd.includes("SHOW DATABASE")) return graph.online ? "currentStatus\n\"online\"\n" : "currentStatus\n\"offline\"\n";
-            graph.ran.push(cmd);
-            if (cmd.includes("database restore")) graph.online = true;
-            return "";
-        },
+        runCommand: async (argv) => kubectlRunner(graph, fake, String((await outputs(TO)).neo4jBackupBucketName), String((await outputs(TO)).eksClusterName))(argv),
     });
     return { code, stdout, stderr };
 }
@@ -56,8 +51,11 @@ async function run(...args: string[]) {
 beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "failover-"));
     t = Date.parse("2026-12-01T23:00:00Z");
-    graph = { online: false, ran: [] };
     await writeOutputs();
+    const [f, o] = [await outputs(FROM), await outputs(TO)];
+    // These tests are about the AWS steps: the graph is already promoted (planned: both regions' servers enabled);
+    // test/tools/failover/graph.test.ts runs the promotion itself.
+    graph = fakeGraph({ fromAddresses: f.neo4jAddresses as string[], toAddresses: o.neo4jAddresses as string[], fromTag: "uswest2", toTag: "useast1", mode: "promoted" });
     fake = fakeAws(await view(FROM), await view(TO));
     const p = await outputs(FROM);
     secrets = [p.auroraMasterPassword, p.redisAuthToken, p.kubeconfig].map(String);
@@ -76,7 +74,7 @@ describe("npm run failover", () => {
         expect(r.code).toBe(0);
         expect(await fake.mutating()).toEqual([]);
         expect(await fake.uploads()).toEqual([]);
-        expect(graph.ran).toEqual([]);
+        expect(graph.ran.filter((c) => c.mutating)).toEqual([]);
         expect(r.stdout).toContain("Dry run (planned) us-west-2 (us-west-2) -> us-east-1 (us-east-1)");
         expect(r.stdout).toContain("rds SwitchoverGlobalCluster in us-east-1");
         expect(fake.state.auroraWriter).toBe((await outputs(FROM)).auroraClusterArn);
@@ -93,14 +91,20 @@ describe("npm run failover", () => {
     });
 
     it("the plan's durations are the RTO model's budgets (policy-pack/data/recovery-times.json), decision included", async () => {
-        const r = await run("--planned", "--json");
+        const r = await run("--unplanned", "--json");
         const p = (JSON.parse(r.stdout) as { plan: { rtoBudgetSeconds: number; automationSeconds: number; steps: { id: string; expectedSeconds: number; durationSource: string }[] } }).plan;
         const byId = Object.fromEntries(p.steps.map((s) => [s.id, s]));
         expect([byId.aurora.expectedSeconds, byId.redis.expectedSeconds, byId.capacity.expectedSeconds, byId.graph.expectedSeconds]).toEqual([
             budgets.auroraPromotionSeconds.value, budgets.redisPromotionSeconds.value, budgets.eksScaleUpSeconds.value, graphPromotionSeconds(),
         ]);
         expect(byId.aurora.durationSource).toContain(budgets.auroraPromotionSeconds.source);
+        expect(byId.graph.durationSource).toContain("neo4jPromotionSteps");
         expect(p.rtoBudgetSeconds).toBe(budgets.decisionSeconds.value + p.automationSeconds);
+        // Planned: failbackSwitch's budgets, one pair of servers after the other (a store copy each; writes stay available).
+        const planned = (JSON.parse((await run("--planned", "--json")).stdout) as { plan: { steps: { id: string; expectedSeconds: number; durationSource: string }[] } }).plan.steps.find((x) => x.id === "graph")!;
+        const steps = budgets.neo4jPromotionSteps;
+        expect(planned.expectedSeconds).toBe(3 * (steps.storeCopy.value + steps.cypher.value));
+        expect(planned.durationSource).toContain(steps.storeCopy.source);
     });
 
     it("the decision time is config (the target's policy config, else the seed's 300 s; --decision-seconds overrides) and the hot paths are set against the 5 min stretch", async () => {
@@ -122,6 +126,7 @@ describe("npm run failover", () => {
 
     it("planned: switchover, datastore failover, scale-up, graph; stops at the weights (config), then completes once they are applied", async () => {
         const to = await outputs(TO), from = await outputs(FROM);
+        graph = fakeGraph({ fromAddresses: from.neo4jAddresses as string[], toAddresses: to.neo4jAddresses as string[], fromTag: "uswest2", toTag: "useast1", mode: "secondaries" });
         const first = await run("--planned", "--execute");
         expect(first.code).toBe(1);
         expect(first.stdout).toContain(`set intelgraph:dns.weight to 100 in Pulumi.${TO}.yaml and 0 in Pulumi.${FROM}.yaml`);
@@ -139,13 +144,12 @@ describe("npm run failover", () => {
         expect(m.slice(4).map((c) => [c.operation, c.region, c.input.nodegroupName, (c.input.scalingConfig as { desiredSize: number }).desiredSize])).toEqual(
             (await groups()).map((g) => ["UpdateNodegroupConfig", TO, g, g.includes("graph") ? 2 : 8]),
         );
-        // The graph: one restore, from the chain the old primary was writing (neo4j/<its region>/chain-<first day of the period>/),
-        // and no kubectl patch of the backup job (the stack file starts it; a patch would be reverted by pulumi up).
-        const period = from.neo4jFullBackupEveryDays as number;
-        const chain = Math.floor(Math.floor(t / 86_400_000) / period) * period;
-        expect(graph.ran).toEqual([
-            `kubectl -n neo4j exec intelgraph-graph-0-0 -- neo4j-admin database restore --from-path=s3://${to.neo4jBackupBucketName}/neo4j/${FROM}/chain-${chain}/ --overwrite-destination=true neo4j`,
-        ]);
+        // The graph: failbackSwitch, one pair at a time (a us-east-1 server may host primaries, then a us-west-2 one gives them up).
+        const ids = (tag: string) => graph.servers.filter((x) => x.tag === tag).map((x) => x.serverId);
+        const [east, west] = [ids("useast1"), ids("uswest2")];
+        expect(graph.ran.filter((c) => c.mutating).map((c) => c.argv[c.argv.length - 1])).toEqual(
+            east.flatMap((e, i) => [`ALTER SERVER '${e}' SET OPTIONS {modeConstraint: 'PRIMARY'}`, `ALTER SERVER '${west[i]}' SET OPTIONS {modeConstraint: 'SECONDARY'}`]),
+        );
 
         // The reviewed weight change is applied and the outputs re-exported: the re-run finds every step done.
         await writeOutputs({ [TO]: { dnsWeight: 100 }, [FROM]: { dnsWeight: 0 } });

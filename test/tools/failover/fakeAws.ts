@@ -10,7 +10,7 @@ import {
     FailoverGlobalReplicationGroupCommand,
 } from "@aws-sdk/client-elasticache";
 import { DescribeGlobalClustersCommand, FailoverGlobalClusterCommand, RDSClient, SwitchoverGlobalClusterCommand } from "@aws-sdk/client-rds";
-import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 
@@ -27,6 +27,8 @@ export interface FakeState {
     redisMember: boolean;
     desired: Record<string, number>;
     objects: Set<string>;
+    /** Bodies of the objects put (string bodies only). */
+    bodies: Map<string, string>;
 }
 
 export interface Recorded {
@@ -48,6 +50,7 @@ export function fakeAws(from: StackView, to: StackView) {
         redisMember: true,
         desired: {},
         objects: new Set(),
+        bodies: new Map(),
     };
     const maxOf = (ng: string) => (ng.includes("graph") ? 2 : 8);
     const stubs: [string, Stub][] = [];
@@ -106,7 +109,16 @@ export function fakeAws(from: StackView, to: StackView) {
         if (state.objects.has(`${input.Bucket}/${input.Key}`)) return {};
         throw Object.assign(new Error("Not Found"), { name: "NotFound", $metadata: { httpStatusCode: 404 } });
     });
-    s3.on(PutObjectCommand).callsFake((input: { Bucket?: string; Key?: string }) => (state.objects.add(`${input.Bucket}/${input.Key}`), {}));
+    s3.on(PutObjectCommand).callsFake((input: { Bucket?: string; Key?: string; Body?: unknown }) => {
+        state.objects.add(`${input.Bucket}/${input.Key}`);
+        if (typeof input.Body === "string") state.bodies.set(`${input.Bucket}/${input.Key}`, input.Body);
+        return {};
+    });
+    s3.on(GetObjectCommand).callsFake((input: { Bucket?: string; Key?: string }) => {
+        const body = state.bodies.get(`${input.Bucket}/${input.Key}`);
+        if (body === undefined) throw Object.assign(new Error("The specified key does not exist."), { name: "NoSuchKey", $metadata: { httpStatusCode: 404 } });
+        return { Body: { transformToString: async () => body } };
+    });
 
     const sts = make("sts", STSClient);
     sts.on(GetCallerIdentityCommand).resolves({ Arn: "arn:aws:sts::123456789012:assumed-role/intelgraph-break-glass/oncall" });
