@@ -3,6 +3,7 @@ import { METRIC_ALARM, actionFacts, watches } from "../lib/alarms";
 import { subjectOf, violationMessage } from "../lib/message";
 import { GRAPH_LAG_METRIC, NEO4J_LABELS } from "../contracts/neo4jLabels";
 import { read, readPath } from "../lib/read";
+import { homeRegion } from "../lib/resources";
 import { ofType } from "../lib/stack";
 
 const AURORA = "aws:rds/cluster:Cluster";
@@ -22,6 +23,8 @@ interface Tier {
     readonly matches: (value: string) => boolean;
     /** Which part of the resource is watched, when it has several (a replication configuration's rules). */
     readonly part?: string;
+    /** The tier's region when its resource has none of its own (a Kubernetes object: the stack's home region). */
+    readonly region?: string;
 }
 
 function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
@@ -53,7 +56,8 @@ function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
         const instance = labels[NEO4J_LABELS.instance];
         if (labels[NEO4J_LABELS.name] === "neo4j" && typeof instance === "string" && !clusters.has(instance)) clusters.set(instance, s);
     }
-    for (const [instance, s] of clusters) tiers.push({ resource: s, metric: GRAPH_LAG_METRIC.name, dimension: GRAPH_LAG_METRIC.dimension, matches: (v) => v === instance, part: `Neo4j cluster ${instance}` });
+    const home = homeRegion(resources);
+    for (const [instance, s] of clusters) tiers.push({ resource: s, metric: GRAPH_LAG_METRIC.name, dimension: GRAPH_LAG_METRIC.dimension, matches: (v) => v === instance, part: `Neo4j cluster ${instance}`, region: home });
     // The graph standby's data: the backups each rule replicates into a secondary's region (RuleId dimension).
     for (const c of ofType(resources, S3_REPLICATION)) {
         const rules = read(() => c.props.rules);
@@ -84,7 +88,7 @@ export const detectReplicationLagAlarms: StackValidationPolicy = {
         if (!tiers.length) args.notApplicable("no replicated data tier in this stack");
         const alarms = ofType(args.resources, METRIC_ALARM);
         for (const t of tiers) {
-            const subject = subjectOf(t.resource);
+            const subject = subjectOf(t.resource, t.region);
             const required = `a CloudWatch alarm on ${t.metric} (${t.dimension}) notifying an SNS topic of ${subject.region ?? "its region"} encrypted with a key of that region`;
             const watching = alarms.filter((a) => watches(a, t.resource, [t.metric], t.dimension, t.matches));
             if (!watching.length) {
