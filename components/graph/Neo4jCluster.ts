@@ -264,7 +264,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             child,
         );
 
-        // Read by the lag exporter and alarm (threshold) and by the plan's RPO model (policy-pack/lib/resilience.ts).
+        // Read by the plan's RPO model (policy-pack/lib/resilience.ts). The lag alarm does not read it: Neo4j measures
+        // lag in transactions (components/graph/lagExporter.ts), so its threshold is intelgraph:alerts.graphLagTransactions.
         new k8s.core.v1.ConfigMap(
             `${name}-replication`,
             {

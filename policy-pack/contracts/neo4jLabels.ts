@@ -12,7 +12,8 @@ export const NEO4J_LABELS = {
 /**
  * Contract: the ConfigMap (in the cluster's namespace) holding the secondaries' replication lag bound
  * (`lagBoundSeconds`) and the time to notice its breach (`lagDetectionSeconds`), the graph's RPO in
- * intelgraph-resilience-objectives and the threshold of the lag alarm.
+ * intelgraph-resilience-objectives: the bound the secondaries' lag alarm (in transactions, GRAPH_LAG_METRIC below)
+ * is the measurement for, not its threshold.
  */
 export const REPLICATION_CONFIGMAP = "intelgraph-graph-replication";
 
