@@ -41,6 +41,8 @@ export const LAG_QUERY = "SHOW DATABASE neo4j YIELD serverID, address, role, rep
  * server against the JVM's default trust store, which `javax.net.ssl.trustStore` replaces by one holding only the
  * cluster CA (the Java driver builds its system-CA trust from the default TrustManagerFactory: neo4j-java-driver
  * SecurityPlanImpl.loadSystemCertificates). The servers' names are in their certificates (certificates.ts SANs).
+ * The launcher passes JAVA_OPTS to the JVM (cypher-shell's Gradle start scripts: `%JAVA_OPTS% %CYPHER_SHELL_OPTS%`);
+ * that the 5.26 image's bin/cypher-shell does the same is unproven until the first staging run.
  * No rows with a lag (no secondary online) leaves no file: nothing is published.
  *
  * OPEN (blocks the first staging run): the bolt policy also sets client_auth REQUIRE, and cypher-shell has no
