@@ -4,6 +4,7 @@ import type { RedisGlobal } from "../components/data/RedisGlobal";
 import { BurnRateAlarms } from "../components/monitoring/BurnRateAlarms";
 import { Dashboard } from "../components/monitoring/Dashboard";
 import { DataTierAlarms } from "../components/monitoring/DataTierAlarms";
+import { GraphLagAlarm } from "../components/monitoring/GraphLagAlarm";
 import { EdgeAlarms, ROUTE53_METRICS_REGION, type WatchedHealthCheck } from "../components/monitoring/EdgeAlarms";
 import { NodeReadinessAlarms } from "../components/monitoring/NodeReadinessAlarms";
 import { NotificationTopic } from "../components/monitoring/NotificationTopic";
@@ -25,7 +26,12 @@ export interface PeerHealthChecks {
  */
 export function regionalMonitoring(
     base: RegionalBase,
-    tiers: { readonly aurora: AuroraGlobal; readonly redis: RedisGlobal },
+    tiers: {
+        readonly aurora: AuroraGlobal;
+        readonly redis: RedisGlobal;
+        /** The Neo4j cluster's name (its lag metric's dimension) and whether this region hosts its secondaries. */
+        readonly graph: { readonly clusterName: string; readonly secondariesHere: boolean };
+    },
     watch: PeerHealthChecks,
     /** Tiers that alarm on this topic too (the protection tier), built once the topic exists; their alarms join the dashboard. */
     alarmingTiers: (topicArn: pulumi.Output<string>) => readonly pulumi.Output<string>[] = () => [],
@@ -51,6 +57,13 @@ export function regionalMonitoring(
             replicationLagSeconds: alerts.replicationLagSeconds,
             redisLagSeconds: alerts.redisLagSeconds,
         },
+        onRegion,
+    );
+    // In both regions: the exporter publishes in each (components/graph/lagExporter.ts); missing data is breaching
+    // only where the secondaries are (GraphLagAlarm).
+    const graphLag = new GraphLagAlarm(
+        "graph-lag-alarm",
+        { namePrefix: prefix, topicArn, clusterName: tiers.graph.clusterName, thresholdTransactions: alerts.graphLagTransactions, secondariesHere: tiers.graph.secondariesHere },
         onRegion,
     );
     const healthChecks: WatchedHealthCheck[] =
@@ -81,7 +94,7 @@ export function regionalMonitoring(
         onRegion,
     );
     const burn = new BurnRateAlarms("burn-rate", { namePrefix: prefix, topicArn, loadBalancerArnSuffix: entry.loadBalancerArnSuffix, availabilitySloPercent: alerts.availabilitySloPercent }, onRegion);
-    const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, ...edge.alarmArns, ...nodes.alarmArns, ...burn.alarmArns, ...alarmingTiers(topicArn)];
+    const alarmArns: pulumi.Output<string>[] = [...data.alarmArns, graphLag.alarmArn, ...edge.alarmArns, ...nodes.alarmArns, ...burn.alarmArns, ...alarmingTiers(topicArn)];
     const dashboard = new Dashboard(
         "dashboard",
         {
@@ -99,7 +112,9 @@ export function regionalMonitoring(
     return {
         outputs: { alertTopicArn: topicArn, apiReleaseGateAlarmName: burn.pageAlarmName, dashboardName: dashboard.dashboardName },
         // What stops a drill in this region: users failing (the page-level burn rate) or replication falling
-        // behind (the data-tier lag alarms, ALARM only where the region receives replication).
+        // behind (the data-tier lag alarms, ALARM only where the region receives replication). Not the graph's lag
+        // alarm: its missing data is breaching where the secondaries are, so an exporter that cannot query (the open
+        // bolt client-certificate question, components/graph/lagExporter.ts) would stop every drill there.
         drillStopAlarmArns: [burn.pageAlarmArn, ...data.alarmArns],
     };
 }

@@ -1,7 +1,7 @@
 import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { PrimaryStackConfig } from "./config/schema";
-import { graphTier } from "./graphTier";
+import { GRAPH_CLUSTER_NAME, graphTier } from "./graphTier";
 import { drillTier } from "./drillTier";
 import { regionalMonitoring } from "./monitoring";
 import { protectTier } from "./protectTier";
@@ -39,7 +39,7 @@ export async function primaryStack(config: PrimaryStackConfig): Promise<ProgramO
     const graph = graphTier(base, { kind: "primary" });
     // A primary knows no other region's health check: its secondaries watch its check.
     // Backups, restore tests and their verification report to the region's topic (and its dashboard).
-    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
+    const monitoring = regionalMonitoring(base, { aurora, redis, graph: { clusterName: GRAPH_CLUSTER_NAME, secondariesHere: false } }, { peers: [] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
     if (!aurora.globalWriterEndpoint) throw new Error("AuroraGlobal: a primary has a global writer endpoint");
 
     return {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AuroraGlobal } from "../components/data/AuroraGlobal";
 import { RedisGlobal } from "../components/data/RedisGlobal";
 import type { SecondaryStackConfig } from "./config/schema";
-import { graphTier } from "./graphTier";
+import { GRAPH_CLUSTER_NAME, graphTier } from "./graphTier";
 import { drillTier } from "./drillTier";
 import { regionalMonitoring } from "./monitoring";
 import { protectTier } from "./protectTier";
@@ -52,7 +52,7 @@ export async function secondaryStack(config: SecondaryStackConfig, primary: Prim
         ca: { certPem: pulumi.output(p.neo4jClusterCaCertPem), privateKeyPem: primary.secrets.neo4jClusterCaKeyPem },
     });
     // Backups, restore tests and their verification report to the region's topic (and its dashboard).
-    const monitoring = regionalMonitoring(base, { aurora, redis }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
+    const monitoring = regionalMonitoring(base, { aurora, redis, graph: { clusterName: GRAPH_CLUSTER_NAME, secondariesHere: !config.neo4j.promoted } }, { peers: [{ region: p.region, healthCheckId: p.apiHealthCheckId }] }, (topicArn) => protectTier(base, { aurora, graph }, topicArn).alarmArns);
 
 
     return {

@@ -92,6 +92,12 @@ export class Neo4jCluster extends pulumi.ComponentResource {
     readonly routingEndpoint: pulumi.Output<string>;
     readonly serverNames: string[];
     readonly namespace: pulumi.Output<string>;
+    /** In-cluster DNS names of this region's servers (in their certificates' SANs). */
+    readonly serverFqdns: string[];
+    /** The Secret holding NEO4J_AUTH. */
+    readonly authSecretName: pulumi.Output<string>;
+    /** A Secret holding the cluster CA as `ca.crt` (server 0's TLS Secret): clients mount that key only. */
+    readonly caSecretName: pulumi.Output<string>;
 
     constructor(name: string, args: Neo4jClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("intelgraph:graph:Neo4jCluster", name, {}, opts);
@@ -258,7 +264,8 @@ export class Neo4jCluster extends pulumi.ComponentResource {
             child,
         );
 
-        // Read by the lag exporter and alarm (threshold) and by the plan's RPO model (policy-pack/lib/resilience.ts).
+        // Read by the plan's RPO model (policy-pack/lib/resilience.ts). The lag alarm does not read it: Neo4j measures
+        // lag in transactions (components/graph/lagExporter.ts), so its threshold is intelgraph:alerts.graphLagTransactions.
         new k8s.core.v1.ConfigMap(
             `${name}-replication`,
             {
@@ -279,6 +286,9 @@ export class Neo4jCluster extends pulumi.ComponentResource {
         );
 
         this.serverNames = servers.map((s) => s.name);
+        this.serverFqdns = servers.map((s) => s.fqdn);
+        this.authSecretName = auth.metadata.name;
+        this.caSecretName = tlsSecrets[0].secret.metadata.name;
         this.namespace = ns.metadata.name;
         this.clusterAddresses = clusterAddresses;
         this.caCertPem = ca.certPem;

@@ -130,8 +130,13 @@ export function serverSettings(x: Neo4jServerSettings): Record<string, string> {
         "server.memory.heap.initial_size": `${x.heapGi}g`,
         "server.memory.heap.max_size": `${x.heapGi}g`,
         "server.memory.pagecache.size": `${x.pageCacheGi}g`,
-        // Mutual TLS on the cluster and bolt scopes, certificates signed by the one cluster CA of both regions;
-        // each server trusts only that CA (trusted/ca.crt).
+        // TLS on the cluster and bolt scopes, certificates signed by the one cluster CA of both regions; each server
+        // trusts only that CA (trusted/ca.crt). The cluster scope is mutual (every peer is a server with its own
+        // certificate). Bolt requires TLS and the password, and verifies a client certificate when one is presented
+        // (OPTIONAL), but cannot require one: cypher-shell, which the failover CLI, the runbooks and the lag exporter
+        // run, has no client-certificate option ("Client SSL auth is not supported in any of the drivers, only
+        // server-to-server", neo4j/neo4j-java-driver#1366; the drivers' mTLS arrived later as a preview second
+        // factor: neo4j-javascript-driver#1183, neo4j-python-driver#1025), so REQUIRE would lock the operators out.
         "dbms.ssl.policy.cluster.enabled": "true",
         "dbms.ssl.policy.cluster.base_directory": "/ssl/cluster",
         "dbms.ssl.policy.cluster.client_auth": "REQUIRE",
@@ -139,7 +144,7 @@ export function serverSettings(x: Neo4jServerSettings): Record<string, string> {
         "dbms.ssl.policy.cluster.public_certificate": "public.crt",
         "dbms.ssl.policy.bolt.enabled": "true",
         "dbms.ssl.policy.bolt.base_directory": "/ssl/cluster",
-        "dbms.ssl.policy.bolt.client_auth": "REQUIRE",
+        "dbms.ssl.policy.bolt.client_auth": "OPTIONAL",
         "dbms.ssl.policy.bolt.private_key": "private.key",
         "dbms.ssl.policy.bolt.public_certificate": "public.crt",
         "server.bolt.tls_level": "REQUIRED",

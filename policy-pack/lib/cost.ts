@@ -6,6 +6,7 @@
  * Steady state: node groups at their desired size.
  * Shared by the plan report and the budget rules, over plain {type, props} so both can feed it.
  */
+import { GRAPH_LAG_EXPORTER_COMPONENT, NEO4J_LABELS } from "../contracts/neo4jLabels";
 import prices from "../data/aws-prices.json";
 
 export interface Priced {
@@ -179,6 +180,11 @@ export function estimateCost(resources: readonly Priced[], context: { readonly r
                 perMonth(r.name, "cloudwatch-alarm-metric", metrics, "month");
                 break;
             }
+            case "kubernetes:batch/v1:CronJob":
+                // The graph's lag exporter publishes one custom metric (one dimension combination: its cluster), billed
+                // per metric-month whatever the number of points (Amazon CloudWatch pricing, metrics).
+                if (get(p, ["spec", "jobTemplate", "spec", "template", "metadata", "labels", NEO4J_LABELS.component]) === GRAPH_LAG_EXPORTER_COMPONENT) perMonth(r.name, "cloudwatch-custom-metric", 1, "month");
+                break;
             case "aws:cloudwatch/compositeAlarm:CompositeAlarm":
                 perMonth(r.name, "cloudwatch-composite-alarm", 1, "month");
                 break;

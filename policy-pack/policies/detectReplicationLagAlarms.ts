@@ -1,15 +1,19 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { METRIC_ALARM, actionFacts, watches } from "../lib/alarms";
 import { subjectOf, violationMessage } from "../lib/message";
-import { read } from "../lib/read";
+import { GRAPH_LAG_METRIC, NEO4J_LABELS } from "../contracts/neo4jLabels";
+import { read, readPath } from "../lib/read";
+import { homeRegion } from "../lib/resources";
 import { ofType } from "../lib/stack";
 
 const AURORA = "aws:rds/cluster:Cluster";
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
 const GLOBAL_DATASTORE = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup";
 const S3_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig";
+const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 
-const REMEDIATION = "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts) or, for backup replication, the interconnect's BackupReplicationAlarms, notifying the region's NotificationTopic";
+const REMEDIATION =
+    "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts), for the graph its GraphLagAlarm (with the LagExporter of stacks/graphTier.ts), or, for backup replication, the interconnect's BackupReplicationAlarms, notifying the region's NotificationTopic";
 
 /** A replicated tier, the lag metric that watches it, and how its dimension names it. */
 interface Tier {
@@ -19,6 +23,8 @@ interface Tier {
     readonly matches: (value: string) => boolean;
     /** Which part of the resource is watched, when it has several (a replication configuration's rules). */
     readonly part?: string;
+    /** The tier's region when its resource has none of its own (a Kubernetes object: the stack's home region). */
+    readonly region?: string;
 }
 
 function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
@@ -42,6 +48,16 @@ function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
         // Host-level metric: the group's member clusters are `<group>-001`, `-002`, ...
         tiers.push({ resource: g, metric: "GlobalDatastoreReplicationLag", dimension: "CacheClusterId", matches: (v) => typeof id === "string" && v.startsWith(`${id}-`) });
     }
+    // The Neo4j cluster (by its instance label; a StatefulSet per server): its secondaries' lag, published by the
+    // region's exporter (components/graph/lagExporter.ts) in both regions, since every server lists every copy.
+    const clusters = new Map<string, PolicyResource>();
+    for (const s of ofType(resources, STATEFUL_SET)) {
+        const labels = (readPath(s.props, ["metadata", "labels"]) as Record<string, unknown> | undefined) ?? {};
+        const instance = labels[NEO4J_LABELS.instance];
+        if (labels[NEO4J_LABELS.name] === "neo4j" && typeof instance === "string" && !clusters.has(instance)) clusters.set(instance, s);
+    }
+    const home = homeRegion(resources);
+    for (const [instance, s] of clusters) tiers.push({ resource: s, metric: GRAPH_LAG_METRIC.name, dimension: GRAPH_LAG_METRIC.dimension, matches: (v) => v === instance, part: `Neo4j cluster ${instance}`, region: home });
     // The graph standby's data: the backups each rule replicates into a secondary's region (RuleId dimension).
     for (const c of ofType(resources, S3_REPLICATION)) {
         const rules = read(() => c.props.rules);
@@ -64,7 +80,7 @@ function replicatedTiers(resources: readonly PolicyResource[]): Tier[] {
 export const detectReplicationLagAlarms: StackValidationPolicy = {
     name: "intelgraph-detect-replication-lag-alarms",
     description:
-        "Detection: every replicated data tier (Aurora global-database member, ElastiCache global-datastore member, each S3 replication rule of the graph backups) has a replication-lag alarm (AuroraGlobalDBReplicationLag on its DBClusterIdentifier; GlobalDatastoreReplicationLag on its member clusters; ReplicationLatency on its RuleId) whose action is an SNS topic of its own region encrypted with a key of that region.",
+        "Detection: every replicated data tier (Aurora global-database member, ElastiCache global-datastore member, Neo4j cluster, each S3 replication rule of the graph backups) has a replication-lag alarm (AuroraGlobalDBReplicationLag on its DBClusterIdentifier; GlobalDatastoreReplicationLag on its member clusters; SecondaryReplicationLagTransactions on its Cluster; ReplicationLatency on its RuleId) whose action is an SNS topic of its own region encrypted with a key of that region.",
     enforcementLevel: "mandatory",
     remediationSteps: `${REMEDIATION}.`,
     validateStack: (args, reportViolation) => {
@@ -72,7 +88,7 @@ export const detectReplicationLagAlarms: StackValidationPolicy = {
         if (!tiers.length) args.notApplicable("no replicated data tier in this stack");
         const alarms = ofType(args.resources, METRIC_ALARM);
         for (const t of tiers) {
-            const subject = subjectOf(t.resource);
+            const subject = subjectOf(t.resource, t.region);
             const required = `a CloudWatch alarm on ${t.metric} (${t.dimension}) notifying an SNS topic of ${subject.region ?? "its region"} encrypted with a key of that region`;
             const watching = alarms.filter((a) => watches(a, t.resource, [t.metric], t.dimension, t.matches));
             if (!watching.length) {

@@ -23,6 +23,13 @@ export const SEED_ALERT_DEFAULTS = {
      * inside the 15 min RTO.
      */
     nodeNotReadyMinutes: 5,
+    /**
+     * Not in the seeds: transactions a Neo4j secondary may be behind the writer for three minutes before on-call is
+     * told. Neo4j measures the secondaries' lag in transactions, not seconds (components/graph/lagExporter.ts): 1,000
+     * is a few seconds of the graph's expected write rate and far below anything a healthy secondary, which applies
+     * the primaries' log continuously, accumulates; the seconds bound of the RPO stays `intelgraph:neo4j.replicationLag`.
+     */
+    graphLagTransactions: 1000,
 } as const;
 
 const PROTOCOLS = ["email", "email-json", "https", "sms"] as const;
@@ -63,8 +70,11 @@ export const alertsSchema = z
             certificateExpiryDays: bounded("days before the API certificate expires", 1, 60, SEED_ALERT_DEFAULTS.certificateExpiryDays),
             availabilitySloPercent: bounded("percent availability objective of the API", 99, 99.999, SEED_ALERT_DEFAULTS.availabilitySloPercent),
             nodeNotReadyMinutes: bounded("whole minutes a node may be failed before an alarm", 1, 60, SEED_ALERT_DEFAULTS.nodeNotReadyMinutes).refine(Number.isInteger, { error: "whole minutes a node may be failed before an alarm, from 1 to 60" }),
+            graphLagTransactions: bounded("whole transactions a Neo4j secondary may be behind before an alarm", 1, 1_000_000, SEED_ALERT_DEFAULTS.graphLagTransactions).refine(Number.isInteger, {
+                error: "whole transactions a Neo4j secondary may be behind before an alarm, from 1 to 1000000",
+            }),
         },
-        { error: "an object { subscriptions, replicationLagSeconds?, redisLagSeconds?, errorRatePercent?, certificateExpiryDays?, availabilitySloPercent?, nodeNotReadyMinutes? }" },
+        { error: "an object { subscriptions, replicationLagSeconds?, redisLagSeconds?, errorRatePercent?, certificateExpiryDays?, availabilitySloPercent?, nodeNotReadyMinutes?, graphLagTransactions? }" },
     )
     .strict();
 

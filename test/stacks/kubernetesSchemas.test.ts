@@ -87,8 +87,9 @@ describe("Kubernetes objects validate against the API schemas", () => {
     it.each(["us-west-2", "us-east-1"])("%s", async (stack) => {
         const objects = kubernetesObjects(mustGet(await plan(), stack).resources);
         // 24 + the backup verification job, its service account and its scratch StorageClass (#17), the graph servers'
-        // 12 TargetGroupBindings and replication ConfigMap, no discovery Role and RoleBinding (LIST discovery, #14).
-        expect(objects.length).toBe(38);
+        // 12 TargetGroupBindings and replication ConfigMap, no discovery Role and RoleBinding (LIST discovery, #14),
+        // the replication-lag exporter's CronJob and service account (#15).
+        expect(objects.length).toBe(40);
         expect(objects.map((r) => r.type)).toContain("kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding");
         for (const r of objects) await expect(validate(r), `${r.type} ${r.name}`).resolves.toBeUndefined();
     });

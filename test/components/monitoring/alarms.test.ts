@@ -64,6 +64,29 @@ describe.each(["us-west-2", "us-east-1"])("alarms of %s", (region) => {
         expect(inputsOf(one(s(), "aws:rds/cluster:Cluster")).clusterIdentifier).toBe(prefix);
     });
 
+    it("Neo4j secondaries' lag: IntelGraph/Neo4j SecondaryReplicationLagTransactions (Cluster), Maximum Count over 3 x 60 s, above 1,000 transactions (default); no data breaching only where the secondaries are", () => {
+        expect(alarm("graph-lag-alarm-alarm")).toMatchObject({
+            name: `${prefix}-neo4j-secondary-lag`,
+            namespace: "IntelGraph/Neo4j",
+            metricName: "SecondaryReplicationLagTransactions",
+            dimensions: { Cluster: "intelgraph-graph" },
+            statistic: "Maximum",
+            unit: "Count",
+            period: 60,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 1000,
+            treatMissingData: region === "us-east-1" ? "breaching" : "notBreaching",
+            alarmActions: [topicArn()],
+            okActions: [topicArn()],
+        });
+        expect(String(alarm("graph-lag-alarm-alarm").alarmDescription)).toMatch(/ Runbook: runbooks\/alerts\.md#graph-replication-lag$/);
+        // The exporter publishing it runs in the same region's graph namespace.
+        const job = inputsOf(one(s(), "kubernetes:batch/v1:CronJob", "neo4j-lag-job"));
+        expect(job.metadata).toMatchObject({ name: "intelgraph-graph-lag-exporter", namespace: "neo4j" });
+    });
+
     it("Redis global datastore lag: AWS/ElastiCache GlobalDatastoreReplicationLag per member cluster (s), the maximum over the group, above 20 s (seed)", () => {
         const a = alarm("data-alarms-redis-replication-lag");
         const nodes = inputsOf(one(s(), "aws:elasticache/replicationGroup:ReplicationGroup"));

@@ -26,6 +26,15 @@ describe("cost estimate", () => {
         expect(est.unpriced).toEqual([]);
     });
 
+    it("prices the graph's lag exporter as one custom metric ($0.30/month) in every priced region, and no other CronJob", () => {
+        const cron = (component: string) => ({ type: "kubernetes:batch/v1:CronJob", name: component, props: { spec: { jobTemplate: { spec: { template: { metadata: { labels: { "app.kubernetes.io/component": component } } } } } } } });
+        for (const region of ["us-west-2", "us-east-1", "eu-west-1", "eu-central-1"]) {
+            const est = estimateCost([cron("replication-lag-exporter"), cron("backup")], { region });
+            expect(est.lines.map((l) => [l.resource, l.item, l.quantity, l.unitUsd])).toEqual([["replication-lag-exporter", "cloudwatch-custom-metric", 1, 0.3]]);
+            expect(est.monthlyUsd).toBeCloseTo(0.3, 2);
+        }
+    });
+
     it("lists what it cannot price instead of hiding it", () => {
         const est = estimateCost([{ type: "aws:rds/clusterInstance:ClusterInstance", name: "db", props: { instanceClass: "db.x2g.16xlarge" } }], { region: "us-east-1" });
         expect(est.unpriced).toEqual(["db: rds:db.x2g.16xlarge"]);

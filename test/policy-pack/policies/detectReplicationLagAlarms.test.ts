@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { byName, messages, setProp, stackResources } from "../../helpers/policy";
 
 const RULE = "intelgraph-detect-replication-lag-alarms";
-const FIX = "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts) or, for backup replication, the interconnect's BackupReplicationAlarms, notifying the region's NotificationTopic.";
+const FIX =
+    "Declare the tier's lag alarm with the region's DataTierAlarms (stacks/monitoring.ts), for the graph its GraphLagAlarm (with the LagExporter of stacks/graphTier.ts), or, for backup replication, the interconnect's BackupReplicationAlarms, notifying the region's NotificationTopic.";
 const AURORA = "aws:rds/cluster:Cluster 'aurora-cluster'";
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup 'redis-group'";
 const required = (metric: string, dimension: string, region: string) =>
@@ -37,6 +38,24 @@ describe(RULE, () => {
         ]);
     });
 
+    it.each([
+        ["us-west-2", false],
+        ["us-east-1", true],
+    ] as const)("flags the Neo4j cluster whose lag alarm was removed (%s, preview %s)", async (stack, preview) => {
+        const resources = (await stackResources(stack, preview)).filter((r) => !r.urn.endsWith("::graph-lag-alarm-alarm"));
+        expect(await messages(resources, stack, RULE)).toEqual([
+            `kubernetes:apps/v1:StatefulSet 'neo4j-server-0' (${stack}): lag alarm of Neo4j cluster intelgraph-graph is not set; ${required("SecondaryReplicationLagTransactions", "Cluster", stack)}`,
+        ]);
+    });
+
+    it("flags a graph lag alarm that watches another cluster", async () => {
+        const resources = await stackResources("us-east-1");
+        setProp(byName(resources, "graph-lag-alarm-alarm"), "dimensions", { Cluster: "someone-else" });
+        expect(await messages(resources, "us-east-1", RULE)).toEqual([
+            `kubernetes:apps/v1:StatefulSet 'neo4j-server-0' (us-east-1): lag alarm of Neo4j cluster intelgraph-graph is not set; ${required("SecondaryReplicationLagTransactions", "Cluster", "us-east-1")}`,
+        ]);
+    });
+
     it("flags a lag alarm that watches another cluster", async () => {
         const resources = await stackResources("us-east-1");
         setProp(byName(resources, "data-alarms-aurora-replication-lag"), "dimensions", { DBClusterIdentifier: "someone-else" });
@@ -55,7 +74,7 @@ describe(RULE, () => {
         const resources = await stackResources("us-east-1");
         setProp(byName(resources, "alerts-topic"), "kmsMasterKeyId", "alias/aws/sns");
         const found = await messages(resources, "us-east-1", RULE);
-        expect(found).toHaveLength(2);
+        expect(found).toHaveLength(3);
         expect(found[0]).toBe(
             `${AURORA} (us-east-1): alarmActions of lag alarm 'data-alarms-aurora-replication-lag' is "1 action(s), none an SNS topic of us-east-1 under its key"; ${required("AuroraGlobalDBReplicationLag", "DBClusterIdentifier", "us-east-1")}`,
         );

@@ -43,10 +43,10 @@ describe(RULE, () => {
         expect(result.violations).toEqual([]);
     });
 
-    it("bounds the graph's RPO by the secondaries' lag, not by a CronJob: neither the backup nor the monthly verification job's schedule counts", async () => {
+    it("bounds the graph's RPO by the secondaries' lag, not by a CronJob: neither the backup, the monthly verification nor the lag exporter's schedule counts", async () => {
         const resources = await stackResources("us-east-1");
         const jobs = resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob").map((r) => r.urn.split("::").pop());
-        expect(jobs.sort()).toEqual(["neo4j-backup", "neo4j-verification-job"]);
+        expect(jobs.sort()).toEqual(["neo4j-backup", "neo4j-lag-job", "neo4j-verification-job"]);
         const withoutBackup = resources.filter((r) => !r.urn.endsWith("::neo4j-backup"));
         expect((await evaluate(withoutBackup, "us-east-1", RULE)).violations).toEqual([]);
     });

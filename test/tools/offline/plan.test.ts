@@ -190,9 +190,9 @@ describe("npm run plan: options", () => {
         const { code, stdout, stderr } = await planInProcess(["--stack", "us-west-2"], dir);
         expect(code).toBe(2);
         expect(stdout).not.toContain("NOT PLANNED");
-        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 358 resources/);
+        expect(stdout).toMatch(/== us-west-2 \(primary in us-west-2\): 365 resources/);
         expect(stdout).toContain("quotas NOT CHECKED: config error (exit 2)");
-        expect(stdout).toContain("Policy: 30 rules on 358 resources");
+        expect(stdout).toContain("Policy: 30 rules on 365 resources");
         expect(stdout).toContain("Quotas in us-west-2: NOT CHECKED (config error; the resources above are planned)");
         expect(stdout).toContain('policy-pack/data/ec2-instance-types.json: instance type "m7i.xlarge" (aws:eks/nodeGroup:NodeGroup \'eks-ng-general\' instanceTypes) has no vCPU count');
         expect(stderr).toContain("plan: us-west-2: config error (its resources are planned; the quota section is not)");
