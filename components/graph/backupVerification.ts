@@ -19,6 +19,7 @@ import { Problems, isIntIn, isRegion } from "../boundary";
 import { PURPOSE_TAG, SCRATCH_PURPOSE } from "../labels";
 import { description, notifying } from "../monitoring/alarm";
 import { BACKUP_PREFIX } from "./backup";
+import { isEcrPinned } from "../registry/images";
 import { NEO4J_LABELS } from "./neo4jSettings";
 
 const DAY_SECONDS = 86_400;
@@ -262,7 +263,7 @@ function validateArgs(args: BackupVerificationArgs): Problems {
         ["neo4jImage", args.neo4jImage],
         ["awsCliImage", args.awsCliImage],
     ] as const) {
-        p.check(/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/.test(image), `${what} must be an image of this region's ECR registry pinned by digest, got ${JSON.stringify(image)}`);
+        p.check(isEcrPinned(image), `${what} must be an image of this region's ECR registry pinned by digest, got ${JSON.stringify(image)}`);
     }
     return p;
 }

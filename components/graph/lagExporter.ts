@@ -20,6 +20,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems, isDnsLabel, isRegion } from "../boundary";
 import { GRAPH_LAG_EXPORTER_COMPONENT, GRAPH_LAG_METRIC } from "../../policy-pack/contracts/neo4jLabels";
+import { isEcrPinned } from "../registry/images";
 import { NEO4J_LABELS, NEO4J_PORTS } from "./neo4jSettings";
 
 export { GRAPH_LAG_METRIC };
@@ -200,7 +201,7 @@ function validateArgs(args: LagExporterArgs): Problems {
         ["neo4jImage", args.neo4jImage],
         ["awsCliImage", args.awsCliImage],
     ] as const) {
-        p.check(/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/.test(image), `${what} must be an image of this region's ECR registry pinned by digest, got ${JSON.stringify(image)}`);
+        p.check(isEcrPinned(image), `${what} must be an image of this region's ECR registry pinned by digest, got ${JSON.stringify(image)}`);
     }
     return p;
 }

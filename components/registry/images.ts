@@ -76,6 +76,9 @@ export function cachedImage(ref: ImageReference, registryHost: string): string {
 }
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com` (Amazon ECR User Guide, "Amazon ECR private registry"). */
+/** An image run from an ECR registry (the region's own, by cachedImage) and pinned by digest. */
+export const isEcrPinned = (image: string): boolean => /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/.test(image);
+
 export const registryHost = (accountId: string, region: string): string => `${accountId}.dkr.ecr.${region}.amazonaws.com`;
 
 /**
