@@ -79,7 +79,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
     );
 
     // Node readiness has no native EKS metric: Container Insights publishes it (NodeReadinessAlarms reads it).
-    const insights = new ContainerInsights(
+    new ContainerInsights(
         "container-insights",
         { cluster: eks, clusterName: prefix, partition: partition.partition, kmsKeyArn: kms.keyArn, performanceLogRetentionDays: 14, dependsOn: eks.generalTierReady },
         onRegion,
@@ -221,7 +221,7 @@ export async function regionalBase(config: StackConfig, options: RegionalOptions
 
     // The data tiers sit in the isolated subnets and admit this region's app (private) subnets.
     const dataPlacement = { vpcId: vpc.vpcId, isolatedSubnetIds: vpc.subnetIds.isolated, allowedCidrs: vpc.subnetCidrs.private, kmsKeyArn: kms.keyArn };
-    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, insights, backups, evidence, entry, waf, registry, runImages, controller, api, dns, dataPlacement, graphEndpoints };
+    return { config, provider, generators, onRegion, prefix, account, accountId: account, partition: partition.partition, kms, vpc, eks, backups, evidence, entry, waf, registry, runImages, controller, api, dns, dataPlacement, graphEndpoints };
 }
 
 export type RegionalBase = Awaited<ReturnType<typeof regionalBase>>;

@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { ProjectFileError, loadProject, loadStackFile } from "../../tools/offline/project";
+import { runAsScript } from "./script";
 
 /** A digest that names no content: the committed placeholder. */
 export const PLACEHOLDER_DIGEST = /@sha256:0{64}$/;
@@ -65,14 +66,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (e: unknown) => {
-            process.stderr.write(`digests: ${e instanceof Error ? e.message : String(e)}\n`);
-            process.exitCode = 2;
-        },
-    );
-}
+if (require.main === module) runAsScript("digests", main);

@@ -11,6 +11,7 @@ import { parseInterconnectConfig } from "../config/interconnect";
 import { ConfigError, parseStackConfig } from "../config/schema";
 import { ACCESS_KINDS, type AccessKind } from "../config/tiers";
 import { ProjectFileError, loadProject, loadStackFile } from "../../tools/offline/project";
+import { runAsScript } from "./script";
 
 export async function main(argv: readonly string[]): Promise<number> {
     const cmd = new Command("identity")
@@ -49,14 +50,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => {
-            process.exitCode = code;
-        },
-        (e: unknown) => {
-            process.stderr.write(`identity: ${e instanceof Error ? e.message : String(e)}\n`);
-            process.exitCode = 2;
-        },
-    );
-}
+if (require.main === module) runAsScript("identity", main);

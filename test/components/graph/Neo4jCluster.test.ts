@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Neo4jCluster, type Neo4jClusterArgs } from "../../../components/graph/Neo4jCluster";
 import type { PlannedStack } from "../../../tools/offline/engine";
 import { SECRET_SIG, SIG_KEY } from "../../../tools/offline/wire";
-import { expectRefused, planComponent } from "../../helpers/component";
+import { expectRefused } from "../../helpers/component";
+import { neo4jTestArgs, neo4jTestZones, planNeo4jTestCluster } from "../../helpers/neo4j";
 import { inputsOf, mustGet, ofType, one, outputsOf, plan } from "../../helpers/plan";
 
 let stacks: Map<string, PlannedStack>;
@@ -261,40 +261,9 @@ describe("Neo4j backup replication (owned by the zone's interconnect stack)", ()
 });
 
 describe("Neo4jCluster with its own args", () => {
-    const zones = (n: number) => ["a", "b", "c", "d", "e"].slice(0, n).map((z) => `eu-west-1${z}`);
-    const args = (servers: number): Omit<Neo4jClusterArgs, "nodesReady" | "loadBalancerController"> => ({
-        clusterName: "graph-test",
-        namespace: "graph",
-        availabilityZones: zones(servers),
-        servers,
-        role: { kind: "primary" },
-        region: "eu-west-1",
-        regions: ["eu-west-1"],
-        endpoints: Array.from({ length: servers }, (_, i) => ({
-            address: `10.30.${i}.244`,
-            targetGroupArns: { cluster: `arn:tg-${i}-6000`, raft: `arn:tg-${i}-7000`, bolt: `arn:tg-${i}-7687`, routing: `arn:tg-${i}-7688` },
-        })),
-        vpcId: "vpc-0test",
-        replicationLag: { boundSeconds: 30, detectionSeconds: 30 },
-        image: "neo4j:5.26.2-enterprise",
-        acceptLicenseAgreement: "eval",
-        storageGi: 50,
-        heapGi: 4,
-        pageCacheGi: 6,
-        storageClassName: "gp3-encrypted",
-        nodeTier: { label: "tier", value: "graph", taint: { key: "graph", value: "true", effect: "NO_SCHEDULE" } },
-        backup: { bucketName: "test-backups", roleArn: "arn:aws:iam::210987654321:role/backup", serviceAccount: "backup", schedule: "0 * * * *", fullEveryDays: 7, region: "eu-west-1", suspended: true },
-    });
-    const build = (over: Partial<Neo4jClusterArgs> = {}, servers = 4) =>
-        planComponent(
-            (p) => {
-                // Stand in for the graph node groups and add-ons the servers wait for, and for the controller's release.
-                const nodes = new random.RandomId("graph-nodes", { byteLength: 4 }, { provider: p.random });
-                const controller = new random.RandomId("lb-controller", { byteLength: 4 }, { provider: p.random });
-                return new Neo4jCluster("neo4j", { ...args(servers), nodesReady: [nodes], loadBalancerController: controller, ...over }, p.onCluster());
-            },
-            { region: "eu-west-1" },
-        );
+    const zones = neo4jTestZones;
+    const args = neo4jTestArgs;
+    const build = planNeo4jTestCluster;
 
     it("a 4-server cluster over 4 AZs: 4 protected StatefulSets, each pinned to its AZ and waiting for the nodes, 4 Services and 4 certificates", async () => {
         const p = await build();

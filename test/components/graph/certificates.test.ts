@@ -1,8 +1,6 @@
-import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
 import { CERTIFICATES_HASH_ANNOTATION, SERVER_CERT_VALIDITY_DAYS, certificatesHash, renewalDays } from "../../../components/graph/certificates";
-import { Neo4jCluster, type Neo4jClusterArgs } from "../../../components/graph/Neo4jCluster";
-import { planComponent } from "../../helpers/component";
+import { planNeo4jTestCluster } from "../../helpers/neo4j";
 
 const PEM = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 
@@ -18,31 +16,7 @@ describe("the certificates hash on the pod template", () => {
     });
 
     it("annotates each server's pod template with the hash of its own certificate and the CA", async () => {
-        const zones = ["eu-west-1a", "eu-west-1b", "eu-west-1c"];
-        const args: Omit<Neo4jClusterArgs, "nodesReady" | "loadBalancerController"> = {
-            clusterName: "graph-test",
-            namespace: "graph",
-            availabilityZones: zones,
-            servers: 3,
-            role: { kind: "primary" },
-            region: "eu-west-1",
-            regions: ["eu-west-1"],
-            endpoints: [0, 1, 2].map((i) => ({ address: `10.30.${i}.244`, targetGroupArns: { cluster: "arn:tg-c", raft: "arn:tg-r", bolt: "arn:tg-b", routing: "arn:tg-o" } })),
-            vpcId: "vpc-0test",
-            replicationLag: { boundSeconds: 30, detectionSeconds: 30 },
-            image: "neo4j:5.26.2-enterprise",
-            acceptLicenseAgreement: "eval",
-            storageGi: 50,
-            heapGi: 4,
-            pageCacheGi: 6,
-            storageClassName: "gp3-encrypted",
-            nodeTier: { label: "tier", value: "graph", taint: { key: "graph", value: "true", effect: "NO_SCHEDULE" } },
-            backup: { bucketName: "b", roleArn: "arn:aws:iam::210987654321:role/backup", serviceAccount: "backup", schedule: "0 * * * *", fullEveryDays: 7, region: "eu-west-1", suspended: true },
-        };
-        const p = await planComponent(
-            (q) => new Neo4jCluster("neo4j", { ...args, nodesReady: [new random.RandomId("graph-nodes", { byteLength: 4 }, { provider: q.random })], loadBalancerController: new random.RandomId("lb-controller", { byteLength: 4 }, { provider: q.random }) }, q.onCluster()),
-            { region: "eu-west-1" },
-        );
+        const p = await planNeo4jTestCluster({}, 3);
         expect(p.error).toBeUndefined();
         const ca = p.outputs("tls:index/selfSignedCert:SelfSignedCert", "neo4j-ca").certPem as string;
         const hashes = [0, 1, 2].map((i) => {
